@@ -1,0 +1,204 @@
+/** /账号 (the register, 台账), /账号 详情, /更新 (record a post), /改密 (password rotation). */
+import { z } from 'zod';
+import { AppError } from '../src/domain/errors.js';
+import { type Account, ACCOUNT_STATUS_NAMES, type AccountStatus, FILING_KIND_NAMES, OPERATOR_KIND_NAMES } from '../src/domain/model.js';
+import { platformName } from '../src/domain/platforms.js';
+import type { Policy } from '../src/domain/policy.js';
+import type { Reply } from '../src/domain/reply.js';
+import { addDays, daysBetween, type DateStr, formatShanghai, shanghaiDate } from '../src/domain/time.js';
+import type { RegisterRow } from '../src/ports/store.js';
+import { type CommandContext, defineCommand } from './types.js';
+
+const STATUS = { 正常: 'active', 在用: 'active', active: 'active', 关停: 'suspended', 已关停: 'suspended', suspended: 'suspended', 注销: 'closed', 已注销: 'closed', closed: 'closed' } as const;
+const MAX_ROWS = 60;
+
+/** Days since the last post (or since opening when there is none); null when neither is known. */
+export function idleDays(a: Pick<Account, 'openedOn' | 'createdAt'> & { lastPostAt: Date | null }, today: DateStr): number | null {
+  const since = a.lastPostAt ? shanghaiDate(a.lastPostAt) : (a.openedOn ?? shanghaiDate(a.createdAt));
+  return daysBetween(since, today);
+}
+
+export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | null; openedOn: DateStr | null; createdAt: Date }, today: DateStr, policy: Policy): string {
+  if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
+  const days = idleDays(row, today);
+  if (days === null) return '—';
+  const base = row.lastPostAt ? `${days} 天前` : `无更新记录（开设 ${days} 天）`;
+  if (days >= policy.dormantDays) return `⚠ ${base}·僵尸`;
+  if (days >= policy.dormancyWarningDays) return `${base}·预警`;
+  return base;
+}
+
+/** Units the caller may see: all for an admin, else those where they hold any role. */
+function visibleUnits(ctx: CommandContext): number[] | 'all' {
+  if (ctx.isAdmin) return 'all';
+  return [...new Set(ctx.caller.roles.map((g) => g.unitId).filter((x): x is number => x !== null))];
+}
+
+async function ensureVisible(ctx: CommandContext, a: Account): Promise<void> {
+  const v = visibleUnits(ctx);
+  if (v !== 'all' && !v.includes(a.unitId)) {
+    const u = await ctx.store.units.byId(a.unitId);
+    throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${a.unitId}` });
+  }
+}
+
+const register = defineCommand({
+  path: ['账号'],
+  aliases: [['accounts'], ['台账']],
+  access: ['registered'],
+  summary: '查看账号台账（最近更新、距今天数）',
+  usage: '/账号 [单位=…] [状态=正常|关停|注销] [平台=…]',
+  examples: ['/账号', '/账号 平台=微信公众号 状态=正常'],
+  keys: { 单位: ['unit'], 状态: ['status'], 平台: ['platform'] },
+  args: (h) => z.object({ 单位: h.unit('单位').optional(), 状态: h.choice('状态', STATUS).optional(), 平台: h.platform().optional() }),
+  async run(ctx, a): Promise<Reply> {
+    const visible = visibleUnits(ctx);
+    if (a.单位 && visible !== 'all' && !visible.includes(a.单位.id)) throw new AppError({ code: 'wrong_unit', unit: a.单位.name });
+    let rows: RegisterRow[];
+    const filter = { status: a.状态, platform: a.平台 };
+    if (a.单位) rows = await ctx.store.accounts.register({ ...filter, unitId: a.单位.id }, ctx.now);
+    else if (visible === 'all') rows = await ctx.store.accounts.register(filter, ctx.now);
+    else {
+      rows = [];
+      for (const unitId of visible) rows.push(...(await ctx.store.accounts.register({ ...filter, unitId }, ctx.now)));
+    }
+    if (rows.length === 0) {
+      return { blocks: [{ type: 'text', text: '没有符合条件的账号。联络员可用 /备案 开设 平台=… 名称=… 备案新账号。' }] };
+    }
+    const multiUnit = new Set(rows.map((r) => r.unitId)).size > 1;
+    const shown = rows.slice(0, MAX_ROWS);
+    const table = shown.map((r) => [
+      `A${r.id}`,
+      ...(multiUnit ? [r.unitName] : []),
+      platformName(r.platform),
+      r.name,
+      r.lastPostAt ? formatShanghai(r.lastPostAt).slice(0, 10) : '—',
+      activityLabel(r, ctx.today, ctx.policy),
+      String(r.postsLast7Days),
+    ]);
+    const dormant = rows.filter((r) => r.status === 'active' && (idleDays(r, ctx.today) ?? 0) >= ctx.policy.dormantDays).length;
+    const blocks: Reply['blocks'] = [
+      { type: 'table', columns: ['编号', ...(multiUnit ? ['单位'] : []), '平台', '名称', '最近更新', '距今', '近7天'], rows: table },
+    ];
+    const notes = [`僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`];
+    if (rows.length > MAX_ROWS) notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
+    blocks.push({ type: 'note', text: notes.join('；') });
+    return {
+      title: `${a.单位 ? a.单位.name : multiUnit ? '全部单位' : (rows[0]?.unitName ?? '')} 账号台账（${rows.length}）${dormant ? `，僵尸 ${dormant} 个` : ''}`,
+      tone: dormant ? 'warning' : 'info',
+      blocks,
+    };
+  },
+});
+
+const detail = defineCommand({
+  path: ['账号', '详情'],
+  aliases: [['accounts', 'detail'], ['account']],
+  access: ['registered'],
+  summary: '查看一个账号的详情、最近更新和备案记录',
+  usage: '/账号 详情 名称|A12 [平台=…]',
+  examples: ['/账号 详情 兴国教育', '/账号 详情 A3'],
+  keys: { 账号: ['account', '名称', 'name'], 平台: ['platform'] },
+  positional: ['账号'],
+  args: (h) => z.object({ 账号: h.text('账号', 60), 平台: h.platform().optional() }),
+  async run(ctx, a): Promise<Reply> {
+    const acc = await ctx.findAccount(a.账号, { platform: a.平台, unitId: ctx.caller.unitId ?? undefined });
+    await ensureVisible(ctx, acc);
+    const [unit, posts, filings, officer] = await Promise.all([
+      ctx.store.units.byId(acc.unitId),
+      ctx.store.posts.recent(acc.id, 5),
+      ctx.store.filings.ofAccount(acc.id),
+      acc.officerId !== null ? ctx.store.people.byId(acc.officerId) : Promise.resolve(null),
+    ]);
+    const [row] = await ctx.store.accounts.register({ unitId: acc.unitId }, ctx.now).then((rs) => rs.filter((r) => r.id === acc.id));
+    const rotationDue = acc.passwordChangedOn ? addDays(acc.passwordChangedOn, ctx.policy.passwordRotationDays) : null;
+    const blocks: Reply['blocks'] = [
+      {
+        type: 'fields',
+        fields: [
+          { label: '单位', value: unit?.name ?? '—' },
+          { label: '平台', value: platformName(acc.platform) },
+          { label: '状态', value: ACCOUNT_STATUS_NAMES[acc.status] },
+          { label: '开设日期', value: acc.openedOn ?? '—' },
+          { label: '账号ID', value: acc.externalId ?? '—' },
+          { label: '链接', value: acc.url ?? '—' },
+          { label: '信息员', value: officer?.name ?? '—' },
+          { label: '运营', value: acc.operation === 'self' ? '自主运营' : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）` },
+          { label: '订阅源', value: acc.feedUrl ?? '—' },
+          { label: '最近更新', value: row ? activityLabel(row, ctx.today, ctx.policy) : '—' },
+          { label: '近7天更新', value: row ? `${row.postsLast7Days} 条（每周不少于 ${ctx.policy.weeklyMinPosts} 条，神木 第十二条）` : '—' },
+          { label: '上次改密', value: acc.passwordChangedOn ? `${acc.passwordChangedOn}（下次 ${rotationDue}）` : '未记录（/改密 账号 确认已更换）' },
+        ],
+      },
+    ];
+    if (posts.length) blocks.push({ type: 'list', items: posts.map((p) => `${formatShanghai(p.publishedAt)} ${p.title ?? '（无标题）'}${p.url ? ` ${p.url}` : ''}`) });
+    if (filings.length) {
+      blocks.push({
+        type: 'list',
+        items: filings.slice(0, 5).map((f) => `F${f.id} ${FILING_KIND_NAMES[f.kind]} ${f.eventDate}，期限 ${f.dueDate}${f.late ? '（逾期）' : ''}${f.status === 'pending_confirmation' ? '，待管理员确认' : ''}`),
+      });
+    }
+    return { title: `${acc.name}（A${acc.id}）`, blocks };
+  },
+});
+
+/** The account a post or password confirmation is about, checked against the caller's units. */
+async function ownAccount(ctx: CommandContext, ref: string, platform: string | undefined, roles: readonly ('liaison' | 'officer')[]): Promise<Account> {
+  const acc = await ctx.findAccount(ref, { platform, unitId: ctx.unitsWhere(roles)[0] });
+  if (!ctx.isAdmin && !ctx.unitsWhere(roles).includes(acc.unitId)) {
+    const u = await ctx.store.units.byId(acc.unitId);
+    throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${acc.unitId}` });
+  }
+  if (acc.status !== 'active') throw new AppError({ code: 'rule', message: `「${acc.name}」(A${acc.id}) ${ACCOUNT_STATUS_NAMES[acc.status]}。` });
+  return acc;
+}
+
+const post = defineCommand({
+  path: ['更新'],
+  aliases: [['post']],
+  access: ['officer', 'liaison'],
+  summary: '登记账号发布了一条信息（用于僵尸账号检测）',
+  usage: '/更新 账号 [标题=…] [链接=…] [时间=…] [平台=…]',
+  examples: ['/更新 兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html'],
+  keys: { 账号: ['account'], 标题: ['title'], 链接: ['url', 'link'], 时间: ['time', 'at'], 平台: ['platform'] },
+  positional: ['账号'],
+  args: (h) =>
+    z.object({
+      账号: h.text('账号', 60),
+      标题: h.text('标题', 200).optional(),
+      链接: h.url('链接').optional(),
+      时间: h.datetime('时间', '12:00').optional(),
+      平台: h.platform().optional(),
+    }),
+  async run(ctx, a): Promise<Reply> {
+    const acc = await ownAccount(ctx, a.账号, a.平台, ['officer', 'liaison']);
+    const at = a.时间 ?? ctx.now;
+    if (at.getTime() > ctx.now.getTime() + 10 * 60_000) throw new AppError({ code: 'bad_argument', problems: ['「时间」不能晚于现在'] });
+    const before = (await ctx.store.accounts.register({ unitId: acc.unitId }, ctx.now)).find((r) => r.id === acc.id);
+    ctx.write(ctx.store.posts.insert({ accountId: acc.id, publishedAt: at, title: a.标题 ?? null, url: a.链接 ?? null, source: 'manual', externalId: a.链接 ?? null }, ctx.caller.id, ctx.now));
+    ctx.audit('post.add', `A${acc.id}`, { at: at.toISOString(), title: a.标题 ?? null, url: a.链接 ?? null });
+    const gap = before?.lastPostAt ? `，距上次更新 ${daysBetween(shanghaiDate(before.lastPostAt), shanghaiDate(at))} 天` : '';
+    return { tone: 'success', blocks: [{ type: 'text', text: `已登记「${acc.name}」(A${acc.id}) ${formatShanghai(at)} 的更新${a.标题 ? `「${a.标题}」` : ''}${gap}。` }] };
+  },
+});
+
+const password = defineCommand({
+  path: ['改密'],
+  aliases: [['password']],
+  access: ['liaison'],
+  summary: '确认已更换账号密码（兴国 四(三)：定期更换密码）',
+  usage: '/改密 账号 [平台=…]',
+  examples: ['/改密 兴国教育'],
+  keys: { 账号: ['account'], 平台: ['platform'] },
+  positional: ['账号'],
+  args: (h) => z.object({ 账号: h.text('账号', 60), 平台: h.platform().optional() }),
+  async run(ctx, a): Promise<Reply> {
+    const acc = await ownAccount(ctx, a.账号, a.平台, ['liaison']);
+    ctx.write(ctx.store.accounts.update(acc.id, { passwordChangedOn: ctx.today }, ctx.now));
+    ctx.audit('account.password_changed', `A${acc.id}`, { on: ctx.today });
+    const next = addDays(ctx.today, ctx.policy.passwordRotationDays);
+    return { tone: 'success', blocks: [{ type: 'text', text: `已记录「${acc.name}」(A${acc.id}) 于 ${ctx.today} 更换密码，下次请在 ${next} 前更换（每 ${ctx.policy.passwordRotationDays} 天）。` }] };
+  },
+});
+
+export const accountCommands = [register, detail, post, password];

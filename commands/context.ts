@@ -1,0 +1,193 @@
+/** The context a command runs in: who asks, where, when, and how to write, audit and notify. */
+import { AppError } from '../src/domain/errors.js';
+import { type Account, CHANNEL_NAMES, type ChannelName, type Identity, type PersonWithRoles, type Unit } from '../src/domain/model.js';
+import { platformName } from '../src/domain/platforms.js';
+import type { Reply } from '../src/domain/reply.js';
+import type { Role } from '../src/domain/roles.js';
+import { shanghaiDate } from '../src/domain/time.js';
+import type { WorkCalendar } from '../src/domain/calendar.js';
+import type { Policy } from '../src/domain/policy.js';
+import type { ChatRef } from '../src/ports/inbound.js';
+import type { OutboxMessage, Write, Writes } from '../src/ports/store.js';
+import type { CommandContext, NotifyOptions, Recipient, Services } from './types.js';
+
+const PLATFORM_CHANNELS: readonly ChannelName[] = ['feishu', 'wecom'];
+
+/** The channels to try for a direct message to a person, best first. */
+export function personTargets(services: Services, person: PersonWithRoles, prefer?: ChannelName): Identity[] {
+  const order = [...new Set([...(prefer ? [prefer] : []), ...services.deliveryChannels, ...PLATFORM_CHANNELS])];
+  for (const ch of order) {
+    const id = person.identities.find((i) => i.channel === ch);
+    if (id && ch !== 'console') return [id];
+  }
+  return [];
+}
+
+/**
+ * Resolve a recipient into outbox messages. A unit with no bound work group is reached through its liaisons;
+ * a person with no platform identity can't be reached (the description says so).
+ */
+export async function planNotification(
+  services: Services,
+  to: Recipient,
+  reply: Reply,
+  opts: NotifyOptions & { prefer?: ChannelName } = {},
+): Promise<{ messages: OutboxMessage[]; reached: string[]; unreachable: string[] }> {
+  const messages: OutboxMessage[] = [];
+  const reached: string[] = [];
+  const unreachable: string[] = [];
+  const key = (target: string): string | null => (opts.dedupeKey ? `${opts.dedupeKey}|${target}` : null);
+  const toPerson = (p: PersonWithRoles): void => {
+    const [id] = personTargets(services, p, opts.prefer);
+    if (!id) {
+      unreachable.push(p.name);
+      return;
+    }
+    if (messages.some((m) => m.targetType === 'user' && m.channel === id.channel && m.target === id.externalId)) return;
+    messages.push({ channel: id.channel, targetType: 'user', target: id.externalId, payload: reply, dedupeKey: key(`${id.channel}:user:${id.externalId}`) });
+    reached.push(`${p.name}（${CHANNEL_NAMES[id.channel]}）`);
+  };
+  if ('person' in to) toPerson(to.person);
+  else if ('unit' in to) {
+    const chats = (await services.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console');
+    for (const c of chats) {
+      messages.push({ channel: c.channel, targetType: 'chat', target: c.chatId, payload: reply, dedupeKey: key(`${c.channel}:chat:${c.chatId}`) });
+      reached.push(`「${to.unit.name}」工作群（${CHANNEL_NAMES[c.channel]}）`);
+    }
+    if (chats.length === 0) {
+      const liaisons = await services.store.people.withRole('liaison', to.unit.id);
+      for (const p of liaisons) toPerson(p);
+      if (liaisons.length === 0) unreachable.push(`「${to.unit.name}」（未绑定工作群，也没有联络员）`);
+    }
+  } else {
+    const admins = await services.store.people.withRole('admin', null);
+    for (const p of admins) toPerson(p);
+    for (const id of services.adminIdentities) {
+      if (id.channel === 'console' || admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId))) continue;
+      messages.push({ channel: id.channel, targetType: 'user', target: id.externalId, payload: reply, dedupeKey: key(`${id.channel}:user:${id.externalId}`) });
+      reached.push(`管理员 ${id.channel}:${id.externalId}`);
+    }
+  }
+  return { messages, reached, unreachable };
+}
+
+export interface ContextInit {
+  services: Services;
+  caller: PersonWithRoles;
+  isAdmin: boolean;
+  chat: ChatRef;
+  now: Date;
+  calendar: WorkCalendar;
+  policy: Policy;
+}
+
+export class Context implements CommandContext {
+  readonly writes: Write[] = [];
+  readonly notified: string[] = [];
+  readonly services: Services;
+  readonly caller: PersonWithRoles;
+  readonly isAdmin: boolean;
+  readonly chat: ChatRef;
+  readonly now: Date;
+  readonly today: string;
+  readonly calendar: WorkCalendar;
+  readonly policy: Policy;
+
+  constructor(init: ContextInit) {
+    this.services = init.services;
+    this.caller = init.caller;
+    this.isAdmin = init.isAdmin;
+    this.chat = init.chat;
+    this.now = init.now;
+    this.today = shanghaiDate(init.now);
+    this.calendar = init.calendar;
+    this.policy = init.policy;
+  }
+
+  get store() {
+    return this.services.store;
+  }
+
+  get showPhones(): boolean {
+    return this.isAdmin && this.chat.type === 'p2p';
+  }
+
+  write(...w: Writes[]): void {
+    const flat = (x: Writes): void => {
+      if (Array.isArray(x)) for (const y of x as readonly Writes[]) flat(y);
+      else this.writes.push(x as Write);
+    };
+    for (const x of w) flat(x);
+  }
+
+  audit(action: string, subject: string, details?: Record<string, unknown>): void {
+    this.write(
+      this.store.audit.add({ at: this.now, actorId: this.caller.id, actor: this.caller.name, action, subject, details }),
+    );
+  }
+
+  async notify(to: Recipient, reply: Reply, opts: NotifyOptions = {}): Promise<string[]> {
+    const plan = await planNotification(this.services, to, reply, { ...opts, prefer: this.chat.channel });
+    for (const m of plan.messages) this.write(this.store.outbox.enqueue(m, this.now));
+    this.notified.push(...plan.reached);
+    return plan.reached;
+  }
+
+  unitsWhere(roles: readonly Role[]): number[] {
+    return [...new Set(this.caller.roles.filter((g) => g.unitId !== null && roles.includes(g.role)).map((g) => g.unitId as number))];
+  }
+
+  async actingUnit(named: Unit | undefined, roles: readonly Role[]): Promise<Unit> {
+    if (named) {
+      if (!this.isAdmin && !this.unitsWhere(roles).includes(named.id)) throw new AppError({ code: 'wrong_unit', unit: named.name });
+      return named;
+    }
+    const mine = this.unitsWhere(roles);
+    if (mine.length === 1) {
+      const u = await this.store.units.byId(mine[0]!);
+      if (u) return u;
+    }
+    if (mine.length === 0 && this.caller.unitId !== null && this.isAdmin) {
+      const u = await this.store.units.byId(this.caller.unitId);
+      if (u) return u;
+    }
+    throw new AppError({
+      code: 'bad_argument',
+      problems: [mine.length > 1 ? '您在多个单位有角色，请加 单位=… 指明' : '请加 单位=… 指明是哪个单位'],
+    });
+  }
+
+  async findAccount(ref: string, opts: { platform?: string; unitId?: number } = {}): Promise<Account> {
+    const s = ref.trim();
+    const m = /^A(\d{1,9})$/i.exec(s);
+    let found: Account[];
+    if (m) {
+      const a = await this.store.accounts.byId(Number(m[1]));
+      found = a ? [a] : [];
+    } else {
+      found = await this.store.accounts.byName(s);
+      if (opts.platform) found = found.filter((a) => a.platform === opts.platform);
+      if (found.length > 1 && opts.unitId !== undefined) {
+        const inUnit = found.filter((a) => a.unitId === opts.unitId);
+        if (inUnit.length > 0) found = inUnit;
+      }
+      if (found.length > 1) {
+        const active = found.filter((a) => a.status === 'active');
+        if (active.length === 1) found = active;
+      }
+    }
+    if (found.length === 0) {
+      throw new AppError({ code: 'not_found', kind: 'account', name: s, hint: '用 /账号 查看本单位的账号及编号（A12）' });
+    }
+    if (found.length > 1) {
+      throw new AppError({
+        code: 'ambiguous',
+        kind: 'account',
+        name: s,
+        candidates: found.map((a) => `A${a.id} ${platformName(a.platform)}`),
+        hint: `请写 账号=A${found[0]!.id}，或加 平台=${platformName(found[0]!.platform)}`,
+      });
+    }
+    return found[0]!;
+  }
+}

@@ -1,0 +1,106 @@
+/** /帮助 and /我: generated from the command declarations, filtered to what the caller may run. */
+import { z } from 'zod';
+import { CHANNEL_NAMES } from '../src/domain/model.js';
+import { maskPhone } from '../src/domain/phone.js';
+import type { Reply } from '../src/domain/reply.js';
+import { roleName } from '../src/domain/roles.js';
+import { canRun, commandLabel } from './dispatch.js';
+import { type CommandSpec, defineCommand } from './types.js';
+
+export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
+  const help = defineCommand({
+    path: ['帮助'],
+    aliases: [['help'], ['h'], ['?']],
+    access: ['anyone'],
+    summary: '查看可用的命令',
+    usage: '/帮助 [命令]',
+    examples: ['/帮助', '/帮助 备案'],
+    keys: { 命令: ['command'] },
+    positional: ['命令'],
+    args: () => z.object({ 命令: z.string().optional() }),
+    async run(ctx, args): Promise<Reply> {
+      const registered = ctx.caller.active;
+      const mine = all().filter((s) => canRun(s, registered ? ctx.caller : null, ctx.isAdmin));
+      if (args.命令) {
+        const w = args.命令.replace(/^[/／]/, '').toLowerCase();
+        const match = all().filter((s) => [s.path, ...s.aliases].some((n) => n[0]!.toLowerCase() === w || n.join(' ').toLowerCase() === w));
+        if (match.length === 0) return { tone: 'warning', blocks: [{ type: 'text', text: `没有「${args.命令}」这个命令。发送 /帮助 查看全部命令。` }] };
+        return {
+          title: `/${match[0]!.path[0]} 的用法`,
+          blocks: match.map((s) => ({
+            type: 'text' as const,
+            text: [
+              `${s.usage}　${s.summary}${canRun(s, registered ? ctx.caller : null, ctx.isAdmin) ? '' : '（您无权使用）'}`,
+              ...s.examples.map((e) => `　例：${e}`),
+              s.aliases.length ? `　英文：${s.aliases.map((a) => `/${a.join(' ')}`).join('、')}` : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
+          })),
+        };
+      }
+      const items = mine.map((s) => `${s.usage}　${s.summary}　例：${s.examples[0] ?? ''}`);
+      return {
+        title: '可用命令',
+        blocks: [
+          { type: 'list', items },
+          {
+            type: 'note',
+            text: registered
+              ? '参数写成 键=值，值含空格时用引号；发送 /帮助 命令名 查看详细用法。'
+              : '您还没有登记为用户，登记后可使用更多命令：请联系政府办管理员。',
+          },
+        ],
+      };
+    },
+  });
+
+  const whoami = defineCommand({
+    path: ['我'],
+    aliases: [['whoami'], ['me']],
+    access: ['anyone'],
+    summary: '查看我的身份、单位和角色',
+    usage: '/我',
+    examples: ['/我'],
+    args: () => z.object({}),
+    async run(ctx): Promise<Reply> {
+      const p = ctx.caller;
+      if (!p.active) {
+        const admins = await ctx.store.people.withRole('admin', null);
+        return {
+          tone: 'warning',
+          blocks: [
+            {
+              type: 'text',
+              text: `您还没有登记（身份：${p.identities.map((i) => `${i.channel}:${i.externalId}`).join('、')}）。请联系政府办管理员${admins.length ? `（${admins.map((a) => a.name).slice(0, 3).join('、')}）` : ''}添加您。`,
+            },
+          ],
+        };
+      }
+      const unitIds = [...new Set([p.unitId, ...p.roles.map((g) => g.unitId)].filter((x): x is number => x !== null))];
+      const units = new Map<number, string>();
+      for (const id of unitIds) {
+        const u = await ctx.store.units.byId(id);
+        if (u) units.set(id, u.name);
+      }
+      const roles = p.roles.map((g) => (g.unitId === null ? roleName(g.role) : `${units.get(g.unitId) ?? `单位${g.unitId}`} ${roleName(g.role)}`));
+      return {
+        title: p.name,
+        blocks: [
+          {
+            type: 'fields',
+            fields: [
+              { label: '单位', value: p.unitId !== null ? (units.get(p.unitId) ?? '—') : '—' },
+              { label: '角色', value: roles.join('、') || '（无）' },
+              { label: '职务', value: p.title ?? '—' },
+              { label: '电话', value: p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—' },
+              { label: '身份', value: p.identities.map((i) => `${CHANNEL_NAMES[i.channel]} ${i.externalId}`).join('、') },
+            ],
+          },
+        ],
+      };
+    },
+  });
+  void commandLabel;
+  return [help, whoami];
+}

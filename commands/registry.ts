@@ -1,0 +1,22 @@
+/** Every command the bot understands, in the order help lists them. */
+import { accountCommands } from './accounts.js';
+import type { Registry } from './dispatch.js';
+import { filingCommands } from './filing.js';
+import { helpCommands } from './help.js';
+import { personCommands } from './person.js';
+import { createRegistry } from './registry-core.js';
+import { settingsCommands } from './settings.js';
+import type { CommandSpec } from './types.js';
+import { unitCommands } from './unit.js';
+
+const specs: CommandSpec[] = [];
+specs.push(
+  ...helpCommands(() => specs),
+  ...accountCommands,
+  ...filingCommands,
+  ...unitCommands,
+  ...personCommands,
+  ...settingsCommands,
+);
+
+export const registry: Registry = createRegistry(specs);

@@ -1,0 +1,88 @@
+/** /单位 新增|列表|绑定群 (admin): the units and their work groups. */
+import { z } from 'zod';
+import { AppError } from '../src/domain/errors.js';
+import { CHANNEL_NAMES } from '../src/domain/model.js';
+import type { Reply } from '../src/domain/reply.js';
+import { defineCommand } from './types.js';
+
+const add = defineCommand({
+  path: ['单位', '新增'],
+  aliases: [['unit', 'add']],
+  access: ['admin'],
+  summary: '新增单位',
+  usage: '/单位 新增 名称=… [上级=…] [域名=…]',
+  examples: ['/单位 新增 名称=兴国县教育局 上级=兴国县人民政府'],
+  keys: { 名称: ['name'], 上级: ['parent'], 域名: ['domains', 'domain'] },
+  positional: ['名称'],
+  args: (h) =>
+    z.object({
+      名称: h.text('名称', 60),
+      上级: h.unit('上级').optional(),
+      域名: z
+        .string()
+        .transform((s) => s.split(/[,，、;；\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: '「域名」格式不对，例如 xingguo.gov.cn' })))
+        .optional(),
+    }),
+  async run(ctx, a): Promise<Reply> {
+    if (await ctx.store.units.byName(a.名称)) throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
+    const id = await ctx.store.nextId('unit');
+    ctx.write(ctx.store.units.insert({ id, name: a.名称, parentId: a.上级?.id ?? null, domains: a.域名 ?? [], createdAt: ctx.now }));
+    ctx.audit('unit.add', `U${id}`, { name: a.名称, parent: a.上级?.name ?? null });
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。` }],
+    };
+  },
+});
+
+const list = defineCommand({
+  path: ['单位', '列表'],
+  aliases: [['unit', 'list'], ['units']],
+  access: ['admin'],
+  summary: '查看全部单位',
+  usage: '/单位 列表',
+  examples: ['/单位 列表'],
+  args: () => z.object({}),
+  async run(ctx): Promise<Reply> {
+    const units = await ctx.store.units.all();
+    if (units.length === 0) return { blocks: [{ type: 'text', text: '还没有单位。用 /单位 新增 名称=… 添加。' }] };
+    const byId = new Map(units.map((u) => [u.id, u]));
+    const rows: string[][] = [];
+    for (const u of units) {
+      const chats = await ctx.store.units.chats(u.id);
+      const liaisons = await ctx.store.people.withRole('liaison', u.id);
+      rows.push([
+        u.name,
+        u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
+        chats.length ? chats.map((c) => CHANNEL_NAMES[c.channel]).join('、') : '未绑定',
+        liaisons.map((p) => p.name).join('、') || '—',
+      ]);
+    }
+    return { title: `单位（${units.length}）`, blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }] };
+  },
+});
+
+const bind = defineCommand({
+  path: ['单位', '绑定群'],
+  aliases: [['unit', 'bind']],
+  access: ['admin'],
+  summary: '在单位工作群里发送，把本群设为该单位的工作群（提醒发到这里）',
+  usage: '/单位 绑定群 单位=…',
+  examples: ['/单位 绑定群 单位=兴国县教育局'],
+  keys: { 单位: ['unit'] },
+  positional: ['单位'],
+  args: (h) => z.object({ 单位: h.unit('单位') }),
+  async run(ctx, a): Promise<Reply> {
+    if (ctx.chat.type !== 'group') {
+      throw new AppError({ code: 'rule', message: '请在该单位的工作群里 @我 发送此命令，本群才会成为单位工作群。' });
+    }
+    const other = await ctx.store.units.byChat(ctx.chat.channel, ctx.chat.id);
+    ctx.write(ctx.store.units.bindChat({ unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id }, ctx.now, ctx.caller.id));
+    ctx.audit('unit.bind_chat', `U${a.单位.id}`, { channel: ctx.chat.channel, chat: ctx.chat.id, previousUnit: other?.name ?? null });
+    const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
+    return { tone: 'success', blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }] };
+  },
+});
+
+export const unitCommands = [add, list, bind];

@@ -1,0 +1,37 @@
+/** Assemble the core for a Node process: the SQLite store, the calendar, the clock, the logger. */
+import { registry } from '../../commands/registry.js';
+import type { Registry } from '../../commands/dispatch.js';
+import type { Services } from '../../commands/types.js';
+import { openSqlite, type SqliteHandle } from '../../storage/db.js';
+import { createStore } from '../../storage/store.js';
+import { officialCalendar } from '../domain/calendar-data.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import type { ChannelName, Identity } from '../domain/model.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
+
+export interface Runtime {
+  services: Services;
+  registry: Registry;
+  db: SqliteHandle;
+  close(): void;
+}
+
+export function createRuntime(opts: {
+  databasePath: string;
+  admins?: readonly Identity[];
+  clock?: Clock;
+  log?: Logger;
+  deliveryChannels?: readonly ChannelName[];
+}): Runtime {
+  const db = openSqlite(opts.databasePath);
+  const services: Services = {
+    store: createStore(db.db, db.executor),
+    clock: opts.clock ?? systemClock,
+    log: opts.log ?? silentLogger,
+    adminIdentities: opts.admins ?? [],
+    deliveryChannels: opts.deliveryChannels ?? [],
+    baseCalendar: officialCalendar(),
+  };
+  return { services, registry, db, close: () => db.close() };
+}

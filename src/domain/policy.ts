@@ -1,0 +1,182 @@
+/**
+ * Policy values an admin can change with /设置 (PRODUCT.md "Rules the product enforces"; defaults shown there).
+ * Each setting has a Chinese key, English aliases, a parser with a Chinese error, and the rule it comes from.
+ */
+import { z } from 'zod';
+
+export interface Policy {
+  filingDeadlineWorkdays: number;
+  dormantDays: number;
+  dormancyWarningDays: number;
+  weeklyMinPosts: number;
+  repostDeadlineWorkdays: number;
+  reviewDeadlineWorkdays: number;
+  passwordRotationDays: number;
+  remindTime: string;
+  remindAllDays: boolean;
+  allowDomains: string[];
+}
+
+export const DEFAULT_POLICY: Policy = {
+  filingDeadlineWorkdays: 5,
+  dormantDays: 14,
+  dormancyWarningDays: 10,
+  weeklyMinPosts: 2,
+  repostDeadlineWorkdays: 1,
+  reviewDeadlineWorkdays: 2,
+  passwordRotationDays: 90,
+  remindTime: '09:00',
+  remindAllDays: false,
+  allowDomains: ['gov.cn'],
+};
+
+interface SettingSpec<K extends keyof Policy> {
+  key: K;
+  name: string;
+  aliases: string[];
+  source: string;
+  schema: z.ZodType<Policy[K]>;
+  /** how a user writes the value */
+  format: (v: Policy[K]) => string;
+  /** parse what the user typed */
+  parse: (raw: string) => unknown;
+}
+
+const days = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `${what}须为整数` })
+    .int({ error: `${what}须为整数` })
+    .min(min, { error: `${what}不能小于 ${min}` })
+    .max(max, { error: `${what}不能大于 ${max}` });
+
+const num = (raw: string): unknown => (/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
+const list = (raw: string): unknown =>
+  raw
+    .split(/[,，、;；\s]+/)
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+const bool = (raw: string): unknown =>
+  ({ 是: true, 开: true, true: true, yes: true, '1': true, 否: false, 关: false, false: false, no: false, '0': false })[
+    raw.trim().toLowerCase()
+  ] ?? raw;
+
+type AnySpec = { [K in keyof Policy]: SettingSpec<K> }[keyof Policy];
+
+export const SETTINGS: readonly AnySpec[] = [
+  {
+    key: 'filingDeadlineWorkdays',
+    name: '备案期限',
+    aliases: ['filing_deadline', 'filingDeadlineWorkdays'],
+    source: '神木 第六条：5 个工作日（兴国 四(二)：3 个工作日）',
+    schema: days(0, 30, '备案期限'),
+    format: (v) => `${v} 个工作日`,
+    parse: num,
+  },
+  {
+    key: 'dormantDays',
+    name: '僵尸天数',
+    aliases: ['dormant_days', 'dormantDays'],
+    source: '全国检查指标：2 周未更新（兴国 六：15 天）',
+    schema: days(2, 90, '僵尸天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'dormancyWarningDays',
+    name: '预警天数',
+    aliases: ['warning_days', 'dormancyWarningDays'],
+    source: '提前预警',
+    schema: days(1, 90, '预警天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'weeklyMinPosts',
+    name: '每周最少更新',
+    aliases: ['weekly_min_posts', 'weeklyMinPosts'],
+    source: '神木 第十二条：每周信息更新不少于两次',
+    schema: days(0, 50, '每周最少更新'),
+    format: (v) => `${v} 条`,
+    parse: num,
+  },
+  {
+    key: 'repostDeadlineWorkdays',
+    name: '转载期限',
+    aliases: ['repost_deadline', 'repostDeadlineWorkdays'],
+    source: '兴国 三(四)：不得超过 1 个工作日',
+    schema: days(0, 10, '转载期限'),
+    format: (v) => `${v} 个工作日`,
+    parse: num,
+  },
+  {
+    key: 'reviewDeadlineWorkdays',
+    name: '审核期限',
+    aliases: ['review_deadline', 'reviewDeadlineWorkdays'],
+    source: '先审后发（吉林 二(三)、神木 第十七条）；超期提醒',
+    schema: days(0, 30, '审核期限'),
+    format: (v) => `${v} 个工作日`,
+    parse: num,
+  },
+  {
+    key: 'passwordRotationDays',
+    name: '改密周期',
+    aliases: ['password_rotation', 'passwordRotationDays'],
+    source: '兴国 四(三)、神木 第二十条：定期更换密码',
+    schema: days(7, 365, '改密周期'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'remindTime',
+    name: '提醒时间',
+    aliases: ['remind_time', 'remindTime'],
+    source: '每日提醒时间（北京时间）',
+    schema: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: '提醒时间格式为 HH:MM，例如 09:00' }),
+    format: (v) => v,
+    parse: (raw) => (/^\d:\d\d$/.test(raw.trim()) ? `0${raw.trim()}` : raw.trim().replace('：', ':')),
+  },
+  {
+    key: 'remindAllDays',
+    name: '每天提醒',
+    aliases: ['remind_all_days', 'remindAllDays'],
+    source: '默认只在工作日提醒',
+    schema: z.boolean({ error: '每天提醒 只能是 是 或 否' }),
+    format: (v) => (v ? '是' : '否'),
+    parse: bool,
+  },
+  {
+    key: 'allowDomains',
+    name: '白名单域名',
+    aliases: ['allow_domains', 'allowDomains'],
+    source: '链接白名单（神木 第十三条：只转载党委和政府网站及稿源单位的信息）',
+    schema: z.array(
+      z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i, { error: '域名格式不正确，例如 gov.cn' }),
+    ),
+    format: (v) => v.join(','),
+    parse: list,
+  },
+];
+
+export function findSetting(name: string): AnySpec | undefined {
+  const n = name.trim();
+  return SETTINGS.find((s) => s.name === n || s.aliases.some((a) => a.toLowerCase() === n.toLowerCase()));
+}
+
+/** Merge stored values over the defaults, ignoring any stored value that no longer validates. */
+export function resolvePolicy(stored: Readonly<Record<string, unknown>>): Policy {
+  const out: Record<string, unknown> = { ...DEFAULT_POLICY };
+  for (const spec of SETTINGS) {
+    if (!(spec.key in stored)) continue;
+    const r = spec.schema.safeParse(stored[spec.key]);
+    if (r.success) out[spec.key] = r.data;
+  }
+  return out as unknown as Policy;
+}
+
+/** Check cross-field consistency of a policy; returns a Chinese message or null. */
+export function policyProblem(p: Policy): string | null {
+  if (p.dormancyWarningDays >= p.dormantDays) return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
+  return null;
+}

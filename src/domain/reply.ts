@@ -1,0 +1,70 @@
+/**
+ * A platform-neutral reply: what a command answers and what notifications say. Channels render it — as a Feishu
+ * interactive card, a WeCom template card, or plain text (console, text fallbacks).
+ */
+export type Tone = 'info' | 'success' | 'warning' | 'error';
+
+export interface Button {
+  label: string;
+  /** what the click sends back; the handler is chosen by `action` */
+  value: { action: string } & Record<string, string | number>;
+  style?: 'primary' | 'danger' | 'default';
+}
+
+export type Block =
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'list'; items: string[] }
+  | { type: 'table'; columns: string[]; rows: string[][] }
+  | { type: 'checklist'; items: { label: string; checked: boolean }[] }
+  | { type: 'actions'; buttons: Button[]; input?: { name: string; placeholder: string } }
+  | { type: 'note'; text: string };
+
+export interface Reply {
+  title?: string;
+  tone?: Tone;
+  blocks: Block[];
+}
+
+export const textReply = (text: string, tone?: Tone): Reply => ({ tone, blocks: [{ type: 'text', text }] });
+
+/** Is this reply just a line or two of text (sent as a text message rather than a card)? */
+export function isPlainText(r: Reply): boolean {
+  return r.title === undefined && r.blocks.length === 1 && r.blocks[0]?.type === 'text';
+}
+
+const TONE_MARK: Record<Tone, string> = { info: '', success: '✅ ', warning: '⚠️ ', error: '❌ ' };
+
+/** Plain-text rendering (console, and platforms or fallbacks without cards). */
+export function renderText(r: Reply): string {
+  const out: string[] = [];
+  if (r.title !== undefined) out.push(`${TONE_MARK[r.tone ?? 'info']}【${r.title}】`);
+  r.blocks.forEach((b, i) => {
+    const first = i === 0 && r.title === undefined ? TONE_MARK[r.tone ?? 'info'] : '';
+    switch (b.type) {
+      case 'text':
+        out.push(first + b.text);
+        break;
+      case 'fields':
+        for (const f of b.fields) out.push(`${f.label}：${f.value}`);
+        break;
+      case 'list':
+        for (const item of b.items) out.push(`· ${item}`);
+        break;
+      case 'table':
+        out.push(b.columns.join(' | '));
+        for (const row of b.rows) out.push(row.join(' | '));
+        break;
+      case 'checklist':
+        out.push(b.items.map((c) => `${c.checked ? '☑' : '☐'}${c.label}`).join(' '));
+        break;
+      case 'actions':
+        out.push(`操作：${b.buttons.map((x) => `[${x.label}]`).join(' ')}`);
+        break;
+      case 'note':
+        out.push(`（${b.text}）`);
+        break;
+    }
+  });
+  return out.join('\n');
+}

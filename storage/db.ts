@@ -1,0 +1,94 @@
+/**
+ * Database factories. The repositories (store.ts) take a drizzle database and an executor for atomic batches, so
+ * the same code runs on better-sqlite3 (here) and on D1 (where the executor is `d1.batch`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A drizzle SQLite database of either kind: sync (better-sqlite3) or async (D1). */
+export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, Schema>;
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Runs statements atomically: all or none. */
+export interface BatchExecutor {
+  batch(statements: readonly Statement[]): Promise<void>;
+  /** one statement that returns rows (used for id allocation) */
+  get<T>(statement: Statement): Promise<T | undefined>;
+}
+
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface SqliteHandle {
+  db: Db;
+  sqlite: Database.Database;
+  executor: BatchExecutor;
+  close(): void;
+}
+
+/** Open (creating if needed) a SQLite file with WAL, a busy timeout for a second process, and our migrations. */
+export function openSqlite(file: string, opts: { migrate?: boolean } = {}): SqliteHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = OFF');
+  const db = drizzle(sqlite, { schema });
+  if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return { db, sqlite, executor: sqliteExecutor(sqlite), close: () => sqlite.close() };
+}
+
+export function applyMigrations(handle: SqliteHandle): void {
+  migrate(drizzle(handle.sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+}
+
+function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = sqlite.prepare(sql);
+      if (cache.size > 500) cache.clear();
+      cache.set(sql, st);
+    }
+    return st;
+  };
+  // IMMEDIATE: take the write lock at BEGIN, so a second process (the CLI's sweep) waits instead of failing midway.
+  const run = sqlite.transaction((statements: readonly Statement[]) => {
+    for (const s of statements) {
+      const st = prepare(s.sql);
+      if (st.reader) st.all(...(s.params as unknown[]));
+      else st.run(...(s.params as unknown[]));
+    }
+  });
+  return {
+    async batch(statements) {
+      run.immediate(statements);
+    },
+    async get<T>(s: Statement) {
+      return prepare(s.sql).get(...(s.params as unknown[])) as T | undefined;
+    },
+  };
+}
+
+/** A consistent copy of a live database (SQLite online backup; safe while the server writes). */
+export async function backupSqlite(source: string, target: string): Promise<void> {
+  const sqlite = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    await sqlite.backup(target);
+  } finally {
+    sqlite.close();
+  }
+}

@@ -1,0 +1,318 @@
+/**
+ * The database schema (drizzle-orm, SQLite dialect: better-sqlite3 on Node, D1 on Workers).
+ *
+ * Conventions:
+ * - instants are integer milliseconds since the epoch (`*_at`); calendar days in Asia/Shanghai are
+ *   text `YYYY-MM-DD` (`*_on`, `*_date`);
+ * - ids that users type (F<n>, R<n>, T<n>, A<n>) are allocated from `counters` before the write that uses them,
+ *   so one atomic batch can insert a row and the message that names it;
+ * - JSON columns hold small structured values (warnings, findings, scope lists).
+ */
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export const units = sqliteTable('units', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  parentId: integer('parent_id'),
+  domains: text('domains', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** A unit's work group on a platform: its reminders and notices go there. */
+export const unitChats = sqliteTable(
+  'unit_chats',
+  {
+    unitId: integer('unit_id').notNull(),
+    channel: text('channel').notNull(),
+    chatId: text('chat_id').notNull(),
+    boundAt: integer('bound_at').notNull(),
+    boundBy: integer('bound_by'),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.channel] }), index('unit_chats_chat').on(t.channel, t.chatId)],
+);
+
+export const people = sqliteTable('people', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  title: text('title'),
+  phone: text('phone'),
+  unitId: integer('unit_id'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const identities = sqliteTable(
+  'identities',
+  {
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    personId: integer('person_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.externalId] }), index('identities_person').on(t.personId)],
+);
+
+/** Roles per unit; the admin role has unit_id 0 (it is global). */
+export const roles = sqliteTable(
+  'roles',
+  {
+    personId: integer('person_id').notNull(),
+    unitId: integer('unit_id').notNull(),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.unitId, t.role] }), index('roles_unit').on(t.unitId, t.role)],
+);
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey(),
+    unitId: integer('unit_id').notNull(),
+    platform: text('platform').notNull(),
+    name: text('name').notNull(),
+    externalId: text('external_id'),
+    url: text('url'),
+    openedOn: text('opened_on'),
+    status: text('status').notNull(),
+    operation: text('operation').notNull().default('self'),
+    operatorName: text('operator_name'),
+    operatorKind: text('operator_kind'),
+    officerId: integer('officer_id'),
+    feedUrl: text('feed_url'),
+    passwordChangedOn: text('password_changed_on'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('accounts_unit').on(t.unitId, t.platform), index('accounts_name').on(t.name)],
+);
+
+export const filings = sqliteTable(
+  'filings',
+  {
+    id: integer('id').primaryKey(),
+    accountId: integer('account_id').notNull(),
+    unitId: integer('unit_id').notNull(),
+    kind: text('kind').notNull(),
+    eventDate: text('event_date').notNull(),
+    dueDate: text('due_date').notNull(),
+    filedAt: integer('filed_at').notNull(),
+    late: integer('late', { mode: 'boolean' }).notNull(),
+    emergency: integer('emergency', { mode: 'boolean' }).notNull().default(false),
+    calendarFallback: integer('calendar_fallback', { mode: 'boolean' }).notNull().default(false),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    changes: text('changes', { mode: 'json' }).$type<Record<string, { from: string | null; to: string | null }>>(),
+    warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    filedBy: integer('filed_by'),
+    confirmedBy: integer('confirmed_by'),
+    confirmedAt: integer('confirmed_at'),
+  },
+  (t) => [index('filings_account').on(t.accountId), index('filings_status').on(t.status)],
+);
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id').notNull(),
+    publishedAt: integer('published_at').notNull(),
+    title: text('title'),
+    url: text('url'),
+    source: text('source').notNull(),
+    externalId: text('external_id'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('posts_account_time').on(t.accountId, t.publishedAt),
+    uniqueIndex('posts_account_external').on(t.accountId, t.externalId),
+  ],
+);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: integer('updated_by'),
+});
+
+export const calendarOverrides = sqliteTable('calendar_overrides', {
+  date: text('date').primaryKey(),
+  kind: text('kind').notNull(),
+  note: text('note'),
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Admin-maintained lists for the review pre-checks: banned expressions, leaders' names and titles, allowed domains. */
+export const wordLists = sqliteTable(
+  'word_lists',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    extra: text('extra'),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('word_lists_kind_value').on(t.kind, t.value)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorId: integer('actor_id'),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subject: text('subject').notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_subject').on(t.subject), index('audit_at').on(t.at)],
+);
+
+/** Platform event ids already handled (webhook de-duplication); kept at least 7 days. */
+export const inboundEvents = sqliteTable(
+  'inbound_events',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('inbound_events_received').on(t.receivedAt)],
+);
+
+/**
+ * Outgoing messages, written in the same batch as the change that caused them and sent by the delivery loop.
+ * `dedupe_key` makes an enqueue idempotent (reminders, notifications keyed by their subject and period).
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').unique(),
+    channel: text('channel').notNull(),
+    targetType: text('target_type').notNull(),
+    target: text('target').notNull(),
+    replyTo: text('reply_to'),
+    updateOf: integer('update_of'),
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    platformMessageId: text('platform_message_id'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    id: integer('id').primaryKey(),
+    unitId: integer('unit_id').notNull(),
+    accountId: integer('account_id').notNull(),
+    title: text('title').notNull(),
+    level: text('level').notNull(),
+    link: text('link'),
+    content: text('content'),
+    plannedAt: integer('planned_at'),
+    deadlineAt: integer('deadline_at'),
+    requesterId: integer('requester_id').notNull(),
+    status: text('status').notNull(),
+    currentStep: integer('current_step').notNull().default(1),
+    findings: text('findings', { mode: 'json' }).$type<unknown[]>().notNull().default(sql`'[]'`),
+    sourceChannel: text('source_channel'),
+    sourceChat: text('source_chat'),
+    createdAt: integer('created_at').notNull(),
+    decidedAt: integer('decided_at'),
+    publishedAt: integer('published_at'),
+    publishedUrl: text('published_url'),
+  },
+  (t) => [index('reviews_status').on(t.status), index('reviews_unit').on(t.unitId)],
+);
+
+export const reviewSteps = sqliteTable(
+  'review_steps',
+  {
+    reviewId: integer('review_id').notNull(),
+    step: integer('step').notNull(),
+    role: text('role').notNull(),
+    approverId: integer('approver_id'),
+    status: text('status').notNull(),
+    comment: text('comment'),
+    decidedAt: integer('decided_at'),
+    cardOutboxId: integer('card_outbox_id'),
+  },
+  (t) => [primaryKey({ columns: [t.reviewId, t.step] }), index('review_steps_approver').on(t.approverId, t.status)],
+);
+
+export const repostTasks = sqliteTable('repost_tasks', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  url: text('url').notNull(),
+  note: text('note'),
+  deadlineAt: integer('deadline_at').notNull(),
+  scope: text('scope', { mode: 'json' }).$type<{ units: number[] | 'all'; platforms: string[] | 'all' }>().notNull(),
+  status: text('status').notNull(),
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+  closedAt: integer('closed_at'),
+  closedBy: integer('closed_by'),
+});
+
+export const repostTargets = sqliteTable(
+  'repost_targets',
+  {
+    taskId: integer('task_id').notNull(),
+    accountId: integer('account_id').notNull(),
+    unitId: integer('unit_id').notNull(),
+    doneAt: integer('done_at'),
+    doneBy: integer('done_by'),
+    link: text('link'),
+    late: integer('late', { mode: 'boolean' }),
+    via: text('via'),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.accountId] }), index('repost_targets_unit').on(t.unitId, t.doneAt)],
+);
+
+/** Reminders already sent, by key (kind:subject:period): the sweep never sends one twice. */
+export const reminders = sqliteTable(
+  'reminders',
+  {
+    key: text('key').primaryKey(),
+    kind: text('kind').notNull(),
+    unitId: integer('unit_id'),
+    accountId: integer('account_id'),
+    period: text('period').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('reminders_period').on(t.period)],
+);
+
+/** Per-account feed polling state. */
+export const feedState = sqliteTable('feed_state', {
+  accountId: integer('account_id').primaryKey(),
+  url: text('url').notNull(),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  lastCheckedAt: integer('last_checked_at'),
+  lastOkAt: integer('last_ok_at'),
+  nextCheckAt: integer('next_check_at').notNull().default(0),
+  failures: integer('failures').notNull().default(0),
+  lastError: text('last_error'),
+});
+
+/**
+ * A write that must not be lost to a race: `INSERT INTO guards SELECT 0 WHERE changes() = 0` right after a conditional
+ * UPDATE fails the whole batch (CHECK constraint) when the update touched no row. Works inside a better-sqlite3
+ * transaction and inside a D1 batch alike. No row is ever stored here.
+ */
+export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [check('guards_ok', sql`${t.ok} = 1`)]);
