@@ -200,7 +200,8 @@ export const outbox = sqliteTable(
     targetType: text('target_type').notNull(),
     target: text('target').notNull(),
     replyTo: text('reply_to'),
-    updateOf: integer('update_of'),
+    /** for target_type 'update': the dedupe key of the message whose card this replaces */
+    updateOf: text('update_of'),
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

@@ -2,7 +2,7 @@
  * The repositories: the Store port (src/ports/store.ts) on drizzle. Reads are awaited queries; writes are deferred
  * statements that `commit` runs atomically through the executor (a transaction here, `batch` on D1).
  */
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { CalendarOverride } from '../src/domain/calendar.js';
 import type {
   Account,
@@ -23,6 +23,7 @@ import {
   DuplicateEventError,
   type IdKind,
   type OutboxMessage,
+  type OutboxRow,
   type RegisterRow,
   type Store,
   type Write,
@@ -70,6 +71,25 @@ type UnitRow = typeof t.units.$inferSelect;
 type PersonRow = typeof t.people.$inferSelect;
 type AccountRow = typeof t.accounts.$inferSelect;
 type FilingRow = typeof t.filings.$inferSelect;
+type OutboxDbRow = typeof t.outbox.$inferSelect;
+
+const toOutbox = (r: OutboxDbRow): OutboxRow => ({
+  id: r.id,
+  dedupeKey: r.dedupeKey,
+  channel: r.channel as OutboxRow['channel'],
+  targetType: r.targetType as OutboxRow['targetType'],
+  target: r.target,
+  replyTo: r.replyTo,
+  updateOf: r.updateOf,
+  payload: r.payload as Reply,
+  status: r.status as OutboxRow['status'],
+  attempts: r.attempts,
+  nextAttemptAt: new Date(r.nextAttemptAt),
+  lastError: r.lastError,
+  platformMessageId: r.platformMessageId,
+  createdAt: new Date(r.createdAt),
+  sentAt: date(r.sentAt),
+});
 
 const toUnit = (r: UnitRow): Unit => ({
   id: r.id,
@@ -526,6 +546,68 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
           })
           .onConflictDoNothing();
         return w('outbox.enqueue', q);
+      },
+      async due(now, limit) {
+        const rows = await db
+          .select()
+          .from(t.outbox)
+          .where(and(eq(t.outbox.status, 'pending'), lte(t.outbox.nextAttemptAt, ms(now))))
+          .orderBy(asc(t.outbox.id))
+          .limit(limit);
+        return rows.map(toOutbox);
+      },
+      async byKey(key) {
+        const [r] = await db.select().from(t.outbox).where(eq(t.outbox.dedupeKey, key));
+        return r ? toOutbox(r) : null;
+      },
+      claim(id, now, leaseMs) {
+        return [
+          w(
+            'outbox.claim',
+            db
+              .update(t.outbox)
+              .set({ nextAttemptAt: ms(now) + leaseMs })
+              .where(and(eq(t.outbox.id, id), eq(t.outbox.status, 'pending'), lte(t.outbox.nextAttemptAt, ms(now)))),
+          ),
+          guardChanged(`outbox:${id}`),
+        ];
+      },
+      markSent(id, platformMessageId, at) {
+        return w(
+          'outbox.sent',
+          db.update(t.outbox).set({ status: 'sent', platformMessageId, sentAt: ms(at), lastError: null, attempts: sql`${t.outbox.attempts} + 1` }).where(eq(t.outbox.id, id)),
+        );
+      },
+      retryLater(id, attempts, next, error) {
+        return w('outbox.retry', db.update(t.outbox).set({ attempts, nextAttemptAt: ms(next), lastError: error.slice(0, 500) }).where(eq(t.outbox.id, id)));
+      },
+      markFailed(id, attempts, error) {
+        return w('outbox.failed', db.update(t.outbox).set({ status: 'failed', attempts, lastError: error.slice(0, 500) }).where(eq(t.outbox.id, id)));
+      },
+      async failed(limit) {
+        const rows = await db.select().from(t.outbox).where(eq(t.outbox.status, 'failed')).orderBy(desc(t.outbox.id)).limit(limit);
+        return rows.map(toOutbox);
+      },
+      requeue(ids, at) {
+        const cond = ids === 'all-failed' ? eq(t.outbox.status, 'failed') : and(eq(t.outbox.status, 'failed'), inArray(t.outbox.id, [...ids]));
+        return w('outbox.requeue', db.update(t.outbox).set({ status: 'pending', attempts: 0, nextAttemptAt: ms(at) }).where(cond));
+      },
+      async stats() {
+        const rows = await db
+          .select({ status: t.outbox.status, n: sql<number>`count(*)`, oldest: sql<number | null>`min(${t.outbox.createdAt})` })
+          .from(t.outbox)
+          .groupBy(t.outbox.status);
+        const get = (s: string) => rows.find((r) => r.status === s);
+        return {
+          pending: Number(get('pending')?.n ?? 0),
+          failed: Number(get('failed')?.n ?? 0),
+          sent: Number(get('sent')?.n ?? 0),
+          oldestPendingAt: date(get('pending')?.oldest ?? null),
+        };
+      },
+      async nextDueAt() {
+        const [r] = await db.select({ at: sql<number | null>`min(${t.outbox.nextAttemptAt})` }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
+        return date(r?.at ?? null);
       },
     },
 

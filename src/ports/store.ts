@@ -37,8 +37,8 @@ export interface OutboxMessage {
   target: string;
   /** the platform message id to reply to (targetType 'reply') */
   replyTo?: string | null;
-  /** the outbox id of an earlier message whose card this one replaces (targetType 'update') */
-  updateOf?: number | null;
+  /** the dedupe key of an earlier message whose card this one replaces (targetType 'update') */
+  updateOf?: string | null;
   payload: Reply;
   /** an enqueue with a key that was used before does nothing (idempotent notifications and reminders) */
   dedupeKey?: string | null;
@@ -145,7 +145,22 @@ export interface Store {
   };
 
   outbox: {
+    /** Queue a message; with a dedupeKey used before, nothing is queued. */
     enqueue(m: OutboxMessage, at: Date): Write;
+    /** pending messages whose time has come, oldest first */
+    due(now: Date, limit: number): Promise<OutboxRow[]>;
+    byKey(dedupeKey: string): Promise<OutboxRow | null>;
+    /** Take a due message for `leaseMs` so that no other process sends it meanwhile (ConflictError if taken). */
+    claim(id: number, now: Date, leaseMs: number): Writes;
+    markSent(id: number, platformMessageId: string | null, at: Date): Write;
+    /** try again at `next` (attempts counts this failure) */
+    retryLater(id: number, attempts: number, next: Date, error: string): Write;
+    /** give up: kept, visible to admins, re-queued with requeue() */
+    markFailed(id: number, attempts: number, error: string): Write;
+    failed(limit: number): Promise<OutboxRow[]>;
+    requeue(ids: readonly number[] | 'all-failed', at: Date): Write;
+    stats(): Promise<{ pending: number; failed: number; sent: number; oldestPendingAt: Date | null }>;
+    nextDueAt(): Promise<Date | null>;
   };
 
   events: {

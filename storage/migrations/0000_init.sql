@@ -104,7 +104,7 @@ CREATE TABLE `outbox` (
 	`target_type` text NOT NULL,
 	`target` text NOT NULL,
 	`reply_to` text,
-	`update_of` integer,
+	`update_of` text,
 	`payload` text NOT NULL,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
