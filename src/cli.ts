@@ -1,6 +1,7 @@
 /**
  * The command-line tool: `npm run cli -- <subcommand>`.
  *   console [--as feishu:ou_x] [--now ISO]   the chat commands at a prompt, or piped in one per line
+ *   remind [--now ISO] [--dry-run]            the daily reminders sweep as if at that moment; queues and delivers
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
  */
@@ -8,13 +9,21 @@ import { parseArgs } from 'node:util';
 import { backupSqlite, openSqlite } from '../storage/db.js';
 import { createRuntime } from './app/runtime.js';
 import { runConsole } from './channels/console/console.js';
+import { createMessengers } from './channels/messengers.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Logger } from './ports/logger.js';
 import { createLogger } from './log.js';
+import { renderText } from './domain/reply.js';
+import { formatShanghai } from './domain/time.js';
+import { weekdayName } from './domain/reminders.js';
+import { deliverDue } from './jobs/outbox.js';
+import { runSweep } from './jobs/sweep.js';
 
 const USAGE = `usage: npm run cli -- <subcommand>
   console [--as feishu:<open_id>|wecom:<userid>] [--now 2026-11-20T09:00:00+08:00]
+  remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]
   migrate
   backup FILE`;
 
@@ -62,6 +71,16 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'remind': {
+      let values: { now?: string; 'dry-run'?: boolean };
+      try {
+        ({ values } = parseArgs({ args: rest, options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true }));
+      } catch (e) {
+        fail(`${e instanceof Error ? e.message : String(e)}\nusage: npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]`);
+      }
+      await remind(config, log, { now: parseNow(values.now), dryRun: values['dry-run'] === true });
+      return;
+    }
     case 'migrate': {
       const db = openSqlite(config.databasePath);
       db.close();
@@ -77,6 +96,39 @@ async function main(argv: string[]): Promise<void> {
     }
     default:
       fail(USAGE);
+  }
+}
+
+/**
+ * `remind`: the daily sweep as if at `now`, then delivery of what is due (safe while the server runs: reminders are
+ * recorded once and outbox rows are claimed with a lease). Delivery and the records use the real time.
+ */
+async function remind(config: Config, log: Logger, opts: { now: Date | undefined; dryRun: boolean }): Promise<void> {
+  const real = systemClock.now();
+  const now = opts.now ?? real;
+  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, clock: systemClock, log, deliveryChannels: config.feishu ? ['feishu'] : [] });
+  const out = (s: string): void => void process.stdout.write(`${s}\n`);
+  try {
+    const report = await runSweep(rt, { now, dryRun: opts.dryRun, trigger: 'cli', recordedAt: real });
+    const { env } = report;
+    out(`reminders as of ${formatShanghai(now)} (${env.today} ${weekdayName(env.today)}${report.remindDay ? '' : ', not a reminder day: the daily schedule would skip it'})`);
+    out(`found ${report.found.length}, new ${report.fresh.length}, ${opts.dryRun ? 'would queue' : 'queued'} ${report.messages.length} message(s)`);
+    if (report.fresh.length === 0 && report.found.length > 0) out('nothing new: everything found was already sent for its period');
+    for (const m of report.messages) {
+      out(`  → ${m.to} [${m.message.channel} ${m.message.targetType} ${m.message.target}]`);
+      if (opts.dryRun) out(renderText(m.message.payload).replace(/^/gm, '      '));
+    }
+    for (const u of report.unreachable) out(`  ! ${u}`);
+    if (opts.dryRun) {
+      out('dry run: nothing recorded, queued or sent');
+      return;
+    }
+    const messengers = createMessengers(config, log);
+    const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
+    const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
+    out(`delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`);
+  } finally {
+    rt.close();
   }
 }
 

@@ -298,6 +298,25 @@ export const reminders = sqliteTable(
   (t) => [index('reminders_period').on(t.period)],
 );
 
+/**
+ * Daily sweeps that completed, recorded in the same commit as their reminders: the scheduler runs a missed sweep once
+ * when the server comes back the same day, and not again after one has run.
+ */
+export const sweepRuns = sqliteTable(
+  'sweep_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runDate: text('run_date').notNull(),
+    /** the moment the sweep ran as of (`remind --now` simulates one) */
+    asOf: integer('as_of').notNull(),
+    ranAt: integer('ran_at').notNull(),
+    trigger: text('trigger').notNull(),
+    items: integer('items').notNull().default(0),
+    messages: integer('messages').notNull().default(0),
+  },
+  (t) => [index('sweep_runs_date').on(t.runDate, t.asOf)],
+);
+
 /** Per-account feed polling state. */
 export const feedState = sqliteTable('feed_state', {
   accountId: integer('account_id').primaryKey(),

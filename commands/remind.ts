@@ -1,0 +1,87 @@
+/** /提醒 预览 (admin): what the daily reminders would send, without sending anything; and feed status for /账号 详情. */
+import { z } from 'zod';
+import { AppError } from '../src/domain/errors.js';
+import { type Reply, renderText } from '../src/domain/reply.js';
+import { remindInstant, weekdayName } from '../src/domain/reminders.js';
+import { formatShanghai } from '../src/domain/time.js';
+import { planSweep, type SweepPlan } from '../src/jobs/sweep.js';
+import type { FeedState } from '../src/ports/feeds.js';
+import { type CommandContext, defineCommand } from './types.js';
+
+/** Messages shown in full in a preview; the rest are listed by recipient. */
+const SHOWN_IN_FULL = 4;
+
+/** A sweep plan as one chat reply (also used by the CLI's dry run, in text). */
+export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
+  const { env } = plan;
+  const when = `${formatShanghai(env.now)} ${weekdayName(env.today)}`;
+  const blocks: Reply['blocks'] = [];
+  if (!plan.remindDay) {
+    blocks.push({ type: 'note', text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。` });
+  }
+  if (plan.messages.length === 0) {
+    blocks.push({
+      type: 'text',
+      text: plan.found.length === 0 ? '没有需要提醒的事项。' : `没有新的提醒：${plan.found.length} 项均已在本期提醒过，不再重复发送。`,
+    });
+    return { title: `提醒预览（${when}）`, tone: 'info', blocks };
+  }
+  const units = new Set(plan.messages.filter((m) => m.audience === 'unit').map((m) => m.unitId)).size;
+  blocks.push({
+    type: 'text',
+    text: `将发送 ${plan.messages.length} 条消息：${units} 个单位的提醒、${plan.messages.filter((m) => m.audience === 'person').length} 条个人审核提醒、${plan.messages.filter((m) => m.audience === 'admins').length} 条管理员汇总；共 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}。`,
+  });
+  // Each distinct message once, with everyone who gets it; the admins' summary first.
+  const byPayload = new Map<Reply, { to: string[]; admins: boolean }>();
+  for (const m of plan.messages) {
+    const g = byPayload.get(m.message.payload);
+    if (g) g.to.push(m.to);
+    else byPayload.set(m.message.payload, { to: [m.to], admins: m.audience === 'admins' });
+  }
+  const adminsFirst = [...byPayload].map(([payload, g]) => ({ ...g, payload })).sort((a, b) => Number(b.admins) - Number(a.admins));
+  for (const g of adminsFirst.slice(0, SHOWN_IN_FULL)) blocks.push({ type: 'text', text: `→ ${g.to.join('、')}\n${renderText(g.payload)}` });
+  const rest = adminsFirst.slice(SHOWN_IN_FULL);
+  if (rest.length) blocks.push({ type: 'list', items: rest.slice(0, 30).map((g) => `→ ${g.to.join('、')}`).concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []) });
+  if (plan.unreachable.length) blocks.push({ type: 'note', text: `无人接收：${plan.unreachable.length} 处（见管理员汇总）` });
+  return { title: `提醒预览（${when}）`, tone: 'info', blocks };
+}
+
+const preview = defineCommand({
+  path: ['提醒', '预览'],
+  aliases: [['remind', 'preview']],
+  access: ['admin'],
+  summary: '预览每日提醒将发送的内容（不发送）',
+  usage: '/提醒 预览 [日期]',
+  examples: ['/提醒 预览', '/提醒 预览 2026-11-23'],
+  keys: { 日期: ['date'] },
+  positional: ['日期'],
+  args: (h) => z.object({ 日期: h.date('日期').optional() }),
+  async run(ctx, a): Promise<Reply> {
+    const sweep = ctx.services.sweep;
+    if (!sweep) throw new AppError({ code: 'rule', message: '本服务未启用每日提醒。' });
+    const day = a.日期 ?? ctx.today;
+    const at = remindInstant(day, ctx.policy.remindTime);
+    // Today: as of the reminder time, or now if that has passed; another day: as of its reminder time.
+    const now = day === ctx.today && ctx.now.getTime() > at.getTime() ? ctx.now : at;
+    const plan = await planSweep({ services: ctx.services, sweep }, now);
+    return previewReply(plan, plan.found.length - plan.fresh.length);
+  },
+});
+
+export const remindCommands = [preview];
+
+/** One line on a feed's health, for /账号 详情: feed errors stay visible to admins and liaisons. */
+export async function feedStatus(ctx: CommandContext, accountId: number, feedUrl: string): Promise<string> {
+  const state = ctx.services.feeds ? await ctx.services.feeds.state(accountId) : null;
+  return describeFeedState(state, feedUrl);
+}
+
+export function describeFeedState(state: FeedState | null, feedUrl: string): string {
+  if (!state || state.url !== feedUrl) return '尚未读取（每小时自动读取一次）';
+  const next = `下次读取 ${formatShanghai(state.nextCheckAt)}`;
+  if (state.failures > 0) {
+    const ok = state.lastOkAt ? `最近成功 ${formatShanghai(state.lastOkAt)}` : '从未成功';
+    return `⚠ 读取失败 ${state.failures} 次：${state.lastError ?? '未知错误'}（${ok}，${next}）`;
+  }
+  return `正常（最近读取 ${state.lastCheckedAt ? formatShanghai(state.lastCheckedAt) : '—'}，${next}）`;
+}

@@ -1,0 +1,312 @@
+/**
+ * The kinds of daily reminder. Each kind is one query over the whole register (src/ports/sweep.ts), how to phrase a
+ * line that says what to do, and who is told (the unit's digest, people directly, the admins' summary). Adding a kind
+ * is one entry here plus its query.
+ *
+ * Periods make a reminder "once": conditions that get worse every day (dormancy, overdue reposts and reviews) are
+ * keyed by the day and so repeated each working day until handled; standing conditions (passwords, broken feeds, the
+ * calendar) are keyed by the ISO week and repeated weekly; the weekly cadence check by the week it checked.
+ */
+import type { WorkCalendar } from '../domain/calendar.js';
+import { idleCutoff, idleDays } from '../domain/activity.js';
+import { platformName } from '../domain/platforms.js';
+import type { Policy } from '../domain/policy.js';
+import {
+  firstWorkdayOfWeek,
+  previousWeek,
+  type ReminderItem,
+  reminderKey,
+  type ReminderSeverity,
+} from '../domain/reminders.js';
+import { addDays, type DateStr, daysBetween, formatShanghai, shanghaiDate, shanghaiInstant, year } from '../domain/time.js';
+import type { AccountRow, IdRange, SweepStore } from '../ports/sweep.js';
+
+const month = (d: DateStr): number => Number(d.slice(5, 7));
+
+export interface SweepEnv {
+  now: Date;
+  today: DateStr;
+  /** ISO week of today, e.g. `2026-W47` */
+  week: string;
+  policy: Policy;
+  calendar: WorkCalendar;
+}
+
+/** What a kind sees while it runs: the sweep's moment and settings, unit names, and how to name an account in a command. */
+export interface KindEnv extends SweepEnv {
+  ref(a: AccountRow): string;
+  unitName(unitId: number): string;
+  /** accounts that already have a dormancy reminder in this sweep (their other activity lines would repeat it) */
+  idle: ReadonlySet<number>;
+  /** keys already sent: their lines need not be written again (an optimisation; the sweep checks again before sending) */
+  sent: ReadonlySet<string>;
+}
+
+export interface SectionSpec {
+  /** the item kind this section collects */
+  kind: string;
+  /** heading in a unit's digest and in the admins' summary */
+  label(env: SweepEnv): string;
+}
+
+export interface ReminderKind {
+  name: string;
+  sections: readonly SectionSpec[];
+  applies(env: SweepEnv): boolean;
+  /** Run the kind's query (page by page over the register when it scans accounts) and phrase its items. */
+  collect(q: SweepStore, env: KindEnv, pages: readonly IdRange[], emit: (item: ReminderItem) => void): Promise<void>;
+}
+
+function defineKind<R>(spec: {
+  name: string;
+  sections: readonly SectionSpec[];
+  applies?: (env: SweepEnv) => boolean;
+  /** the one query; `ids` is set for kinds that scan the register page by page */
+  find: (q: SweepStore, env: KindEnv, ids: IdRange) => Promise<R[]>;
+  /** scans the whole register (asked page by page, so a national register is never held in memory at once) */
+  paged?: boolean;
+  /** the line(s) and who is told; null to skip a row */
+  toItem: (row: R, env: KindEnv) => ReminderItem | null;
+}): ReminderKind {
+  return {
+    name: spec.name,
+    sections: spec.sections,
+    applies: spec.applies ?? (() => true),
+    async collect(q, env, pages, emit) {
+      for (const ids of spec.paged ? pages : [{ from: 0, to: 0 }]) {
+        for (const row of await spec.find(q, env, ids)) {
+          const item = spec.toItem(row, env);
+          if (item) emit(item);
+        }
+      }
+    },
+  };
+}
+
+const label = (a: AccountRow): string => `${platformName(a.platform)}「${a.name}」`;
+/** `账号=…` for commands that take the account as a key: its name when unique, else its id. */
+const accountArg = (a: AccountRow, env: KindEnv): string => {
+  const r = env.ref(a);
+  return r === a.name ? `账号=${r}` : `账号=A${a.accountId}`;
+};
+
+const NO_PERSON_LINES: ReminderItem['personLines'] = Object.freeze([]) as unknown as ReminderItem['personLines'];
+
+/** An item about one account. Its lines are written only when it was not sent already in this period. */
+function accountItem(
+  kind: string,
+  a: AccountRow,
+  env: KindEnv,
+  period: string,
+  severity: ReminderSeverity,
+  unitLine: (() => string) | null,
+  adminLine: (() => string) | null = null,
+  subject = `A${a.accountId}`,
+): ReminderItem {
+  const key = reminderKey(kind, subject, period);
+  const sent = env.sent.has(key);
+  return {
+    key,
+    kind,
+    period,
+    unitId: a.unitId,
+    unitName: env.unitName(a.unitId),
+    accountId: a.accountId,
+    severity,
+    unitLine: unitLine && !sent ? unitLine() : null,
+    personLines: NO_PERSON_LINES,
+    adminLine: adminLine && !sent ? adminLine() : null,
+  };
+}
+
+const hhmm = (t: Date): string => formatShanghai(t).slice(11);
+
+/** The week before today's, computed once per sweep rather than once per row. */
+let lastWeek: { today: DateStr; week: ReturnType<typeof previousWeek> } | null = null;
+function weekBefore(today: DateStr): ReturnType<typeof previousWeek> {
+  if (lastWeek?.today !== today) lastWeek = { today, week: previousWeek(today) };
+  return lastWeek.week;
+}
+
+/** 全国检查指标 (2 weeks), 兴国 六 (15 days): dormancy alerts, and warnings from 预警天数 on. One query for both. */
+const dormancy = defineKind({
+  name: 'dormancy',
+  sections: [
+    { kind: 'dormant', label: (env) => `僵尸账号（连续 ${env.policy.dormantDays} 天以上未更新）` },
+    { kind: 'idle', label: (env) => `即将成为僵尸账号（已 ${env.policy.dormancyWarningDays} 天以上未更新）` },
+  ],
+  paged: true,
+  find: (q, env, ids) => q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), ids }),
+  toItem(a, env) {
+    const days = idleDays(a, env.today);
+    if (days < env.policy.dormancyWarningDays) return null;
+    const last = (): string => (a.lastPostAt ? `最近一次 ${shanghaiDate(a.lastPostAt)}` : '开设以来无更新记录');
+    if (days >= env.policy.dormantDays) {
+      return accountItem(
+        'dormant',
+        a,
+        env,
+        env.today,
+        'alert',
+        () => `${label(a)}已 ${days} 天未更新（${last()}），属“僵尸”账号：请尽快发布信息，发布后发送 /更新 ${env.ref(a)}`,
+        () => `${env.unitName(a.unitId)} · ${label(a)}已 ${days} 天未更新`,
+      );
+    }
+    const left = env.policy.dormantDays - days;
+    return accountItem(
+      'idle',
+      a,
+      env,
+      env.today,
+      'warning',
+      () => `${label(a)}已 ${days} 天未更新（${last()}），再过 ${left} 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 ${env.ref(a)}`,
+    );
+  },
+});
+
+/** 神木 第十二条: at least two posts a week, checked on the first working day of each week for the week before. */
+const weekly = defineKind({
+  name: 'weekly',
+  sections: [{ kind: 'weekly', label: (env) => `上周更新不足（神木 第十二条：每周不少于 ${env.policy.weeklyMinPosts} 条）` }],
+  applies: (env) => env.policy.weeklyMinPosts > 0 && firstWorkdayOfWeek(env.calendar, env.today) === env.today,
+  paged: true,
+  find(q, env, ids) {
+    const w = weekBefore(env.today);
+    return q.weeklyShortfall({ now: env.now, from: w.from, to: w.to, existedBy: w.monday, min: env.policy.weeklyMinPosts, ids });
+  },
+  toItem(a, env) {
+    // a dormant or nearly dormant account had no post last week either: its dormancy line says enough
+    if (env.idle.has(a.accountId)) return null;
+    const w = weekBefore(env.today);
+    return accountItem(
+      'weekly',
+      a,
+      env,
+      w.label,
+      'notice',
+      () => `${label(a)}上周（${w.monday.slice(5)}～${w.sunday.slice(5)}）更新 ${a.posts} 条，少于 ${env.policy.weeklyMinPosts} 条：本周请加强更新，发布后发送 /更新 ${env.ref(a)}`,
+    );
+  },
+});
+
+/** 兴国 三(四), 吉林: repost major policy items within 1 working day; remind units that have not confirmed. */
+const repost = defineKind({
+  name: 'repost',
+  sections: [{ kind: 'repost', label: (env) => `转载任务未确认（兴国 三(四)：${env.policy.repostDeadlineWorkdays} 个工作日内转载）` }],
+  find: (q, env) => q.dueReposts({ now: env.now, until: shanghaiInstant(addDays(env.today, 1)) }),
+  toItem(r, env) {
+    const pending = r.deadlineAt.getTime() > env.now.getTime();
+    const when = (): string => {
+      const due = shanghaiDate(r.deadlineAt);
+      if (pending) return `今天 ${hhmm(r.deadlineAt)} 截止`;
+      if (due === env.today) return `已于今天 ${hhmm(r.deadlineAt)} 截止`;
+      return `已逾期 ${daysBetween(due, env.today)} 天（截止 ${formatShanghai(r.deadlineAt)}）`;
+    };
+    return accountItem(
+      'repost',
+      r,
+      env,
+      env.today,
+      pending ? 'warning' : 'alert',
+      () => `转载任务 T${r.taskId}「${r.title}」${when()}，${label(r)}尚未确认：转载后发送 /转载 完成 T${r.taskId} ${accountArg(r, env)}`,
+      null,
+      `T${r.taskId}:A${r.accountId}`,
+    );
+  },
+});
+
+/** 先审后发 (吉林, 神木 第十七条): reviews waiting past their deadline or planned time; the requester and approver are told. */
+const review = defineKind({
+  name: 'review',
+  sections: [{ kind: 'review', label: () => '审核超期（先审后发，神木 第十七条）' }],
+  find: (q, env) => q.overdueReviews({ now: env.now }),
+  toItem(r, env) {
+    const late: string[] = [];
+    if (r.deadlineAt && r.deadlineAt.getTime() <= env.now.getTime()) late.push(`已过审核期限 ${formatShanghai(r.deadlineAt)}`);
+    if (r.plannedAt && r.plannedAt.getTime() <= env.now.getTime()) late.push(`已过计划发布时间 ${formatShanghai(r.plannedAt)}`);
+    const why = late.join('，');
+    const what = `R${r.reviewId}「${r.title}」（${env.unitName(r.unitId)}${r.accountName ? ` · ${r.accountName}` : ''}）`;
+    const waitingOn = r.approverName ?? '（未指定审批人）';
+    const personLines: ReminderItem['personLines'] = [
+      { personId: r.requesterId, line: `您送审的 ${what}${why}，仍在等待 ${waitingOn} 审批：可提醒审批人，或发送 /送审 撤回 R${r.reviewId}` },
+    ];
+    if (r.approverId !== null) {
+      personLines.push({
+        personId: r.approverId,
+        line: `${what}${why}，等待您审批：发送 /审批 同意 R${r.reviewId}，或 /审批 退回 R${r.reviewId} 意见=…`,
+      });
+    }
+    return {
+      key: reminderKey('review', `R${r.reviewId}`, env.today),
+      kind: 'review',
+      period: env.today,
+      unitId: r.unitId,
+      unitName: env.unitName(r.unitId),
+      accountId: null,
+      severity: 'warning',
+      unitLine: null,
+      personLines,
+      adminLine: `${what}${why}，待 ${waitingOn} 审批`,
+    };
+  },
+});
+
+/** 兴国 四(三), 神木 第二十条: change passwords regularly (改密周期); counted from the opening when never confirmed. */
+const password = defineKind({
+  name: 'password',
+  sections: [{ kind: 'password', label: (env) => `密码到期（每 ${env.policy.passwordRotationDays} 天更换，兴国 四(三)）` }],
+  paged: true,
+  find: (q, env, ids) => q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), ids }),
+  toItem(a, env) {
+    const when = (): string => {
+      const days = daysBetween(a.since, env.today);
+      return a.passwordChangedOn ? `上次确认更换密码是 ${a.passwordChangedOn}（${days} 天前）` : `开设以来未确认更换过密码（已 ${days} 天）`;
+    };
+    return accountItem('password', a, env, env.week, 'notice', () => `${label(a)}${when()}：更换后发送 /改密 ${env.ref(a)}`);
+  },
+});
+
+/** Feeds that keep failing: dormancy then depends on people reporting again. Admins only. */
+export const FEED_ALERT_FAILURES = 3;
+const feed = defineKind({
+  name: 'feed',
+  sections: [{ kind: 'feed', label: () => `订阅源读取失败（连续 ${FEED_ALERT_FAILURES} 次以上）` }],
+  find: (q) => q.feedProblems({ minFailures: FEED_ALERT_FAILURES }),
+  toItem(f, env) {
+    const ok = (): string => (f.lastOkAt ? `最近成功 ${formatShanghai(f.lastOkAt)}` : '从未成功');
+    return accountItem(
+      'feed',
+      f,
+      env,
+      env.week,
+      'notice',
+      null,
+      () => `${env.unitName(f.unitId)} · ${label(f)}连续 ${f.failures} 次失败：${f.lastError ?? '未知错误'}（${ok()}）。请核对地址：/账号 详情 ${env.ref(f)}，或 /备案 变更 ${accountArg(f, env)} 订阅源=新地址`,
+    );
+  },
+});
+
+/** For admins, from December on: next year's official holidays are not in the data yet. */
+const calendar = defineKind({
+  name: 'calendar',
+  sections: [{ kind: 'calendar', label: () => '工作日历' }],
+  applies: (env) => !env.calendar.covers(year(env.today)) || (month(env.today) === 12 && !env.calendar.covers(year(env.today) + 1)),
+  find: async (_q, env) => [year(env.today), year(env.today) + 1].filter((y) => !env.calendar.covers(y) && (y === year(env.today) || month(env.today) === 12)),
+  toItem: (y, env) => ({
+    key: reminderKey('calendar', String(y), env.week),
+    kind: 'calendar',
+    period: env.week,
+    unitId: null,
+    unitName: null,
+    accountId: null,
+    severity: 'notice',
+    unitLine: null,
+    personLines: NO_PERSON_LINES,
+    adminLine: `${y} 年的法定节假日安排尚未收录，该年的期限将按周一至周五推算：国务院办公厅通知发布后，请用 /节假日 新增 ${y}-01-01 休 等逐日补充（或升级 chinese-days 数据）`,
+  }),
+});
+
+/** Every kind, in the order a digest lists them. */
+export const REMINDER_KINDS: readonly ReminderKind[] = [dormancy, repost, weekly, password, review, feed, calendar];
+
+export const SECTIONS: readonly SectionSpec[] = REMINDER_KINDS.flatMap((k) => k.sections);
