@@ -1,22 +1,21 @@
 /** /账号 (the register, 台账), /账号 详情, /更新 (record a post), /改密 (password rotation). */
 import { z } from 'zod';
+import { idleDays } from '../src/domain/activity.js';
 import { AppError } from '../src/domain/errors.js';
 import { type Account, ACCOUNT_STATUS_NAMES, type AccountStatus, FILING_KIND_NAMES, OPERATOR_KIND_NAMES } from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
 import type { Policy } from '../src/domain/policy.js';
-import type { Reply } from '../src/domain/reply.js';
+import type { Button, Reply } from '../src/domain/reply.js';
 import { addDays, daysBetween, type DateStr, formatShanghai, shanghaiDate } from '../src/domain/time.js';
 import type { RegisterRow } from '../src/ports/store.js';
+import { feedStatus } from './remind.js';
 import { type CommandContext, defineCommand } from './types.js';
 
 const STATUS = { 正常: 'active', 在用: 'active', active: 'active', 关停: 'suspended', 已关停: 'suspended', suspended: 'suspended', 注销: 'closed', 已注销: 'closed', closed: 'closed' } as const;
 const MAX_ROWS = 60;
 
-/** Days since the last post (or since opening when there is none); null when neither is known. */
-export function idleDays(a: Pick<Account, 'openedOn' | 'createdAt'> & { lastPostAt: Date | null }, today: DateStr): number | null {
-  const since = a.lastPostAt ? shanghaiDate(a.lastPostAt) : (a.openedOn ?? shanghaiDate(a.createdAt));
-  return daysBetween(since, today);
-}
+/** Days since the last post (or since opening when there is none): one definition, shared with the daily reminders. */
+export { idleDays };
 
 export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | null; openedOn: DateStr | null; createdAt: Date }, today: DateStr, policy: Policy): string {
   if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
@@ -83,6 +82,11 @@ const register = defineCommand({
     const notes = [`僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`];
     if (rows.length > MAX_ROWS) notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
     blocks.push({ type: 'note', text: notes.join('；') });
+    const refresh: Button['value'] = { action: 'register.refresh' };
+    if (a.单位) refresh.unit = a.单位.name;
+    if (a.状态) refresh.status = a.状态;
+    if (a.平台) refresh.platform = a.平台;
+    blocks.push({ type: 'actions', buttons: [{ label: '刷新', value: refresh }] });
     return {
       title: `${a.单位 ? a.单位.name : multiUnit ? '全部单位' : (rows[0]?.unitName ?? '')} 账号台账（${rows.length}）${dormant ? `，僵尸 ${dormant} 个` : ''}`,
       tone: dormant ? 'warning' : 'info',
@@ -125,6 +129,7 @@ const detail = defineCommand({
           { label: '信息员', value: officer?.name ?? '—' },
           { label: '运营', value: acc.operation === 'self' ? '自主运营' : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）` },
           { label: '订阅源', value: acc.feedUrl ?? '—' },
+          ...(acc.feedUrl ? [{ label: '订阅源状态', value: await feedStatus(ctx, acc.id, acc.feedUrl) }] : []),
           { label: '最近更新', value: row ? activityLabel(row, ctx.today, ctx.policy) : '—' },
           { label: '近7天更新', value: row ? `${row.postsLast7Days} 条（每周不少于 ${ctx.policy.weeklyMinPosts} 条，神木 第十二条）` : '—' },
           { label: '上次改密', value: acc.passwordChangedOn ? `${acc.passwordChangedOn}（下次 ${rotationDue}）` : '未记录（/改密 账号 确认已更换）' },

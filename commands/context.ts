@@ -36,7 +36,9 @@ export async function planNotification(
   const messages: OutboxMessage[] = [];
   const reached: string[] = [];
   const unreachable: string[] = [];
-  const key = (target: string): string | null => (opts.dedupeKey ? `${opts.dedupeKey}|${target}` : null);
+  // A message to one person keeps the key as given (a card can be found by it later to update it); messages to
+  // several targets get the target appended.
+  const key = (target: string): string | null => (opts.dedupeKey ? ('person' in to ? opts.dedupeKey : `${opts.dedupeKey}|${target}`) : null);
   const toPerson = (p: PersonWithRoles): void => {
     const [id] = personTargets(services, p, opts.prefer);
     if (!id) {
@@ -126,11 +128,23 @@ export class Context implements CommandContext {
     );
   }
 
+  /** targets that already got a given reply in this command (a liaison who is also the requester is told once) */
+  private readonly told = new WeakMap<Reply, Set<string>>();
+
   async notify(to: Recipient, reply: Reply, opts: NotifyOptions = {}): Promise<string[]> {
     const plan = await planNotification(this.services, to, reply, { ...opts, prefer: this.chat.channel });
-    for (const m of plan.messages) this.write(this.store.outbox.enqueue(m, this.now));
-    this.notified.push(...plan.reached);
-    return plan.reached;
+    const seen = this.told.get(reply) ?? new Set<string>();
+    this.told.set(reply, seen);
+    const reached: string[] = [];
+    plan.messages.forEach((m, i) => {
+      const target = `${m.channel}:${m.targetType}:${m.target}`;
+      if (seen.has(target)) return;
+      seen.add(target);
+      this.write(this.store.outbox.enqueue(m, this.now));
+      if (plan.reached[i] !== undefined) reached.push(plan.reached[i]);
+    });
+    this.notified.push(...reached);
+    return reached;
   }
 
   unitsWhere(roles: readonly Role[]): number[] {

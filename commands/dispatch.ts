@@ -5,18 +5,18 @@
  */
 import { z } from 'zod';
 import { AppError, type AppErrorData } from '../src/domain/errors.js';
-import type { PersonWithRoles } from '../src/domain/model.js';
+import type { Identity, PersonWithRoles } from '../src/domain/model.js';
 import { resolvePolicy } from '../src/domain/policy.js';
 import { type Reply, textReply } from '../src/domain/reply.js';
 import type { Role } from '../src/domain/roles.js';
 import { shanghaiDate } from '../src/domain/time.js';
-import type { InboundMessage } from '../src/ports/inbound.js';
+import type { ChatRef, InboundMessage } from '../src/ports/inbound.js';
 import type { Write } from '../src/ports/store.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { errorReply } from './errors.js';
 import { parseCommandLine, type RawArgs } from './parse.js';
-import type { CommandSpec, Services } from './types.js';
+import type { CommandContext, CommandSpec, Services } from './types.js';
 
 export interface DispatchResult {
   /** null: say nothing (group chatter that is not a command) */
@@ -35,7 +35,7 @@ export interface Registry {
   suggest(word: string): string[];
 }
 
-export function canRun(spec: CommandSpec, person: PersonWithRoles | null, isAdmin: boolean): boolean {
+export function canRun(spec: Pick<CommandSpec, 'access'>, person: PersonWithRoles | null, isAdmin: boolean): boolean {
   if (spec.access.includes('anyone')) return true;
   if (!person) return false;
   if (isAdmin || spec.access.includes('registered')) return true;
@@ -94,16 +94,17 @@ function zodProblems(err: z.ZodError): string[] {
   });
 }
 
-let errorSeq = 0;
-const errorRef = (): string => `E${Date.now().toString(36).slice(-5)}${(errorSeq++ % 1296).toString(36)}`.toUpperCase();
+export interface ResolvedCaller {
+  person: PersonWithRoles | null;
+  isAdmin: boolean;
+  /** writes that register a bootstrap admin on first contact */
+  writes: Write[];
+}
 
 /** Find the caller; a bootstrap admin (ADMINS) is registered on first contact. */
-async function resolveCaller(
-  services: Services,
-  msg: InboundMessage,
-  now: Date,
-): Promise<{ person: PersonWithRoles | null; isAdmin: boolean; writes: Write[] }> {
-  const identity = { channel: msg.sender.channel, externalId: msg.sender.externalId };
+export async function resolveCaller(services: Services, sender: Identity & { name?: string | null }, now: Date): Promise<ResolvedCaller> {
+  const msg = { sender };
+  const identity = { channel: sender.channel, externalId: sender.externalId };
   const found = await services.store.people.byIdentity(identity);
   const person = found?.active ? found : null;
   const bootstrap = services.adminIdentities.some((a) => a.channel === identity.channel && a.externalId === identity.externalId);
@@ -134,6 +135,40 @@ async function resolveCaller(
   return { person: created, isAdmin: true, writes };
 }
 
+/** The context a command or card action runs in: settings and calendar overrides as stored now. */
+export async function buildContext(services: Services, caller: ResolvedCaller, sender: Identity & { name?: string | null }, chat: ChatRef, now: Date): Promise<Context> {
+  const [overrides, stored] = await Promise.all([services.store.calendar.overrides(), services.store.settings.all()]);
+  const person: PersonWithRoles = caller.person ?? {
+    id: 0,
+    name: sender.name ?? '访客',
+    title: null,
+    phone: null,
+    unitId: null,
+    active: false,
+    roles: [],
+    identities: [{ channel: sender.channel, externalId: sender.externalId }],
+  };
+  return new Context({ services, caller: person, isAdmin: caller.isAdmin, chat, now, calendar: services.baseCalendar.withOverrides(overrides), policy: resolvePolicy(stored) });
+}
+
+let errorSeq = 0;
+/** A short reference users can quote to an admin, matching the log line. */
+export const errorRef = (): string => `E${Date.now().toString(36).slice(-5)}${(errorSeq++ % 1296).toString(36)}`.toUpperCase();
+
+/**
+ * Run a command from code (a card button) with already-bound values, through the same permission check and argument
+ * schema as typed commands. Errors are thrown as AppError.
+ */
+export async function runCommand(ctx: CommandContext, spec: CommandSpec, values: Record<string, unknown>): Promise<Reply> {
+  if (!canRun(spec, ctx.caller.active ? ctx.caller : null, ctx.isAdmin)) {
+    throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
+  }
+  const h = makeArgHelpers({ today: ctx.today, now: ctx.now, store: ctx.store, mentions: [] });
+  const parsed = await spec.args(h).safeParseAsync(values);
+  if (!parsed.success) throw new AppError({ code: 'bad_argument', problems: zodProblems(parsed.error) });
+  return spec.run(ctx, parsed.data);
+}
+
 export async function dispatch(services: Services, registry: Registry, msg: InboundMessage): Promise<DispatchResult> {
   const now = services.clock.now();
   const silent: DispatchResult = { reply: null, writes: [], notified: [], command: null };
@@ -145,7 +180,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
       if (msg.chat.type === 'group') return silent;
       return { ...silent, reply: textReply('您好，我是政务新媒体助手。命令以 / 开头，发送 /帮助 查看您可以使用的命令。') };
     }
-    const caller = await resolveCaller(services, msg, now);
+    const caller = await resolveCaller(services, msg.sender, now);
     base = caller.writes;
     const word = line.words[0] ?? '';
     if (word === '') throw new AppError({ code: 'unknown_command', input: '', suggestions: ['帮助'] });
@@ -168,18 +203,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const parsed = await spec.args(h).safeParseAsync(bound.values);
     if (!parsed.success) throw new AppError({ code: 'bad_argument', problems: zodProblems(parsed.error) });
 
-    const [overrides, stored] = await Promise.all([services.store.calendar.overrides(), services.store.settings.all()]);
-    const person: PersonWithRoles =
-      caller.person ?? { id: 0, name: msg.sender.name ?? '访客', title: null, phone: null, unitId: null, active: false, roles: [], identities: [msg.sender] };
-    const ctx = new Context({
-      services,
-      caller: person,
-      isAdmin: caller.isAdmin,
-      chat: msg.chat,
-      now,
-      calendar: services.baseCalendar.withOverrides(overrides),
-      policy: resolvePolicy(stored),
-    });
+    const ctx = await buildContext(services, caller, msg.sender, msg.chat, now);
     const reply = await spec.run(ctx, parsed.data);
     return { reply, writes: [...base, ...ctx.writes], notified: ctx.notified, command: commandLabel(spec) };
   } catch (e) {

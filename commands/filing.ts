@@ -142,7 +142,8 @@ async function notifyAdminsForConfirmation(ctx: CommandContext, filingId: number
       blocks: [
         { type: 'fields', fields: [{ label: '单位', value: unit.name }, { label: '账号', value: `${platformName(account.platform)}「${account.name}」(A${account.id})` }, { label: '备案人', value: ctx.caller.name }] },
         { type: 'list', items: why },
-        { type: 'text', text: `核实后发送 /备案 确认 F${filingId}` },
+        { type: 'text', text: `核实后点“确认备案”，或发送 /备案 确认 F${filingId}` },
+        { type: 'actions', buttons: [{ label: '确认备案', value: { action: 'filing.confirm', filing: filingId }, style: 'primary' }] },
       ],
     },
     { dedupeKey: `filing-confirm:F${filingId}` },

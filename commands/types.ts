@@ -12,7 +12,9 @@ import type { Role } from '../src/domain/roles.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ChatRef } from '../src/ports/inbound.js';
 import type { Logger } from '../src/ports/logger.js';
+import type { FeedStore } from '../src/ports/feeds.js';
 import type { Store, Writes } from '../src/ports/store.js';
+import type { SweepStore } from '../src/ports/sweep.js';
 import type { ArgHelpers } from './args.js';
 
 /** 'anyone' includes people who are not registered (help, whoami); 'registered' any registered person. */
@@ -29,6 +31,10 @@ export interface Services {
   deliveryChannels: readonly ChannelName[];
   /** the working-day calendar without overrides; overrides are loaded per request */
   baseCalendar: WorkCalendar;
+  /** the daily reminders' queries (/提醒 预览); absent where reminders are not wired */
+  sweep?: SweepStore;
+  /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
+  feeds?: FeedStore;
 }
 
 export type Recipient =

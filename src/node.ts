@@ -1,13 +1,21 @@
 /**
- * The Node entry (`npm start`): configuration, the SQLite file (migrations applied on start), the Hono app on PORT,
- * and the in-process loops. Starts with no platform credentials at all and says which channels are off.
+ * The Node entry (`npm start`): configuration, the SQLite file (migrations applied on start), the Hono app on PORT
+ * with the channels' webhooks, and the in-process loops (outbox delivery, housekeeping). Starts with no platform
+ * credentials at all and says which channels are off.
  */
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
+import { cardActions } from '../commands/card-actions.js';
 import { createRuntime } from './app/runtime.js';
+import { mountFeishu } from './channels/feishu/routes.js';
+import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
+import { createChannels } from './channels/messengers.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
+import { startFeedPoller } from './jobs/feeds.js';
+import { startOutboxLoop } from './jobs/outbox.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
@@ -24,26 +32,56 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
   const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
+  const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
   if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
+
+  const channels = createChannels(config, log);
+  const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
+  if (channels.feishu) {
+    void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
+  }
+  // The daily reminders (at 提醒时间 on working days; a run missed while the server was down happens when it comes
+  // back that day) and the feed poller. SCHEDULER=off leaves them to `npm run cli -- remind` (tests, a cron elsewhere).
+  const reminders = config.scheduler ? startScheduler(rt, { onQueued: () => outbox.kick() }) : null;
+  const feeds = config.scheduler ? startFeedPoller(rt) : null;
+  if (!config.scheduler) log.warn({}, 'SCHEDULER=off: no daily reminders or feed polling in this process');
 
   const app = createApp({
     log,
     async health() {
       let db: 'ok' | 'error' = 'ok';
+      let outboxStats: { pending: number; failed: number } | undefined;
       try {
         rt.db.db.get(sql`select 1`);
+        const s = await services.store.outbox.stats();
+        outboxStats = { pending: s.pending, failed: s.failed };
       } catch {
         db = 'error';
       }
-      return {
-        ok: db === 'ok',
-        db,
-        channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' },
-      };
+      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' }, outbox: outboxStats };
+    },
+    mount(app) {
+      if (config.feishu && channels.feishu) {
+        const feishu = channels.feishu;
+        mountFeishu(app, {
+          services,
+          registry: rt.registry,
+          actions: cardActions,
+          verifier: new FeishuVerifier(config.feishu),
+          botOpenId: () => feishu.botId,
+          kick: () => outbox.kick(),
+        });
+      }
     },
   });
+
+  // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
+  const purge = setInterval(() => {
+    services.store.commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000))).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+  }, 3_600_000);
+  purge.unref();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, host: config.host }, `listening on http://${config.host}:${info.port}`);
@@ -54,9 +92,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    clearInterval(purge);
     server.close(() => {
-      rt.close();
-      process.exit(0);
+      void Promise.all([reminders?.stop(), feeds?.stop()])
+        .then(() => outbox.stop())
+        .finally(() => {
+          rt.close();
+          process.exit(0);
+        });
     });
     setTimeout(() => process.exit(0), 5_000).unref();
   };

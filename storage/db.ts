@@ -44,6 +44,7 @@ export function openSqlite(file: string, opts: { migrate?: boolean } = {}): Sqli
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = OFF');
+  cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite, executor: sqliteExecutor(sqlite), close: () => sqlite.close() };
@@ -53,17 +54,27 @@ export function applyMigrations(handle: SqliteHandle): void {
   migrate(drizzle(handle.sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
 }
 
-function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
+/**
+ * drizzle prepares every query anew on each call; compiling SQL is most of a small query's cost in SQLite. Keep the
+ * compiled statements by their SQL text and hand them out reset to the default row mode (drizzle switches some to
+ * raw mode). Statements are used synchronously, one at a time, so sharing them is safe.
+ */
+function cachePreparedStatements(sqlite: Database.Database): void {
   const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((sql: string) => {
     let st = cache.get(sql);
     if (!st) {
-      st = sqlite.prepare(sql);
-      if (cache.size > 500) cache.clear();
+      st = prepare(sql);
+      if (cache.size >= 1_000) cache.clear();
       cache.set(sql, st);
-    }
+    } else if (st.reader) st.raw(false);
     return st;
-  };
+  }) as typeof sqlite.prepare;
+}
+
+function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
+  const prepare = (sql: string): Database.Statement => sqlite.prepare(sql);
   // IMMEDIATE: take the write lock at BEGIN, so a second process (the CLI's sweep) waits instead of failing midway.
   const run = sqlite.transaction((statements: readonly Statement[]) => {
     for (const s of statements) {

@@ -2,7 +2,7 @@
  * The repositories: the Store port (src/ports/store.ts) on drizzle. Reads are awaited queries; writes are deferred
  * statements that `commit` runs atomically through the executor (a transaction here, `batch` on D1).
  */
-import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { CalendarOverride } from '../src/domain/calendar.js';
 import type {
   Account,
@@ -29,40 +29,13 @@ import {
   type Write,
   type Writes,
 } from '../src/ports/store.js';
-import type { BatchExecutor, Db, Statement } from './db.js';
+import type { BatchExecutor, Db } from './db.js';
+import { flattenWrites, guardChanged, SqlWrite, w } from './write.js';
+
+export { flattenWrites, guardChanged, SqlWrite };
+import { createRepostRepo } from './reposts.js';
+import { createReviewRepo, createWordListRepo } from './reviews.js';
 import * as t from './schema.js';
-
-/** A write: one SQL statement, kept until commit. */
-export class SqlWrite implements Write {
-  constructor(
-    readonly label: string,
-    readonly statement: Statement,
-  ) {}
-}
-
-interface ToSql {
-  toSQL(): { sql: string; params: unknown[] };
-}
-const w = (label: string, q: ToSql): SqlWrite => new SqlWrite(label, q.toSQL());
-
-/**
- * After a conditional UPDATE: fail the whole commit when it changed no row. The CHECK on `guards` rejects the row
- * the SELECT produces only when `changes()` is 0; otherwise nothing is inserted.
- */
-export function guardChanged(label: string): SqlWrite {
-  return new SqlWrite(`guard:${label}`, { sql: 'INSERT INTO guards (ok) SELECT 0 WHERE changes() = 0', params: [] });
-}
-
-export function flattenWrites(writes: Writes): SqlWrite[] {
-  const out: SqlWrite[] = [];
-  const visit = (x: Writes): void => {
-    if (Array.isArray(x)) for (const y of x as readonly Writes[]) visit(y);
-    else if (x instanceof SqlWrite) out.push(x);
-    else throw new TypeError(`not a storage write: ${(x as Write).label}`);
-  };
-  visit(writes);
-  return out;
-}
 
 const ms = (d: Date): number => d.getTime();
 const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
@@ -147,23 +120,78 @@ const toFiling = (r: FilingRow): Filing => ({
 /** The admin role is global; it is stored with unit 0. */
 const ADMIN_UNIT = 0;
 
+function assemble(r: PersonRow, roleRows: (typeof t.roles.$inferSelect)[], idRows: (typeof t.identities.$inferSelect)[]): PersonWithRoles {
+  return {
+    ...toPerson(r),
+    roles: roleRows
+      .filter((x) => x.personId === r.id)
+      .map((x) => ({ role: x.role as Role, unitId: x.unitId === ADMIN_UNIT ? null : x.unitId })),
+    identities: idRows
+      .filter((x) => x.personId === r.id)
+      .map((x) => ({ channel: x.channel as ChannelName, externalId: x.externalId })),
+  };
+}
+
+/** Build a prepared query once, on first use (the hot reads of every message). */
+function lazy<T>(build: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= build());
+}
+const ph = (name: string) => sql.placeholder(name);
+
 export function createStore(db: Db, executor: BatchExecutor): Store {
+  const q = {
+    eventSeen: lazy(() => db.select({ id: t.inboundEvents.id }).from(t.inboundEvents).where(eq(t.inboundEvents.id, ph('id'))).prepare()),
+    personByIdentity: lazy(() =>
+      db
+        .select({ p: t.people })
+        .from(t.identities)
+        .innerJoin(t.people, eq(t.people.id, t.identities.personId))
+        .where(and(eq(t.identities.channel, ph('channel')), eq(t.identities.externalId, ph('externalId'))))
+        .prepare(),
+    ),
+    rolesOf: lazy(() => db.select().from(t.roles).where(eq(t.roles.personId, ph('id'))).prepare()),
+    identitiesOf: lazy(() => db.select().from(t.identities).where(eq(t.identities.personId, ph('id'))).prepare()),
+    unitById: lazy(() => db.select().from(t.units).where(eq(t.units.id, ph('id'))).prepare()),
+    settings: lazy(() => db.select().from(t.settings).prepare()),
+    overrides: lazy(() => db.select().from(t.calendarOverrides).orderBy(asc(t.calendarOverrides.date)).prepare()),
+    register: lazy(() =>
+      db
+        .select({
+          a: t.accounts,
+          unitName: t.units.name,
+          officerName: t.people.name,
+          lastPostAt: sql<number | null>`(SELECT max(published_at) FROM posts WHERE account_id = ${t.accounts.id})`,
+          recent: sql<number>`(SELECT count(*) FROM posts WHERE account_id = ${t.accounts.id} AND published_at >= ${ph('since')})`,
+        })
+        .from(t.accounts)
+        .innerJoin(t.units, eq(t.units.id, t.accounts.unitId))
+        .leftJoin(t.people, eq(t.people.id, t.accounts.officerId))
+        .where(
+          and(
+            sql`(${ph('unit')} IS NULL OR ${t.accounts.unitId} = ${ph('unit')})`,
+            sql`(${ph('status')} IS NULL OR ${t.accounts.status} = ${ph('status')})`,
+            sql`(${ph('platform')} IS NULL OR ${t.accounts.platform} = ${ph('platform')})`,
+          ),
+        )
+        .orderBy(asc(t.units.name), asc(t.accounts.platform), asc(t.accounts.id))
+        .prepare(),
+    ),
+  };
+
   async function withRoles(rows: PersonRow[]): Promise<PersonWithRoles[]> {
     if (rows.length === 0) return [];
+    if (rows.length === 1) {
+      const r = rows[0]!;
+      const [roleRows, idRows] = [await q.rolesOf().all({ id: r.id }), await q.identitiesOf().all({ id: r.id })];
+      return [assemble(r, roleRows, idRows)];
+    }
     const ids = rows.map((r) => r.id);
     const [roleRows, idRows] = await Promise.all([
       db.select().from(t.roles).where(inArray(t.roles.personId, ids)),
       db.select().from(t.identities).where(inArray(t.identities.personId, ids)),
     ]);
-    return rows.map((r) => ({
-      ...toPerson(r),
-      roles: roleRows
-        .filter((x) => x.personId === r.id)
-        .map((x) => ({ role: x.role as Role, unitId: x.unitId === ADMIN_UNIT ? null : x.unitId })),
-      identities: idRows
-        .filter((x) => x.personId === r.id)
-        .map((x) => ({ channel: x.channel as ChannelName, externalId: x.externalId })),
-    }));
+    return rows.map((r) => assemble(r, roleRows, idRows));
   }
 
   const store: Store = {
@@ -198,7 +226,7 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         return (await db.select().from(t.units).orderBy(asc(t.units.id))).map(toUnit);
       },
       async byId(id) {
-        const [r] = await db.select().from(t.units).where(eq(t.units.id, id));
+        const [r] = await q.unitById().all({ id });
         return r ? toUnit(r) : null;
       },
       async byName(name) {
@@ -252,11 +280,7 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         return (await withRoles(rows))[0] ?? null;
       },
       async byIdentity(identity: Identity) {
-        const rows = await db
-          .select({ p: t.people })
-          .from(t.identities)
-          .innerJoin(t.people, eq(t.people.id, t.identities.personId))
-          .where(and(eq(t.identities.channel, identity.channel), eq(t.identities.externalId, identity.externalId)));
+        const rows = await q.personByIdentity().all({ channel: identity.channel, externalId: identity.externalId });
         return (await withRoles(rows.map((r) => r.p)))[0] ?? null;
       },
       async byName(name) {
@@ -345,24 +369,12 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         ).map(toAccount);
       },
       async register(filter, now) {
-        const cond: SQL[] = [];
-        if (filter.unitId !== undefined) cond.push(eq(t.accounts.unitId, filter.unitId));
-        if (filter.status !== undefined) cond.push(eq(t.accounts.status, filter.status));
-        if (filter.platform !== undefined) cond.push(eq(t.accounts.platform, filter.platform));
-        const weekAgo = now.getTime() - 7 * 86_400_000;
-        const rows = await db
-          .select({
-            a: t.accounts,
-            unitName: t.units.name,
-            officerName: t.people.name,
-            lastPostAt: sql<number | null>`(SELECT max(published_at) FROM posts WHERE account_id = ${t.accounts.id})`,
-            recent: sql<number>`(SELECT count(*) FROM posts WHERE account_id = ${t.accounts.id} AND published_at >= ${weekAgo})`,
-          })
-          .from(t.accounts)
-          .innerJoin(t.units, eq(t.units.id, t.accounts.unitId))
-          .leftJoin(t.people, eq(t.people.id, t.accounts.officerId))
-          .where(cond.length ? and(...cond) : undefined)
-          .orderBy(asc(t.units.name), asc(t.accounts.platform), asc(t.accounts.id));
+        const rows = await q.register().all({
+          unit: filter.unitId ?? null,
+          status: filter.status ?? null,
+          platform: filter.platform ?? null,
+          since: now.getTime() - 7 * 86_400_000,
+        });
         return rows.map(
           (r): RegisterRow => ({
             ...toAccount(r.a),
@@ -459,7 +471,7 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
 
     settings: {
       async all() {
-        const rows = await db.select().from(t.settings);
+        const rows = await q.settings().all();
         return Object.fromEntries(rows.map((r) => [r.key, r.value]));
       },
       set(key, value, by, at) {
@@ -475,7 +487,7 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
 
     calendar: {
       async overrides() {
-        const rows = await db.select().from(t.calendarOverrides).orderBy(asc(t.calendarOverrides.date));
+        const rows = await q.overrides().all();
         return rows.map((r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note }));
       },
       upsert(o, by, at) {
@@ -529,23 +541,11 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
 
     outbox: {
       enqueue(m: OutboxMessage, at) {
-        const q = db
-          .insert(t.outbox)
-          .values({
-            dedupeKey: m.dedupeKey ?? null,
-            channel: m.channel,
-            targetType: m.targetType,
-            target: m.target,
-            replyTo: m.replyTo ?? null,
-            updateOf: m.updateOf ?? null,
-            payload: m.payload satisfies Reply,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: ms(at),
-            createdAt: ms(at),
-          })
-          .onConflictDoNothing();
-        return w('outbox.enqueue', q);
+        // Written out (not built by drizzle): this runs for every reply and notification.
+        return new SqlWrite('outbox.enqueue', {
+          sql: 'INSERT INTO outbox (dedupe_key, channel, target_type, target, reply_to, update_of, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING',
+          params: [m.dedupeKey ?? null, m.channel, m.targetType, m.target, m.replyTo ?? null, m.updateOf ?? null, JSON.stringify(m.payload satisfies Reply), 'pending', ms(at), ms(at)],
+        });
       },
       async due(now, limit) {
         const rows = await db
@@ -611,13 +611,20 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
       },
     },
 
+    reviews: createReviewRepo(db),
+    reposts: createRepostRepo(db),
+    wordLists: createWordListRepo(db),
+
     events: {
       record(id, at) {
-        return w('event.record', db.insert(t.inboundEvents).values({ id, receivedAt: ms(at) }));
+        return new SqlWrite('event.record', { sql: 'INSERT INTO inbound_events (id, received_at) VALUES (?, ?)', params: [id, ms(at)] });
       },
       async seen(id) {
-        const [r] = await db.select({ id: t.inboundEvents.id }).from(t.inboundEvents).where(eq(t.inboundEvents.id, id));
+        const [r] = await q.eventSeen().all({ id });
         return r !== undefined;
+      },
+      purgeBefore(before) {
+        return w('event.purge', db.delete(t.inboundEvents).where(lt(t.inboundEvents.receivedAt, ms(before))));
       },
     },
   };

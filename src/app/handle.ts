@@ -2,6 +2,7 @@
  * One inbound message, end to end inside the core: de-duplicate by event id, dispatch, then commit the command's
  * writes, the event id and the reply (as an outbox row, for platform channels) in one atomic write.
  */
+import { type ActionResult, type CardAction, type CardActionInput, dispatchAction } from '../../commands/actions.js';
 import type { Registry } from '../../commands/dispatch.js';
 import { dispatch } from '../../commands/dispatch.js';
 import { errorReply } from '../../commands/errors.js';
@@ -74,6 +75,31 @@ export async function handleInbound(services: Services, registry: Registry, msg:
         log.error({ err: e2, ref }, 'could not record the failure reply');
       }
       return { reply, duplicate: false, notified: [], command: result.command };
+    }
+  }
+  /* c8 ignore next */
+  throw new Error('unreachable');
+}
+
+/**
+ * A card button click: de-duplicate by event id, run the action as the operator, commit its writes with the event id.
+ * Returns what the platform shows at once (a toast, and the card as it should look now).
+ */
+export async function handleCardAction(services: Services, actions: readonly CardAction[], input: CardActionInput): Promise<ActionResult & { duplicate: boolean }> {
+  const { store, clock, log } = services;
+  const key = `${input.operator.channel}:${input.eventId}`;
+  const already: ActionResult & { duplicate: boolean } = { toast: { type: 'info', text: '已处理。' }, duplicate: true };
+  if (await store.events.seen(key)) return already;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const d = await dispatchAction(services, actions, input);
+    try {
+      await store.commit([...d.writes, store.events.record(key, clock.now())]);
+      return { ...d.result, duplicate: false };
+    } catch (e) {
+      if (e instanceof DuplicateEventError) return already;
+      if (e instanceof ConflictError && attempt === 0) continue;
+      log.error({ err: e, action: input.value.action }, 'card action commit failed');
+      return { toast: { type: 'error', text: e instanceof ConflictError ? '操作未完成：数据刚被他人修改，请重试。' : '系统出错了，请稍后再试。' }, duplicate: false };
     }
   }
   /* c8 ignore next */

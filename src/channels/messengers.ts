@@ -3,10 +3,18 @@ import type { Config } from '../config.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
+import { FeishuMessenger } from './feishu/client.js';
+
+export interface Channels {
+  messengers: Partial<Record<ChannelName, Messenger>>;
+  feishu: FeishuMessenger | null;
+}
+
+export function createChannels(config: Config, log: Logger): Channels {
+  const feishu = config.feishu ? new FeishuMessenger(config.feishu, log) : null;
+  return { messengers: feishu ? { feishu } : {}, feishu };
+}
 
 export function createMessengers(config: Config, log: Logger): Partial<Record<ChannelName, Messenger>> {
-  const out: Partial<Record<ChannelName, Messenger>> = {};
-  void config;
-  void log;
-  return out;
+  return createChannels(config, log).messengers;
 }

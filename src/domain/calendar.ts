@@ -37,6 +37,17 @@ export interface WorkdayResult {
   fallbackYears: number[];
 }
 
+/** The years a data set covers, computed once per data set. */
+const yearsOf = new WeakMap<CalendarData, Set<number>>();
+function dataYears(data: CalendarData): Set<number> {
+  let ys = yearsOf.get(data);
+  if (!ys) {
+    ys = new Set([...Object.keys(data.holidays), ...Object.keys(data.workdays)].map((d) => year(d)));
+    yearsOf.set(data, ys);
+  }
+  return ys;
+}
+
 export class WorkCalendar {
   private readonly overrides: Map<DateStr, CalendarOverride>;
   private readonly dataYears: Set<number>;
@@ -47,7 +58,7 @@ export class WorkCalendar {
     overrides: readonly CalendarOverride[] = [],
   ) {
     this.overrides = new Map(overrides.map((o) => [o.date, o]));
-    this.dataYears = new Set([...Object.keys(data.holidays), ...Object.keys(data.workdays)].map((d) => year(d)));
+    this.dataYears = dataYears(data);
     this.overrideYears = new Set(overrides.map((o) => year(o.date)));
   }
 

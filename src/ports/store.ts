@@ -19,6 +19,8 @@ import type {
 } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
+import type { RepostRepo } from './reposts.js';
+import type { ReviewRepo, WordListRepo } from './reviews.js';
 
 /** A write to apply later, as part of one atomic commit. Opaque to the core. */
 export interface Write {
@@ -163,10 +165,16 @@ export interface Store {
     nextDueAt(): Promise<Date | null>;
   };
 
+  reviews: ReviewRepo;
+  reposts: RepostRepo;
+  wordLists: WordListRepo;
+
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */
     record(id: string, at: Date): Write;
     seen(id: string): Promise<boolean>;
+    /** forget event ids received before `before` (kept at least 7 days: Feishu retries for up to 6 hours) */
+    purgeBefore(before: Date): Write;
   };
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupSqlite } from '../../storage/db.js';
-import { guardChanged } from '../../storage/store.js';
+import { guardChanged } from '../../storage/write.js';
 import { ConflictError, DuplicateEventError } from '../../src/ports/store.js';
 import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js';
 

@@ -95,6 +95,8 @@ export interface FakeFeishuOptions {
   tokenExpireSeconds?: number;
   /** Clock for the uuid de-duplication window (default Date.now). */
   now?: () => number;
+  /** The bot's open_id answered by GET /open-apis/bot/v3/info (default `ou_bot_0000`). */
+  botOpenId?: string;
 }
 
 export interface FakeFeishu {
@@ -131,6 +133,7 @@ const APP_TOKEN_PATH = '/open-apis/auth/v3/app_access_token/internal';
 const MESSAGES_PATH = '/open-apis/im/v1/messages';
 const MESSAGE_ITEM = /^\/open-apis\/im\/v1\/messages\/([^/]+)(\/reply)?$/;
 const CARD_UPDATE_PATH = '/open-apis/interactive/v1/card/update';
+const BOT_INFO_PATH = '/open-apis/bot/v3/info';
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 
 interface PlannedFailure {
@@ -387,6 +390,12 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   const route = (method: string, path: string, query: Record<string, string>, headers: IncomingHttpHeaders, body: unknown, reqSeq: number): Reply => {
     if (method === 'POST' && path === TOKEN_PATH) return tokenReply(body, 'tenant');
     if (method === 'POST' && path === APP_TOKEN_PATH) return tokenReply(body, 'app');
+    // Bot info (https://open.feishu.cn/document/client-docs/bot-v3/obtain-bot-info): {code, msg, bot: {open_id, …}}
+    if (method === 'GET' && path === BOT_INFO_PATH) {
+      const denied = authFailure(headers);
+      if (denied !== undefined) return denied;
+      return { status: 200, body: { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '政务新媒体助手', avatar_url: '', ip_white_list: [], open_id: options.botOpenId ?? 'ou_bot_0000' } } };
+    }
 
     const item = MESSAGE_ITEM.exec(path);
     const isMessageCall =
