@@ -123,10 +123,19 @@ function filingReply(f: { id: number; kind: FilingKind; account: Account; unit: 
   };
 }
 
+/** Record a filing: its id, the deadline's facts, and whether it waits for an admin (神木 第九条). */
 async function recordFiling(
   ctx: CommandContext,
-  f: Omit<Filing, 'id' | 'filedAt' | 'filedBy' | 'calendarFallback'> & { calendarFallback: boolean },
+  input: Pick<Filing, 'accountId' | 'unitId' | 'kind' | 'eventDate' | 'emergency' | 'reason' | 'changes' | 'warnings'> & { deadline: Deadline; pending: boolean },
 ): Promise<number> {
+  const { deadline, pending, ...rest } = input;
+  const f = {
+    ...rest,
+    dueDate: deadline.dueDate,
+    late: deadline.late,
+    calendarFallback: deadline.fallbackYears.length > 0,
+    status: pending ? ('pending_confirmation' as const) : ('filed' as const),
+  };
   const id = await ctx.store.nextId('filing');
   ctx.write(ctx.store.filings.insert({ ...f, id, filedAt: ctx.now, filedBy: ctx.caller.id }));
   ctx.audit(`filing.${f.kind}`, `F${id}`, { account: `A${f.accountId}`, eventDate: f.eventDate, dueDate: f.dueDate, late: f.late, warnings: f.warnings, changes: f.changes, reason: f.reason });
@@ -217,11 +226,9 @@ const open = defineCommand({
       unitId: unit.id,
       kind: 'open',
       eventDate: openedOn,
-      dueDate: deadline.dueDate,
-      late: deadline.late,
+      deadline,
+      pending,
       emergency: false,
-      calendarFallback: deadline.fallbackYears.length > 0,
-      status: pending ? 'pending_confirmation' : 'filed',
       reason: a.理由 ?? null,
       changes: null,
       warnings,
@@ -330,11 +337,9 @@ const change = defineCommand({
       unitId: unit.id,
       kind: 'change',
       eventDate,
-      dueDate: deadline.dueDate,
-      late: deadline.late,
+      deadline,
+      pending,
       emergency: false,
-      calendarFallback: deadline.fallbackYears.length > 0,
-      status: pending ? 'pending_confirmation' : 'filed',
       reason: a.理由 ?? null,
       changes,
       warnings,
@@ -396,11 +401,9 @@ function closure(kind: 'suspend' | 'close') {
         unitId: unit.id,
         kind,
         eventDate,
-        dueDate: deadline.dueDate,
-        late: deadline.late,
+        deadline,
+        pending: false,
         emergency,
-        calendarFallback: deadline.fallbackYears.length > 0,
-        status: 'filed',
         reason: a.原因,
         changes: { 状态: { from: ACCOUNT_STATUS_NAMES[account.status], to: ACCOUNT_STATUS_NAMES[status] } },
         warnings: [],

@@ -250,7 +250,6 @@ export const reviewSteps = sqliteTable(
     status: text('status').notNull(),
     comment: text('comment'),
     decidedAt: integer('decided_at'),
-    cardOutboxId: integer('card_outbox_id'),
   },
   (t) => [primaryKey({ columns: [t.reviewId, t.step] }), index('review_steps_approver').on(t.approverId, t.status)],
 );

@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate, weekday } from '../../src/domain/time.js';
-import { messageReceive, randomEventId, TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
-import { type FakeFeishu, type RecordedRequest, startFakeFeishu } from '../support/feishu/fake-api.js';
-import { feishuRequest } from '../support/feishu/sign.js';
+import { FeishuChat, sentText } from '../support/feishu/chat.js';
+import { TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
+import { type FakeFeishu, startFakeFeishu } from '../support/feishu/fake-api.js';
 import { runCli, type ServerProcess, startServer } from '../support/process.js';
 
 const KEY = 'repost-e2e-key';
@@ -41,22 +41,11 @@ const monday = addDays(friday, 3);
 const tuesday = addDays(friday, 4);
 const wednesday = addDays(friday, 5);
 
-function text(r: RecordedRequest): string {
-  const b = r.body as { msg_type: string; content: string };
-  return b.msg_type === 'text' ? String((JSON.parse(b.content) as { text: string }).text) : b.content;
-}
-
-let n = 0;
-async function say(from: string, line: string, chat: string, mentions?: { key: string; openId: string; name: string }[]): Promise<string> {
-  const p2p = chat.startsWith('p2p:');
-  const ev = messageReceive({ eventId: randomEventId(), chatId: p2p ? `oc_p2p_${from}` : chat, chatType: p2p ? 'p2p' : 'group', messageId: `om_rp_${++n}`, senderOpenId: from, text: line, mentions, botOpenId: p2p ? undefined : BOT });
-  const req = feishuRequest(ev, { encryptKey: KEY });
-  expect((await fetch(`${server.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body })).status).toBe(200);
-  return text(await fake.waitFor((r) => r.path === `/open-apis/im/v1/messages/${ev.event.message.message_id}/reply` && r.status === 200, 15_000));
-}
-
-const sentTo = (receiveId: string, since: number, needle: string): RecordedRequest[] =>
-  fake.requests.filter((r) => r.seq > since && r.status === 200 && r.path === '/open-apis/im/v1/messages' && (r.body as { receive_id?: string }).receive_id === receiveId && text(r).includes(needle));
+let chat: FeishuChat;
+/** `chat` a group id, or 'p2p:' for a direct chat with the bot */
+const say = (from: string, line: string, where: string, mentions?: { key: string; openId: string; name: string }[]): Promise<string> =>
+  chat.say(from, line, where.startsWith('p2p:') ? { p2p: true } : { chat: where, mentions });
+const sentTo = (receiveId: string, since: number, needle: string) => chat.sentTo(receiveId, since, needle);
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-repost-'));
@@ -71,6 +60,7 @@ beforeAll(async () => {
     FEISHU_BASE_URL: fake.url,
   };
   server = await startServer(env);
+  chat = new FeishuChat(server, fake, { encryptKey: KEY, botOpenId: BOT, group: UNITS[0].group });
   for (const u of UNITS) {
     await say(ADMIN, `/单位 新增 名称=${u.name}`, 'p2p:');
     expect(await say(ADMIN, `/单位 绑定群 单位=${u.name}`, u.group)).toContain('本群已设为');
@@ -93,9 +83,9 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
     expect(reply).toContain('已下发转载任务 T1');
     expect(reply).toContain('2 个单位，2 个账号');
     for (const u of UNITS) {
-      const group = await fake.waitFor((r) => r.seq > before && (r.body as { receive_id?: string }).receive_id === u.group && text(r).includes('转载任务 T1'), 15_000);
-      expect(text(group)).toContain(`/转载 完成 T1 账号=${u.account}`);
-      await fake.waitFor((r) => r.seq > before && (r.body as { receive_id?: string }).receive_id === u.liaison && text(r).includes('转载任务 T1'), 15_000);
+      const group = await chat.waitSent(u.group, ['转载任务 T1'], before);
+      expect(sentText(group)).toContain(`/转载 完成 T1 账号=${u.account}`);
+      await chat.waitSent(u.liaison, ['转载任务 T1'], before);
     }
     expect(await say(ADMIN, '/转载 下发 标题=x 链接=ftp://example.com/x', 'p2p:')).toContain('须是 http:// 或 https:// 开头');
     expect(await say(ADMIN, `/转载 下发 标题=x 链接=https://example.com/a 截止=2020-01-01`, 'p2p:')).toContain('已过');
@@ -117,12 +107,12 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
     const before = fake.requests.length;
     const r = await runCli(['remind', '--now', `${tuesday}T09:00:00+08:00`], { env: { ...env, LOG_LEVEL: 'warn' } });
     expect(r.code, r.stderr).toBe(0);
-    await fake.waitFor((x) => x.seq > before && (x.body as { receive_id?: string }).receive_id === UNITS[1].group && text(x).includes('T1'), 20_000);
-    const nudge = sentTo(UNITS[1].group, before, 'T1').map(text).join('\n');
+    await chat.waitSent(UNITS[1].group, ['T1'], before);
+    const nudge = sentTo(UNITS[1].group, before, 'T1').map(sentText).join('\n');
     expect(nudge).toContain('/转载 完成 T1');
     expect(nudge).toContain('健康兴国');
     expect(sentTo(UNITS[0].group, before, '转载任务 T1')).toHaveLength(0);
-    const admin = sentTo(ADMIN, before, '转载任务进度').map(text).join('\n');
+    const admin = sentTo(ADMIN, before, '转载任务进度').map(sentText).join('\n');
     expect(admin).toContain('完成 1/2');
   });
 

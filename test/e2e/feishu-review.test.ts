@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardAction, messageReceive, randomEventId, TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
-import { type FakeFeishu, type RecordedRequest, startFakeFeishu } from '../support/feishu/fake-api.js';
-import { feishuRequest } from '../support/feishu/sign.js';
+import { FeishuChat, sentText } from '../support/feishu/chat.js';
+import { TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
+import { type FakeFeishu, startFakeFeishu } from '../support/feishu/fake-api.js';
 import { type ServerProcess, startServer } from '../support/process.js';
 
 const KEY = 'review-e2e-encrypt-key';
@@ -27,43 +27,18 @@ let server: ServerProcess;
 let dir: string;
 let dbFile: string;
 
-interface CardResponse {
-  toast: { type: string; content: string };
-  card?: { type: string; data: unknown };
-}
+let chat: FeishuChat;
+const say = (from: string, text: string, mentions?: { key: string; openId: string; name: string }[], chatType: 'group' | 'p2p' = 'group'): Promise<string> =>
+  chat.say(from, text, { mentions, p2p: chatType === 'p2p' });
+const click = (operator: string, messageId: string, value: Record<string, unknown>, comment?: string, eventId?: string) => chat.click(operator, messageId, value, comment, eventId);
 
-async function post(pathname: string, body: object): Promise<Response> {
-  const req = feishuRequest(body, { encryptKey: KEY });
-  return fetch(`${server.url}${pathname}`, { method: 'POST', headers: req.headers, body: req.body });
-}
-
-let n = 0;
-async function say(from: string, text: string, mentions?: { key: string; openId: string; name: string }[], chatType: 'group' | 'p2p' = 'group'): Promise<string> {
-  const ev = messageReceive({ eventId: randomEventId(), chatId: chatType === 'group' ? GROUP : `oc_p2p_${from}`, chatType, messageId: `om_r_${++n}`, senderOpenId: from, text, mentions, botOpenId: chatType === 'group' ? BOT : undefined });
-  expect((await post('/feishu/events', ev)).status).toBe(200);
-  const reply = await fake.waitFor((r) => r.path === `/open-apis/im/v1/messages/${ev.event.message.message_id}/reply` && r.status === 200, 15_000);
-  return text2(reply);
-}
-
-function text2(r: RecordedRequest): string {
-  const b = r.body as { msg_type: string; content: string };
-  return b.msg_type === 'text' ? String((JSON.parse(b.content) as { text: string }).text) : b.content;
-}
-
-/** The approval card DM'd to an open_id for a review step, and the message id Feishu gave it. */
+/** The approval card DM'd to an open_id for a review, and the message id Feishu gave it. */
 async function cardTo(openId: string, reviewTitle: string): Promise<{ messageId: string; content: string; value: Record<string, unknown> }> {
-  const req = await fake.waitFor((r) => r.path === '/open-apis/im/v1/messages' && r.status === 200 && (r.body as { receive_id?: string }).receive_id === openId && text2(r).includes('review.decide') && text2(r).includes(reviewTitle), 15_000);
+  const req = await chat.waitSent(openId, ['review.decide', reviewTitle]);
   const messageId = (req.response as { data: { message_id: string } }).data.message_id;
-  const content = text2(req);
+  const content = sentText(req);
   const m = /"value":(\{"action":"review\.decide"[^}]*\})/.exec(content);
   return { messageId, content, value: JSON.parse(m![1]!) as Record<string, unknown> };
-}
-
-async function click(operator: string, messageId: string, value: Record<string, unknown>, comment?: string, eventId = randomEventId()): Promise<CardResponse> {
-  const ev = cardAction({ eventId, operatorOpenId: operator, openMessageId: messageId, openChatId: `oc_p2p_${operator}`, value, formValue: comment !== undefined ? { comment } : undefined, tag: 'button', token: 'c-token' });
-  const r = await post('/feishu/cards', ev);
-  expect(r.status).toBe(200);
-  return (await r.json()) as CardResponse;
 }
 
 function review(id: number): { status: string; current_step: number } {
@@ -88,6 +63,7 @@ beforeAll(async () => {
     FEISHU_VERIFICATION_TOKEN: TEST_VERIFICATION_TOKEN,
     FEISHU_BASE_URL: fake.url,
   });
+  chat = new FeishuChat(server, fake, { encryptKey: KEY, botOpenId: BOT, group: GROUP });
   for (const line of ['/单位 新增 名称=兴国县教育局', '/单位 绑定群 单位=兴国县教育局']) await say(ADMIN, line);
   for (const [open, name, role] of [[LIAISON, '李联络', '联络员'], [IN_CHARGE, '赵分管', '分管领导'], [PRINCIPAL, '钱主要', '主要领导']] as const) {
     await say(ADMIN, `/人员 新增 @_user_1 单位=兴国县教育局 角色=${role}`, [{ key: '@_user_1', openId: open, name }]);
@@ -123,9 +99,9 @@ describe('先审后发 over Feishu (吉林 二(三), 神木 第十七条)', () =
     expect(JSON.stringify(r2.card?.data)).toContain('钱主要');
     expect(review(1).status).toBe('approved');
 
-    const toRequester = await fake.waitFor((r) => (r.body as { receive_id?: string })?.receive_id === LIAISON && text2(r).includes('已审批通过'), 15_000);
-    expect(text2(toRequester)).toContain('全县政务新媒体整合方案');
-    await fake.waitFor((r) => (r.body as { receive_id?: string })?.receive_id === GROUP && text2(r).includes('已审批通过'), 15_000);
+    const toRequester = await chat.waitSent(LIAISON, ['已审批通过']);
+    expect(sentText(toRequester)).toContain('全县政务新媒体整合方案');
+    await chat.waitSent(GROUP, ['已审批通过']);
   });
 
   it('only the assigned approver\'s click counts, whatever the payload says', async () => {

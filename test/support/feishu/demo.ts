@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../process.js';
-import { messageReceive, randomEventId, TEST_APP_ID, TEST_VERIFICATION_TOKEN } from './events.js';
+import { FeishuChat } from './chat.js';
+import { TEST_APP_ID, TEST_VERIFICATION_TOKEN } from './events.js';
 import { startFakeFeishu } from './fake-api.js';
-import { feishuRequest } from './sign.js';
 
 const KEY = 'demo-encrypt-key';
 const SECRET = 'demo-app-secret';
@@ -45,16 +45,12 @@ const script: [string, string, { key: string; openId: string; name: string }[]?]
   ['ou_demo_li', '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-28'],
   ['ou_demo_li', '/账号'],
 ];
+const chat = new FeishuChat(server, fake, { encryptKey: KEY, botOpenId: BOT, group: 'oc_demo_group' });
 try {
   for (const [from, text, mentions] of script) {
-    const ev = messageReceive({ eventId: randomEventId(), chatId: 'oc_demo_group', chatType: 'group', senderOpenId: from, text, mentions, botOpenId: BOT });
-    const req = feishuRequest(ev, { encryptKey: KEY });
-    const res = await fetch(`${server.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });
-    const id = ev.event.message.message_id;
-    const reply = await fake.waitFor((r) => r.path === `/open-apis/im/v1/messages/${id}/reply` && r.status === 200, 15_000);
-    const body = reply.body as { msg_type: string; content: string };
-    const content = JSON.parse(body.content) as { text?: string };
-    process.stdout.write(`\n${from}: ${text}\n  webhook → HTTP ${res.status}; bot → ${body.msg_type === 'text' ? content.text : `[卡片] ${cardText(content).join(' | ')}`}\n`);
+    const reply = await chat.say(from, text, { mentions });
+    const card = reply.startsWith('{') ? (JSON.parse(reply) as unknown) : null;
+    process.stdout.write(`\n${from}: ${text}\n  bot → ${card ? `[卡片] ${cardText(card).join(' | ')}` : reply}\n`);
   }
 } finally {
   await server.stop();

@@ -1,0 +1,1 @@
+ALTER TABLE `review_steps` DROP COLUMN `card_outbox_id`;
