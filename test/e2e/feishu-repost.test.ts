@@ -6,15 +6,12 @@
  * The server runs on the real clock, so the dates are chosen relative to today: the deadline is a Friday ahead, the
  * Monday after it is made a holiday with /节假日 (an admin override), and the nudge comes on the Tuesday.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate, weekday } from '../../src/domain/time.js';
-import { FeishuChat, sentText } from '../support/feishu/chat.js';
-import { TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
-import { type FakeFeishu, startFakeFeishu } from '../support/feishu/fake-api.js';
-import { runCli, type ServerProcess, startServer } from '../support/process.js';
+import type { FeishuChat } from '../support/feishu/chat.js';
+import { sentText } from '../support/feishu/chat.js';
+import { type FeishuWorld, startFeishuWorld } from '../support/feishu/world.js';
+import { runCli } from '../support/process.js';
 
 const KEY = 'repost-e2e-key';
 const SECRET = 'repost-e2e-secret';
@@ -25,9 +22,7 @@ const UNITS = [
   { name: '兴国县卫生健康委员会', group: 'oc_wjw', liaison: 'ou_sun', liaisonName: '孙联络', account: '健康兴国' },
 ] as const;
 
-let fake: FakeFeishu;
-let server: ServerProcess;
-let dir: string;
+let world: FeishuWorld;
 let env: Record<string, string>;
 
 const today = shanghaiDate(new Date());
@@ -48,19 +43,8 @@ const say = (from: string, line: string, where: string, mentions?: { key: string
 const sentTo = (receiveId: string, since: number, needle: string) => chat.sentTo(receiveId, since, needle);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-repost-'));
-  fake = await startFakeFeishu({ appId: TEST_APP_ID, appSecret: SECRET, botOpenId: BOT });
-  env = {
-    DATABASE_PATH: path.join(dir, 'repost.sqlite'),
-    ADMINS: `feishu:${ADMIN}`,
-    FEISHU_APP_ID: TEST_APP_ID,
-    FEISHU_APP_SECRET: SECRET,
-    FEISHU_ENCRYPT_KEY: KEY,
-    FEISHU_VERIFICATION_TOKEN: TEST_VERIFICATION_TOKEN,
-    FEISHU_BASE_URL: fake.url,
-  };
-  server = await startServer(env);
-  chat = new FeishuChat(server, fake, { encryptKey: KEY, botOpenId: BOT, group: UNITS[0].group });
+  world = await startFeishuWorld({ name: 'repost', admin: ADMIN, bot: BOT, group: UNITS[0].group, encryptKey: KEY, appSecret: SECRET });
+  ({ chat, env } = world);
   for (const u of UNITS) {
     await say(ADMIN, `/单位 新增 名称=${u.name}`, 'p2p:');
     expect(await say(ADMIN, `/单位 绑定群 单位=${u.name}`, u.group)).toContain('本群已设为');
@@ -70,15 +54,11 @@ beforeAll(async () => {
   expect(await say(ADMIN, `/节假日 新增 ${monday} 休 说明=测试调休`, 'p2p:')).toContain('休息日');
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 describe('repost tasks over Feishu (兴国 三(四): within one working day)', () => {
   it('an admin issues a task to all units: each unit\'s group and its liaison are told, with the command to confirm', async () => {
-    const before = fake.requests.length;
+    const before = world.fake.requests.length;
     const reply = await say(ADMIN, `/转载 下发 标题=国务院关于进一步优化政务服务提升行政效能的意见 链接=https://www.gov.cn/zhengce/content/202611/content_1.htm 截止="${friday} 15:00"`, 'p2p:');
     expect(reply).toContain('已下发转载任务 T1');
     expect(reply).toContain('2 个单位，2 个账号');
@@ -104,7 +84,7 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
   });
 
   it('remind --now on the next working day after the holiday nudges the unit that has not confirmed, and not the one that has', async () => {
-    const before = fake.requests.length;
+    const before = world.fake.requests.length;
     const r = await runCli(['remind', '--now', `${tuesday}T09:00:00+08:00`], { env: { ...env, LOG_LEVEL: 'warn' } });
     expect(r.code, r.stderr).toBe(0);
     await chat.waitSent(UNITS[1].group, ['T1'], before);
@@ -118,7 +98,7 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
 
   it('once every unit has confirmed, the task closes on its own and nobody is nudged', async () => {
     expect(await say(UNITS[1].liaison, '/转载 完成 T1 账号=健康兴国', UNITS[1].group)).toContain('全部完成，任务已关闭');
-    const before = fake.requests.length;
+    const before = world.fake.requests.length;
     const r = await runCli(['remind', '--now', `${wednesday}T09:00:00+08:00`], { env: { ...env, LOG_LEVEL: 'warn' } });
     expect(r.code, r.stderr).toBe(0);
     await new Promise((res) => setTimeout(res, 1_000));

@@ -3,15 +3,11 @@
  * card.action.trigger callbacks, cards change in place, and misuse (a forged operator, a double click, a withdrawn
  * review) changes nothing. Requests are encrypted and signed from the documented algorithm (test/support/feishu).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FeishuChat, sentText } from '../support/feishu/chat.js';
-import { TEST_APP_ID, TEST_VERIFICATION_TOKEN } from '../support/feishu/events.js';
-import { type FakeFeishu, startFakeFeishu } from '../support/feishu/fake-api.js';
-import { type ServerProcess, startServer } from '../support/process.js';
+import type { FeishuChat } from '../support/feishu/chat.js';
+import { sentText } from '../support/feishu/chat.js';
+import { type FeishuWorld, startFeishuWorld } from '../support/feishu/world.js';
 
 const KEY = 'review-e2e-encrypt-key';
 const SECRET = 'review-e2e-secret';
@@ -22,9 +18,7 @@ const IN_CHARGE = 'ou_zhao';
 const PRINCIPAL = 'ou_qian';
 const GROUP = 'oc_jyj_group';
 
-let fake: FakeFeishu;
-let server: ServerProcess;
-let dir: string;
+let world: FeishuWorld;
 let dbFile: string;
 
 let chat: FeishuChat;
@@ -51,19 +45,8 @@ function review(id: number): { status: string; current_step: number } {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-review-'));
-  dbFile = path.join(dir, 'review.sqlite');
-  fake = await startFakeFeishu({ appId: TEST_APP_ID, appSecret: SECRET, botOpenId: BOT });
-  server = await startServer({
-    DATABASE_PATH: dbFile,
-    ADMINS: `feishu:${ADMIN}`,
-    FEISHU_APP_ID: TEST_APP_ID,
-    FEISHU_APP_SECRET: SECRET,
-    FEISHU_ENCRYPT_KEY: KEY,
-    FEISHU_VERIFICATION_TOKEN: TEST_VERIFICATION_TOKEN,
-    FEISHU_BASE_URL: fake.url,
-  });
-  chat = new FeishuChat(server, fake, { encryptKey: KEY, botOpenId: BOT, group: GROUP });
+  world = await startFeishuWorld({ name: 'review', admin: ADMIN, bot: BOT, group: GROUP, encryptKey: KEY, appSecret: SECRET });
+  ({ chat, dbFile } = world);
   for (const line of ['/单位 新增 名称=兴国县教育局', '/单位 绑定群 单位=兴国县教育局']) await say(ADMIN, line);
   for (const [open, name, role] of [[LIAISON, '李联络', '联络员'], [IN_CHARGE, '赵分管', '分管领导'], [PRINCIPAL, '钱主要', '主要领导']] as const) {
     await say(ADMIN, `/人员 新增 @_user_1 单位=兴国县教育局 角色=${role}`, [{ key: '@_user_1', openId: open, name }]);
@@ -71,11 +54,7 @@ beforeAll(async () => {
   await say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-02');
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 describe('先审后发 over Feishu (吉林 二(三), 神木 第十七条)', () => {
   it('重大: requester → 分管领导 card → 主要领导 card → requester and group told, cards updated in place', async () => {
@@ -146,7 +125,7 @@ describe('先审后发 over Feishu (吉林 二(三), 神木 第十七条)', () =
     await say(LIAISON, '/送审 账号=兴国教育 标题=要撤回的稿件');
     const card = await cardTo(IN_CHARGE, '要撤回的稿件');
     expect(await say(LIAISON, '/送审 撤回 R4')).toContain('已撤回 R4');
-    const patch = await fake.waitFor((r) => r.method === 'PATCH' && r.path === `/open-apis/im/v1/messages/${card.messageId}` && r.status === 200, 15_000);
+    const patch = await world.fake.waitFor((r) => r.method === 'PATCH' && r.path === `/open-apis/im/v1/messages/${card.messageId}` && r.status === 200, 15_000);
     expect(JSON.stringify(patch.body)).toContain('已撤回');
     const r = await click(IN_CHARGE, card.messageId, card.value);
     expect(r.toast.content).toContain('已撤回，不能再审批');
@@ -157,7 +136,7 @@ describe('先审后发 over Feishu (吉林 二(三), 神木 第十七条)', () =
     await say(LIAISON, '/送审 账号=兴国教育 标题=文字审批的稿件');
     const card = await cardTo(IN_CHARGE, '文字审批的稿件');
     expect(await say(IN_CHARGE, '/审批 同意 R5 意见=可以', undefined, 'p2p')).toContain('已同意 R5');
-    const patch = await fake.waitFor((r) => r.method === 'PATCH' && r.path === `/open-apis/im/v1/messages/${card.messageId}` && r.status === 200, 15_000);
+    const patch = await world.fake.waitFor((r) => r.method === 'PATCH' && r.path === `/open-apis/im/v1/messages/${card.messageId}` && r.status === 200, 15_000);
     expect(JSON.stringify(patch.body)).toContain('已同意 R5');
     expect(JSON.stringify(patch.body)).not.toContain('review.decide');
   });
