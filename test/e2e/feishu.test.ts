@@ -229,6 +229,19 @@ describe('Feishu webhook: commands', () => {
   });
 });
 
+describe('Feishu rate limits', () => {
+  it('a 429 rate limit is retried after the platform\'s reset time and the reply is delivered once', async () => {
+    fake.rateLimitNext(1);
+    const ev = say('/我');
+    await post('/feishu/events', ev);
+    const messageId = ev.event.message.message_id;
+    await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 20_000);
+    const attempts = fake.requests.filter((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply`);
+    expect(attempts.map((a) => a.status)).toEqual([429, 200]);
+    expect(fake.sent().filter((s) => s.replyTo === messageId)).toHaveLength(1);
+  });
+});
+
 describe('Feishu card callbacks', () => {
   it('filing.confirm: the admin is sent a card with a button; only an admin\'s click counts, whatever the payload says; a second click changes nothing', async () => {
     await ask('/备案 开设 平台=抖音 名称=2026兴国教育文化节', { from: 'ou_li' });
