@@ -15,7 +15,6 @@ const STATUS = { 正常: 'active', 在用: 'active', active: 'active', 关停: '
 const MAX_ROWS = 60;
 
 /** Days since the last post (or since opening when there is none): one definition, shared with the daily reminders. */
-export { idleDays };
 
 export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | null; openedOn: DateStr | null; createdAt: Date }, today: DateStr, policy: Policy): string {
   if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
@@ -27,19 +26,6 @@ export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | n
   return base;
 }
 
-/** Units the caller may see: all for an admin, else those where they hold any role. */
-function visibleUnits(ctx: CommandContext): number[] | 'all' {
-  if (ctx.isAdmin) return 'all';
-  return [...new Set(ctx.caller.roles.map((g) => g.unitId).filter((x): x is number => x !== null))];
-}
-
-async function ensureVisible(ctx: CommandContext, a: Account): Promise<void> {
-  const v = visibleUnits(ctx);
-  if (v !== 'all' && !v.includes(a.unitId)) {
-    const u = await ctx.store.units.byId(a.unitId);
-    throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${a.unitId}` });
-  }
-}
 
 const register = defineCommand({
   path: ['账号'],
@@ -51,8 +37,8 @@ const register = defineCommand({
   keys: { 单位: ['unit'], 状态: ['status'], 平台: ['platform'] },
   args: (h) => z.object({ 单位: h.unit('单位').optional(), 状态: h.choice('状态', STATUS).optional(), 平台: h.platform().optional() }),
   async run(ctx, a): Promise<Reply> {
-    const visible = visibleUnits(ctx);
-    if (a.单位 && visible !== 'all' && !visible.includes(a.单位.id)) throw new AppError({ code: 'wrong_unit', unit: a.单位.name });
+    const visible = ctx.isAdmin ? 'all' : ctx.unitsWhere('any');
+    if (a.单位) await ctx.requireRoleIn(a.单位.id, 'any');
     let rows: RegisterRow[];
     const filter = { status: a.状态, platform: a.平台 };
     if (a.单位) rows = await ctx.store.accounts.register({ ...filter, unitId: a.单位.id }, ctx.now);
@@ -107,7 +93,7 @@ const detail = defineCommand({
   args: (h) => z.object({ 账号: h.text('账号', 60), 平台: h.platform().optional() }),
   async run(ctx, a): Promise<Reply> {
     const acc = await ctx.findAccount(a.账号, { platform: a.平台, unitId: ctx.caller.unitId ?? undefined });
-    await ensureVisible(ctx, acc);
+    await ctx.requireRoleIn(acc.unitId, 'any');
     const [unit, posts, filings, officer] = await Promise.all([
       ctx.store.units.byId(acc.unitId),
       ctx.store.posts.recent(acc.id, 5),
@@ -150,10 +136,7 @@ const detail = defineCommand({
 /** The account a post or password confirmation is about, checked against the caller's units. */
 async function ownAccount(ctx: CommandContext, ref: string, platform: string | undefined, roles: readonly ('liaison' | 'officer')[]): Promise<Account> {
   const acc = await ctx.findAccount(ref, { platform, unitId: ctx.unitsWhere(roles)[0] });
-  if (!ctx.isAdmin && !ctx.unitsWhere(roles).includes(acc.unitId)) {
-    const u = await ctx.store.units.byId(acc.unitId);
-    throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${acc.unitId}` });
-  }
+  await ctx.requireRoleIn(acc.unitId, roles);
   if (acc.status !== 'active') throw new AppError({ code: 'rule', message: `「${acc.name}」(A${acc.id}) ${ACCOUNT_STATUS_NAMES[acc.status]}。` });
   return acc;
 }

@@ -9,7 +9,7 @@ import { decide } from './review.js';
 import type { CommandContext } from './types.js';
 
 function spec(path: string[]) {
-  const hit = registry.find(path.slice(0, 1), path.slice(1));
+  const hit = registry.find(path[0] ?? '', path.slice(1));
   if (!hit || !('spec' in hit)) throw new Error(`no command ${path.join(' ')}`);
   return hit.spec;
 }

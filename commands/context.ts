@@ -147,8 +147,14 @@ export class Context implements CommandContext {
     return reached;
   }
 
-  unitsWhere(roles: readonly Role[]): number[] {
-    return [...new Set(this.caller.roles.filter((g) => g.unitId !== null && roles.includes(g.role)).map((g) => g.unitId as number))];
+  unitsWhere(roles: readonly Role[] | 'any'): number[] {
+    return [...new Set(this.caller.roles.filter((g) => g.unitId !== null && (roles === 'any' || roles.includes(g.role))).map((g) => g.unitId as number))];
+  }
+
+  async requireRoleIn(unitId: number, roles: readonly Role[] | 'any'): Promise<void> {
+    if (this.isAdmin || this.unitsWhere(roles).includes(unitId)) return;
+    const u = await this.store.units.byId(unitId);
+    throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${unitId}` });
   }
 
   async actingUnit(named: Unit | undefined, roles: readonly Role[]): Promise<Unit> {

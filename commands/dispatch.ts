@@ -30,8 +30,11 @@ export interface DispatchResult {
 
 export interface Registry {
   all(): readonly CommandSpec[];
-  /** the command for these words; `consumed` is how many of the leading positional words were part of its path */
-  find(words: readonly string[], positional: readonly string[]): { spec: CommandSpec; consumed: number } | { group: string; subcommands: string[] } | null;
+  /**
+   * The command named by the word after the slash and, for a two-word command, the first positional word;
+   * `consumed` is how many positional words were part of its name (0 or 1).
+   */
+  find(word: string, positional: readonly string[]): { spec: CommandSpec; consumed: number } | { group: string; subcommands: string[] } | null;
   suggest(word: string): string[];
 }
 
@@ -103,7 +106,6 @@ export interface ResolvedCaller {
 
 /** Find the caller; a bootstrap admin (ADMINS) is registered on first contact. */
 export async function resolveCaller(services: Services, sender: Identity & { name?: string | null }, now: Date): Promise<ResolvedCaller> {
-  const msg = { sender };
   const identity = { channel: sender.channel, externalId: sender.externalId };
   const found = await services.store.people.byIdentity(identity);
   const person = found?.active ? found : null;
@@ -118,7 +120,7 @@ export async function resolveCaller(services: Services, sender: Identity & { nam
   const id = found?.id ?? (await store.nextId('person'));
   const created: PersonWithRoles = {
     id,
-    name: found?.name ?? msg.sender.name ?? '管理员',
+    name: found?.name ?? sender.name ?? '管理员',
     title: found?.title ?? null,
     phone: found?.phone ?? null,
     unitId: found?.unitId ?? null,
@@ -182,9 +184,9 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     }
     const caller = await resolveCaller(services, msg.sender, now);
     base = caller.writes;
-    const word = line.words[0] ?? '';
+    const word = line.name;
     if (word === '') throw new AppError({ code: 'unknown_command', input: '', suggestions: ['帮助'] });
-    const hit = registry.find(line.words, line.args.positional);
+    const hit = registry.find(word, line.args.positional);
     if (!hit) throw new AppError({ code: 'unknown_command', input: word, suggestions: registry.suggest(word) });
     if ('group' in hit) {
       throw new AppError({ code: 'unknown_subcommand', command: hit.group, input: line.args.positional[0] ?? '', subcommands: hit.subcommands });

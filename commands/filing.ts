@@ -86,10 +86,6 @@ function entrusted(op: 'self' | 'entrusted' | undefined, name: string | undefine
   return { operation, operatorName, operatorKind, warning: operatorWarning(operatorKind) };
 }
 
-function ensureCanFile(ctx: CommandContext, unitId: number, unitName: string): void {
-  if (!ctx.isAdmin && !ctx.unitsWhere(FILERS).includes(unitId)) throw new AppError({ code: 'wrong_unit', unit: unitName });
-}
-
 async function unitOf(ctx: CommandContext, a: Account): Promise<Unit> {
   const u = await ctx.store.units.byId(a.unitId);
   if (!u) throw new AppError({ code: 'not_found', kind: 'unit', name: `U${a.unitId}` });
@@ -283,7 +279,7 @@ const change = defineCommand({
   async run(ctx, a): Promise<Reply> {
     const account = await ctx.findAccount(a.账号, { platform: a.平台 });
     const unit = await unitOf(ctx, account);
-    ensureCanFile(ctx, unit.id, unit.name);
+    await ctx.requireRoleIn(unit.id, FILERS);
     if (account.status === 'closed') throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销，不能再变更。` });
     const eventDate = a.日期 ?? ctx.today;
     checkEventDate('change', eventDate, ctx.today);
@@ -369,7 +365,7 @@ function closure(kind: 'suspend' | 'close') {
     aliases: [['file', kind]],
     access: ['liaison'],
     summary: kind === 'suspend' ? '备案账号关停（紧急关停当日报备）' : '备案账号注销',
-    usage: `/备案 ${word} 账号=… 原因=… [日期=…] [平台=…]${kind === 'suspend' ? ' [紧急]' : ' [紧急]'}`,
+    usage: `/备案 ${word} 账号=… 原因=… [日期=…] [平台=…] [紧急]`,
     examples: [kind === 'suspend' ? '/备案 关停 账号=兴国教育 原因=账号被盗 紧急' : '/备案 注销 账号=兴国教育 原因=整合到县政府主账号'],
     keys: { 账号: ['account'], 平台: ['platform'], 原因: ['reason', '理由'], 日期: ['date'] },
     positional: ['账号'],
@@ -385,7 +381,7 @@ function closure(kind: 'suspend' | 'close') {
     async run(ctx, a): Promise<Reply> {
       const account = await ctx.findAccount(a.账号, { platform: a.平台 });
       const unit = await unitOf(ctx, account);
-      ensureCanFile(ctx, unit.id, unit.name);
+      await ctx.requireRoleIn(unit.id, FILERS);
       if (account.status === 'closed') throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销。` });
       if (kind === 'suspend' && account.status === 'suspended') {
         throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已是关停状态。` });

@@ -4,7 +4,7 @@ import { CHANNEL_NAMES } from '../src/domain/model.js';
 import { maskPhone } from '../src/domain/phone.js';
 import type { Reply } from '../src/domain/reply.js';
 import { roleName } from '../src/domain/roles.js';
-import { canRun, commandLabel } from './dispatch.js';
+import { canRun } from './dispatch.js';
 import { type CommandSpec, defineCommand } from './types.js';
 
 export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
@@ -101,6 +101,5 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
       };
     },
   });
-  void commandLabel;
   return [help, whoami];
 }

@@ -27,7 +27,8 @@ export interface RawArgs {
 
 export type ParsedLine =
   | { kind: 'none' }
-  | { kind: 'command'; words: string[]; args: RawArgs; raw: string };
+  /** `name`: the word after the slash (`/ 帮助` with a space is read the same), '' when there is none */
+  | { kind: 'command'; name: string; args: RawArgs; raw: string };
 
 const QUOTES: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』', '”': '”' };
 const SEPARATORS = new Set(['=', '＝', ':', '：']);
@@ -103,10 +104,8 @@ export function parseCommandLine(input: string): ParsedLine {
   const head = tokens[i];
   if (!head || head.quoteAt === 0 || !(head.text.startsWith('/') || head.text.startsWith('／'))) return { kind: 'none' };
   const first = head.text.slice(1);
-  const words: string[] = [];
   const rest = tokens.slice(i + 1);
-  if (first.length > 0) words.push(first);
-  else if (rest[0] && !rest[0].quoted) words.push(rest.shift()!.text);
+  const name = first.length > 0 ? first : rest[0] && !rest[0].quoted ? rest.shift()!.text : '';
 
   const args: RawArgs = { positional: [], named: new Map(), repeated: [], mentions: [] };
   const put = (k: string, v: string): void => {
@@ -141,7 +140,7 @@ export function parseCommandLine(input: string): ParsedLine {
     }
     args.positional.push(tok.text);
   }
-  return { kind: 'command', words, args, raw: text };
+  return { kind: 'command', name, args, raw: text };
 }
 
 /**

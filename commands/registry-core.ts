@@ -7,12 +7,10 @@ export function createRegistry(specs: readonly CommandSpec[]): Registry {
   const eq = (a: string, b: string | undefined): boolean => b !== undefined && a.toLowerCase() === b.toLowerCase();
   return {
     all: () => specs,
-    find(words, positional) {
-      const first = words[0] ?? '';
-      const second = words[1] ?? positional[0];
-      const consumed = words[1] !== undefined ? 0 : 1;
+    find(first, positional) {
+      const second = positional[0];
       for (const s of specs) {
-        for (const n of names(s)) if (n.length === 2 && eq(n[0]!, first) && eq(n[1]!, second)) return { spec: s, consumed };
+        for (const n of names(s)) if (n.length === 2 && eq(n[0]!, first) && eq(n[1]!, second)) return { spec: s, consumed: 1 };
       }
       for (const s of specs) for (const n of names(s)) if (n.length === 1 && eq(n[0]!, first)) return { spec: s, consumed: 0 };
       const group = specs.filter((s) => names(s).some((n) => eq(n[0]!, first)));

@@ -27,7 +27,7 @@ async function loadTask(ctx: CommandContext, id: number): Promise<RepostTask> {
 /** The units whose part of a task the caller may see: all for an admin, else their own. */
 function visible(ctx: CommandContext): (unitId: number) => boolean {
   if (ctx.isAdmin) return () => true;
-  const mine = new Set(ctx.caller.roles.map((g) => g.unitId));
+  const mine = new Set(ctx.unitsWhere('any'));
   return (unitId) => mine.has(unitId);
 }
 
@@ -144,10 +144,7 @@ const confirm = defineCommand({
       const acc = await ctx.findAccount(ref, { platform: a.平台, unitId: ctx.unitsWhere(CONFIRMERS)[0] });
       const target = targets.find((x) => x.accountId === acc.id);
       if (!target) throw new AppError({ code: 'rule', message: `${accountLabel(acc)} (A${acc.id}) 不在转载任务 T${task.id} 的范围内。` });
-      if (!ctx.isAdmin && !ctx.unitsWhere(CONFIRMERS).includes(acc.unitId)) {
-        const u = await ctx.store.units.byId(acc.unitId);
-        throw new AppError({ code: 'wrong_unit', unit: u?.name ?? `U${acc.unitId}` });
-      }
+      await ctx.requireRoleIn(acc.unitId, CONFIRMERS);
       if (seen.has(acc.id)) continue;
       seen.add(acc.id);
       if (target.doneAt) {
@@ -229,7 +226,7 @@ const list = defineCommand({
   args: () => z.object({}),
   async run(ctx): Promise<Reply> {
     const show = visible(ctx);
-    const tasks = ctx.isAdmin ? await ctx.store.reposts.open() : (await Promise.all([...new Set(ctx.caller.roles.map((g) => g.unitId).filter((u): u is number => u !== null))].map((u) => ctx.store.reposts.open(u)))).flat();
+    const tasks = ctx.isAdmin ? await ctx.store.reposts.open() : (await Promise.all(ctx.unitsWhere('any').map((u) => ctx.store.reposts.open(u)))).flat();
     const unique = [...new Map(tasks.map((t) => [t.id, t])).values()].sort((x, y) => y.id - x.id);
     if (unique.length === 0) return { blocks: [{ type: 'text', text: '没有进行中的转载任务。' }] };
     const items: string[] = [];

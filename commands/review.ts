@@ -67,6 +67,14 @@ async function sendCard(ctx: CommandContext, r: Review, unit: Unit, account: Acc
   return ctx.notify({ person: approver }, card, { dedupeKey: cardKey(r.id, step) });
 }
 
+/** Replace a step's approval card, where it was sent, with its record (once, through the outbox). */
+async function replaceCard(ctx: CommandContext, reviewId: number, step: number, card: Reply, why: 'decided' | 'withdrawn'): Promise<void> {
+  const key = cardKey(reviewId, step);
+  const original = await ctx.store.outbox.byKey(key);
+  if (!original) return; // the approver had no platform identity: no card to update
+  ctx.write(ctx.store.outbox.enqueue({ channel: original.channel, targetType: 'update', target: original.target, updateOf: key, payload: card, dedupeKey: `${key}:${why}` }, ctx.now));
+}
+
 const request = defineCommand({
   path: ['送审'],
   aliases: [['review']],
@@ -89,7 +97,7 @@ const request = defineCommand({
     const account = await ctx.findAccount(a.账号, { platform: a.平台, unitId: ctx.unitsWhere(REQUESTERS)[0] });
     const unit = await ctx.store.units.byId(account.unitId);
     if (!unit) throw new AppError({ code: 'not_found', kind: 'unit', name: `U${account.unitId}` });
-    if (!ctx.isAdmin && !ctx.unitsWhere(REQUESTERS).includes(unit.id)) throw new AppError({ code: 'wrong_unit', unit: unit.name });
+    await ctx.requireRoleIn(unit.id, REQUESTERS);
     if (account.status !== 'active') throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 不是正常状态，不能送审。` });
     if (a.计划发布 && a.计划发布.getTime() < ctx.now.getTime() - 60 * 60_000) {
       throw new AppError({ code: 'bad_argument', problems: [`计划发布时间 ${formatShanghai(a.计划发布)} 已过`] });
@@ -191,10 +199,7 @@ export async function decide(ctx: CommandContext, reviewId: number, decision: De
   const f = await facts(ctx, review, unit, account, ctx.caller.id);
   const card = decidedCard(review, f, review.currentStep, { decision, by: ctx.caller.name, at: ctx.now, comment, next: nextLine });
   // A decision typed as a command still turns the card into its record; a click gets the new card in the answer.
-  if (via === 'text') {
-    const [id] = ctx.caller.identities.filter((i) => i.channel !== 'console');
-    if (id) ctx.write(ctx.store.outbox.enqueue({ channel: id.channel, targetType: 'update', target: id.externalId, updateOf: cardKey(review.id, review.currentStep), payload: card, dedupeKey: `${cardKey(review.id, review.currentStep)}:decided` }, ctx.now));
-  }
+  if (via === 'text') await replaceCard(ctx, review.id, review.currentStep, card, 'decided');
 
   const requester = await ctx.store.people.byId(review.requesterId);
   const verdict = decision === 'reject' ? `被${ctx.caller.name}退回：${comment}` : next ? `${ctx.caller.name}已同意，${nextLine}` : `已审批通过（${ctx.caller.name}）`;
@@ -270,10 +275,8 @@ const withdraw = defineCommand({
     ctx.write(ctx.store.reviews.withdraw(review.id, ctx.now));
     ctx.audit('review.withdraw', `R${review.id}`, { step: review.currentStep });
     if (current?.approverId) {
-      const approver = await ctx.store.people.byId(current.approverId);
-      const [id] = approver?.identities.filter((i) => i.channel !== 'console') ?? [];
       const card = decidedCard(review, await facts(ctx, review, unit, account, current.approverId), review.currentStep, { decision: 'withdrawn', by: ctx.caller.name, at: ctx.now, comment: null });
-      if (id) ctx.write(ctx.store.outbox.enqueue({ channel: id.channel, targetType: 'update', target: id.externalId, updateOf: cardKey(review.id, review.currentStep), payload: card, dedupeKey: `${cardKey(review.id, review.currentStep)}:withdrawn` }, ctx.now));
+      await replaceCard(ctx, review.id, review.currentStep, card, 'withdrawn');
     }
     return { tone: 'success', blocks: [{ type: 'text', text: `已撤回 R${review.id}「${review.title}」，审批人的卡片已标为撤回。` }] };
   },
@@ -291,8 +294,7 @@ const show = defineCommand({
   args: (h) => z.object({ 送审: h.id('R', '送审') }),
   async run(ctx, a): Promise<Reply> {
     const { review, unit, account } = await load(ctx, a.送审);
-    const mine = ctx.caller.roles.some((g) => g.unitId === unit.id);
-    if (!ctx.isAdmin && !mine) throw new AppError({ code: 'wrong_unit', unit: unit.name });
+    await ctx.requireRoleIn(unit.id, 'any');
     const steps = await ctx.store.reviews.steps(review.id);
     const stepLines: string[] = [];
     for (const s of steps) {

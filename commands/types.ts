@@ -63,8 +63,10 @@ export interface CommandContext {
   write(...w: Writes[]): void;
   audit(action: string, subject: string, details?: Record<string, unknown>): void;
   notify(to: Recipient, reply: Reply, opts?: NotifyOptions): Promise<string[]>;
-  /** units where the caller holds one of these roles */
-  unitsWhere(roles: readonly Role[]): number[];
+  /** units where the caller holds one of these roles ('any': any role) */
+  unitsWhere(roles: readonly Role[] | 'any'): number[];
+  /** Refuse (wrong_unit) unless the caller is an admin or holds one of `roles` in the unit. */
+  requireRoleIn(unitId: number, roles: readonly Role[] | 'any'): Promise<void>;
   /**
    * The unit a command acts on: the named one (the caller must hold one of `roles` there, or be an admin), else the
    * caller's only such unit, else an error asking for 单位=.

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { backupSqlite, openSqlite } from '../storage/db.js';
 import { createRuntime } from './app/runtime.js';
 import { runConsole } from './channels/console/console.js';
-import { createMessengers } from './channels/messengers.js';
+import { createChannels } from './channels/messengers.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -123,7 +123,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const messengers = createMessengers(config, log);
+    const { messengers } = createChannels(config, log);
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(`delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`);

@@ -50,10 +50,6 @@ export function openSqlite(file: string, opts: { migrate?: boolean } = {}): Sqli
   return { db, sqlite, executor: sqliteExecutor(sqlite), close: () => sqlite.close() };
 }
 
-export function applyMigrations(handle: SqliteHandle): void {
-  migrate(drizzle(handle.sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
-}
-
 /**
  * drizzle prepares every query anew on each call; compiling SQL is most of a small query's cost in SQLite. Keep the
  * compiled statements by their SQL text and hand them out reset to the default row mode (drizzle switches some to

@@ -26,13 +26,11 @@ import {
   type OutboxRow,
   type RegisterRow,
   type Store,
-  type Write,
   type Writes,
 } from '../src/ports/store.js';
 import type { BatchExecutor, Db } from './db.js';
 import { flattenWrites, guardChanged, SqlWrite, w } from './write.js';
 
-export { flattenWrites, guardChanged, SqlWrite };
 import { createRepostRepo } from './reposts.js';
 import { createReviewRepo, createWordListRepo } from './reviews.js';
 import * as t from './schema.js';

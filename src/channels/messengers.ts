@@ -14,7 +14,3 @@ export function createChannels(config: Config, log: Logger): Channels {
   const feishu = config.feishu ? new FeishuMessenger(config.feishu, log) : null;
   return { messengers: feishu ? { feishu } : {}, feishu };
 }
-
-export function createMessengers(config: Config, log: Logger): Partial<Record<ChannelName, Messenger>> {
-  return createChannels(config, log).messengers;
-}

@@ -3,16 +3,15 @@
  * Open API on 127.0.0.1, with requests encrypted and signed the way Feishu documents it (test/support/feishu, written
  * from the documentation, not from the server's code).
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAction, messageReceive, randomEventId, TEST_APP_ID, TEST_VERIFICATION_TOKEN, urlVerification } from '../support/feishu/events.js';
-import { type FakeFeishu, startFakeFeishu } from '../support/feishu/fake-api.js';
+import { type CardResponse, sentText } from '../support/feishu/chat.js';
+import type { FakeFeishu } from '../support/feishu/fake-api.js';
 import { decryptPayload, feishuRequest } from '../support/feishu/sign.js';
-import { type ServerProcess, startServer } from '../support/process.js';
+import type { ServerProcess } from '../support/process.js';
+import { type FeishuWorld, startFeishuWorld } from '../support/feishu/world.js';
 
 const ENCRYPT_KEY = 'kz8W3pQe7RtY1uIo5pAs9dFg';
 const APP_SECRET = 'sec_9f8e7d6c5b4a3f2e1d0c';
@@ -20,34 +19,23 @@ const BOT = 'ou_bot_0000';
 const ADMIN = 'ou_admin_e2e';
 const GROUP = 'oc_group_jyj';
 
+let world: FeishuWorld;
 let fake: FakeFeishu;
-let server: ServerProcess;
-let dir: string;
 let dbFile: string;
-
-function env(): Record<string, string> {
-  return {
-    DATABASE_PATH: dbFile,
-    ADMINS: `feishu:${ADMIN}`,
-    FEISHU_APP_ID: TEST_APP_ID,
-    FEISHU_APP_SECRET: APP_SECRET,
-    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-    FEISHU_VERIFICATION_TOKEN: TEST_VERIFICATION_TOKEN,
-    FEISHU_BASE_URL: fake.url,
-  };
-}
+/** the current server process (a test kills and restarts it) */
+const server = (): ServerProcess => world.server;
 
 async function post(pathname: string, body: object, opts: { encrypt?: boolean; sign?: boolean; forge?: boolean; raw?: string; timestamp?: string } = {}): Promise<Response> {
   const req = feishuRequest(body, { encryptKey: ENCRYPT_KEY, encrypt: opts.encrypt, sign: opts.sign, timestamp: opts.timestamp });
   const headers = { ...req.headers };
   if (opts.forge) headers['X-Lark-Signature'] = 'f'.repeat(64);
-  return fetch(`${server.url}${pathname}`, { method: 'POST', headers, body: opts.raw ?? req.body });
+  return fetch(`${server().url}${pathname}`, { method: 'POST', headers, body: opts.raw ?? req.body });
 }
 
 /** POST with node:http: the server answers 413 before reading an oversized body, then closes; fetch would hide the answer. */
 function rawStatus(pathname: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request(`${server().url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -56,10 +44,6 @@ function rawStatus(pathname: string, body: string): Promise<number> {
   });
 }
 
-interface CardResponse {
-  toast: { type: string; content: string };
-  card?: { type: string; data: unknown };
-}
 const cardJson = async (r: Promise<Response>): Promise<CardResponse> => (await (await r).json()) as CardResponse;
 
 let seq = 0;
@@ -84,14 +68,9 @@ async function ask(text: string, o: Parameters<typeof say>[1] = {}): Promise<str
   expect(r.status).toBe(200);
   const messageId = ev.event.message.message_id;
   const req = await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 15_000);
-  return contentText(req.body);
+  return sentText(req);
 }
 
-function contentText(body: unknown): string {
-  const b = body as { msg_type: string; content: string };
-  const c = JSON.parse(b.content) as Record<string, unknown>;
-  return b.msg_type === 'text' ? String(c.text) : JSON.stringify(c);
-}
 
 function db(): Database.Database {
   return new Database(dbFile, { readonly: true });
@@ -116,18 +95,12 @@ async function until<T>(f: () => T | undefined | false, timeoutMs = 15_000): Pro
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-feishu-'));
-  dbFile = path.join(dir, 'feishu.sqlite');
-  fake = await startFakeFeishu({ appId: TEST_APP_ID, appSecret: APP_SECRET, botOpenId: BOT });
-  server = await startServer(env());
+  world = await startFeishuWorld({ name: 'feishu', admin: ADMIN, bot: BOT, group: GROUP, encryptKey: ENCRYPT_KEY, appSecret: APP_SECRET });
+  ({ fake, dbFile } = world);
   await fake.waitFor((r) => r.path === '/open-apis/bot/v3/info', 10_000);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await fake?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 describe('Feishu webhook: verification', () => {
   it('answers the url_verification challenge, encrypted and plain, only with our verification token', async () => {
@@ -199,7 +172,7 @@ describe('Feishu webhook: commands', () => {
     const ev = messageReceive({ eventId: randomEventId(), chatId: GROUP, chatType: 'group', messageId: 'om_tail_mention', senderOpenId: ADMIN, text: '/我 @_user_1', mentions: [{ key: '@_user_1', openId: BOT, name: '政务新媒体助手' }] });
     expect((await post('/feishu/events', ev)).status).toBe(200);
     const req = await fake.waitFor((x) => x.path === '/open-apis/im/v1/messages/om_tail_mention/reply', 10_000);
-    expect(contentText(req.body)).toContain('管理员');
+    expect(sentText(req)).toContain('管理员');
     const chatter = say('大家下午好');
     await post('/feishu/events', chatter);
     await new Promise((r) => setTimeout(r, 800));
@@ -246,8 +219,8 @@ describe('Feishu card callbacks', () => {
   it('filing.confirm: the admin is sent a card with a button; only an admin\'s click counts, whatever the payload says; a second click changes nothing', async () => {
     await ask('/备案 开设 平台=抖音 名称=2026兴国教育文化节', { from: 'ou_li' });
     const filing = query<{ id: number; status: string }>("select id, status from filings where status = 'pending_confirmation'")[0]!;
-    const dm = await fake.waitFor((x) => x.path === '/open-apis/im/v1/messages' && x.query.receive_id_type === 'open_id' && (x.body as { receive_id: string }).receive_id === ADMIN && contentText(x.body).includes('filing.confirm'), 15_000);
-    expect(contentText(dm.body)).toContain(`备案待确认 F${filing.id}`);
+    const dm = await fake.waitFor((x) => x.path === '/open-apis/im/v1/messages' && x.query.receive_id_type === 'open_id' && (x.body as { receive_id: string }).receive_id === ADMIN && sentText(x).includes('filing.confirm'), 15_000);
+    expect(sentText(dm)).toContain(`备案待确认 F${filing.id}`);
 
     const click = (operator: string, eventId = randomEventId()) =>
       post('/feishu/cards', cardAction({ eventId, operatorOpenId: operator, openMessageId: 'om_card_1', openChatId: `oc_p2p_${ADMIN}`, value: { action: 'filing.confirm', filing: filing.id, operator: ADMIN }, token: 'c-token' }));
@@ -285,18 +258,18 @@ describe('Feishu delivery survives a restart', () => {
     await post('/feishu/events', ev);
     const messageId = ev.event.message.message_id;
     await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 503, 10_000);
-    expect(await server.stop('SIGKILL')).toBeNull();
+    expect(await server().stop('SIGKILL')).toBeNull();
     const pending = query<{ status: string }>("select status from outbox where target_type = 'reply' and reply_to = ?", messageId);
     expect(pending).toEqual([{ status: 'pending' }]);
     fake.reset();
-    server = await startServer(env());
+    await world.restart();
     const req = await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 30_000);
-    expect(contentText(req.body)).toContain('已新增单位「兴国县应急管理局」');
+    expect(sentText(req)).toContain('已新增单位「兴国县应急管理局」');
     await until(() => query<{ status: string }>('select status from outbox where reply_to = ?', messageId)[0]?.status === 'sent');
   });
 
   it('secrets never reach the logs', () => {
-    const logs = server.logs();
+    const logs = server().logs();
     expect(logs).not.toContain(APP_SECRET);
     expect(logs).not.toContain(ENCRYPT_KEY);
     expect(logs).not.toContain(fake.tenantToken);

@@ -89,7 +89,7 @@ export class FeishuMessenger implements Messenger {
   private botOpenId: string | null = null;
 
   constructor(
-    private readonly config: FeishuConfig,
+    config: FeishuConfig,
     private readonly log: Logger,
   ) {
     lark.defaultHttpInstance.defaults.timeout = HTTP_TIMEOUT_MS;

@@ -4,14 +4,14 @@ import { parseCommandLine, parseDateInput, parseDateTimeInput, tokenize } from '
 const cmd = (text: string) => {
   const r = parseCommandLine(text);
   if (r.kind !== 'command') throw new Error(`not a command: ${text}`);
-  return { words: r.words, positional: r.args.positional, named: Object.fromEntries(r.args.named), mentions: r.args.mentions, repeated: r.args.repeated };
+  return { name: r.name, positional: r.args.positional, named: Object.fromEntries(r.args.named), mentions: r.args.mentions, repeated: r.args.repeated };
 };
 
 describe('command grammar (PRODUCT.md "Commands")', () => {
   it('a command starts with / or ／ after any leading @mention of the bot', () => {
-    expect(cmd('/帮助').words).toEqual(['帮助']);
-    expect(cmd('@_user_1 ／帮助 备案')).toMatchObject({ words: ['帮助'], positional: ['备案'] });
-    expect(cmd('@政务新媒体助手 @_user_2 /我').words).toEqual(['我']);
+    expect(cmd('/帮助').name).toBe('帮助');
+    expect(cmd('@_user_1 ／帮助 备案')).toMatchObject({ name: '帮助', positional: ['备案'] });
+    expect(cmd('@政务新媒体助手 @_user_2 /我').name).toBe('我');
     expect(parseCommandLine('大家好').kind).toBe('none');
     expect(parseCommandLine('@_user_1 你好').kind).toBe('none');
     expect(parseCommandLine('"/帮助"').kind).toBe('none');
