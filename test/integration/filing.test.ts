@@ -214,3 +214,41 @@ describe('register, posts, passwords, audit', () => {
     expect(await bot.say('feishu:ou_nobody', '/help')).toContain('您还没有登记为用户');
   });
 });
+
+describe('units, people and the calendar (admin)', () => {
+  const group = (id: string) => ({ channel: 'feishu' as const, id, type: 'group' as const });
+
+  it('a chat is the work group of one unit at most: binding it again moves it', async () => {
+    expect(await bot.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', group('oc_1'))).toContain('本群已设为「兴国县教育局」');
+    const moved = await bot.say(ADMIN, '/单位 绑定群 单位=兴国县卫生健康委员会', group('oc_1'));
+    expect(moved).toContain('本群原为「兴国县教育局」的工作群');
+    expect((await bot.rt.services.store.units.byChat('feishu', 'oc_1'))?.name).toBe('兴国县卫生健康委员会');
+    expect(await bot.rt.services.store.units.chats(2)).toEqual([]);
+    expect(await bot.say(ADMIN, '/单位 绑定群 单位=兴国县教育局')).toContain('请在该单位的工作群里');
+  });
+
+  it('/人员 移除 takes away every role but keeps the history; the removed person is then unregistered', async () => {
+    expect(await bot.say(ADMIN, '/人员 移除 @feishu:ou_jy_officer')).toContain('已移除「王信息」');
+    expect(await bot.say(OFFICER, '/更新 兴国教育')).toContain('还没有登记');
+    expect(await bot.rt.services.store.people.byId(3)).toMatchObject({ name: '王信息', active: false, roles: [] });
+    expect(await bot.say(ADMIN, '/人员 移除 @feishu:ou_admin')).toContain('不能移除自己');
+    expect(await bot.say(ADMIN, '/人员 新增 @张无名 单位=兴国县教育局 角色=联络员')).toContain('找不到「@张无名」');
+    expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_new 单位=兴国县教育局 角色=联络员')).toContain('姓名=');
+  });
+
+  it('神木 第九条 on a change: renaming an account to a campaign name waits for an admin', async () => {
+    await bot.say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-02');
+    const out = await bot.say(LIAISON, '/备案 变更 账号=兴国教育 名称=2026兴国读书节');
+    expect(out).toContain('待管理员确认');
+    expect((await bot.rt.services.store.filings.byId(2))?.status).toBe('pending_confirmation');
+    expect(await bot.say(LIAISON, '/备案 确认 F2')).toContain('仅限管理员');
+  });
+
+  it('/节假日 删除 removes an override, and a date without one is explained', async () => {
+    await bot.say(ADMIN, '/节假日 新增 2027-01-01 休 说明=元旦');
+    expect(await bot.say(ADMIN, '/节假日 2027')).toContain('2027-01-01（周五）休 元旦');
+    expect(await bot.say(ADMIN, '/节假日 删除 2027-01-01')).toContain('已删除 2027-01-01');
+    expect(await bot.say(ADMIN, '/节假日 删除 2027-01-01')).toContain('没有这一天的补充设定');
+    expect(await bot.say(ADMIN, '/节假日 新增 2027-01-01 半天')).toContain('「类型」只能是');
+  });
+});
