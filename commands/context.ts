@@ -11,7 +11,7 @@ import type { ChatRef } from '../src/ports/inbound.js';
 import type { OutboxMessage, Write, Writes } from '../src/ports/store.js';
 import type { CommandContext, NotifyOptions, Recipient, Services } from './types.js';
 
-const PLATFORM_CHANNELS: readonly ChannelName[] = ['feishu', 'wecom'];
+const PLATFORM_CHANNELS: readonly ChannelName[] = ['feishu', 'wecom', 'wechaty'];
 
 /** The channels to try for a direct message to a person, best first. */
 export function personTargets(services: Services, person: PersonWithRoles, prefer?: ChannelName): Identity[] {

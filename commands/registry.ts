@@ -1,5 +1,6 @@
 /** Every command the bot understands, in the order help lists them. */
 import { accountCommands } from './accounts.js';
+import { bindingCommands } from './binding.js';
 import { deliveryCommands } from './delivery.js';
 import type { Registry } from './dispatch.js';
 import { filingCommands } from './filing.js';
@@ -22,6 +23,7 @@ specs.push(
   ...repostCommands,
   ...unitCommands,
   ...personCommands,
+  ...bindingCommands,
   ...settingsCommands,
   ...remindCommands,
   ...deliveryCommands,

@@ -12,6 +12,7 @@ import type { Role } from '../src/domain/roles.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ChatRef } from '../src/ports/inbound.js';
 import type { Logger } from '../src/ports/logger.js';
+import type { BindingStore } from '../src/ports/bindings.js';
 import type { FeedStore } from '../src/ports/feeds.js';
 import type { Store, Writes } from '../src/ports/store.js';
 import type { SweepStore } from '../src/ports/sweep.js';
@@ -35,6 +36,8 @@ export interface Services {
   sweep?: SweepStore;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** one-time codes that bind a chat identity to a person (/人员 绑定码, /绑定); absent where not wired */
+  bindings?: BindingStore;
 }
 
 export type Recipient =

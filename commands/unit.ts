@@ -79,9 +79,9 @@ const bind = defineCommand({
     }
     const other = await ctx.store.units.byChat(ctx.chat.channel, ctx.chat.id);
     ctx.write(ctx.store.units.bindChat({ unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id }, ctx.now, ctx.caller.id));
-    ctx.audit('unit.bind_chat', `U${a.单位.id}`, { channel: ctx.chat.channel, chat: ctx.chat.id, previousUnit: other?.name ?? null });
+    ctx.audit('unit.bind_chat', `U${a.单位.id}`, { channel: ctx.chat.channel, chat: ctx.chat.id, title: ctx.chat.title ?? null, previousUnit: other?.name ?? null });
     const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
-    return { tone: 'success', blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }] };
+    return { tone: 'success', blocks: [{ type: 'text', text: `本群${ctx.chat.title ? `「${ctx.chat.title}」` : ''}已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }] };
   },
 });
 

@@ -3,9 +3,9 @@ import type { PlatformCode } from './platforms.js';
 import type { Role, RoleGrant } from './roles.js';
 import type { DateStr } from './time.js';
 
-export type ChannelName = 'feishu' | 'wecom' | 'console';
-export const CHANNELS: readonly ChannelName[] = ['feishu', 'wecom', 'console'];
-export const CHANNEL_NAMES: Record<ChannelName, string> = { feishu: '飞书', wecom: '企业微信', console: '控制台' };
+export type ChannelName = 'feishu' | 'wecom' | 'wechaty' | 'console';
+export const CHANNELS: readonly ChannelName[] = ['feishu', 'wecom', 'wechaty', 'console'];
+export const CHANNEL_NAMES: Record<ChannelName, string> = { feishu: '飞书', wecom: '企业微信', wechaty: '微信', console: '控制台' };
 
 export interface Unit {
   id: number;

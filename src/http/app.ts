@@ -9,7 +9,9 @@ import type { Logger } from '../ports/logger.js';
 export interface HealthReport {
   ok: boolean;
   db: 'ok' | 'error';
-  channels: Record<ChannelName, 'on' | 'off'>;
+  channels: Partial<Record<ChannelName, 'on' | 'off'>>;
+  /** the WeChat bot's login state, when the Wechaty channel is on */
+  wechaty?: { login: string; user: string | null; since: string | null };
   outbox?: { pending: number; failed: number };
 }
 
