@@ -11,12 +11,13 @@
  * the outbox, and the admins are told on the other channels.
  */
 import type { Registry } from '../../../commands/dispatch.js';
-import { planNotification } from '../../../commands/context.js';
 import type { Services } from '../../../commands/types.js';
 import { handleInbound } from '../../app/handle.js';
+import type { Identity } from '../../domain/model.js';
 import type { Reply } from '../../domain/reply.js';
 import { formatShanghai } from '../../domain/time.js';
 import type { Logger } from '../../ports/logger.js';
+import type { OutboxMessage } from '../../ports/store.js';
 import type { WechatyConfig } from './config.js';
 import { stableContactId, toInbound, type WxContact, type WxMessage } from './inbound.js';
 import { WechatyMessenger, type WxSendingBot } from './messenger.js';
@@ -64,6 +65,8 @@ export interface WechatyChannel {
   health(): WechatyHealth;
   /** resolves when every inbound message received so far has been handled (tests) */
   idle(): Promise<void>;
+  /** has the message with this id been looked at (handled or ignored)? The last 1,000 ids are kept. */
+  handled(messageId: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
   let user: WxContact | null = null;
   let loginAt: Date | null = null;
   let loggedOutAt: Date | null = null;
+  let stopping = false;
   const setState = (s: LoginState): void => {
     state = s;
     since = new Date(wall());
@@ -105,8 +109,7 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
   /** Tell the admins on the other channels (the WeChat bot cannot tell anyone while it is logged out). */
   async function tellAdmins(reply: Reply, dedupeKey: string): Promise<void> {
     try {
-      const plan = await planNotification(services, { admins: true }, reply, { dedupeKey });
-      const messages = plan.messages.filter((m) => m.channel !== 'wechaty');
+      const messages = await adminsElsewhere(services, reply, dedupeKey);
       if (messages.length === 0) {
         log.warn({ dedupeKey }, 'no admin is reachable on another channel to tell about the WeChat bot');
         return;
@@ -150,6 +153,7 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
   });
 
   bot.on('logout', (u, reason) => {
+    if (stopping) return; // our own stop, not WeChat's
     setState('logged-out');
     loggedOutAt = new Date(wall());
     log.warn({ user: u.name(), reason: reason ?? null }, 'wechaty bot logged out: WeChat messages wait in the outbox until it logs in again');
@@ -169,6 +173,11 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
   bot.on('error', (e) => log.warn({ err: e }, 'wechaty error'));
 
   const inflight = new Set<Promise<void>>();
+  const seen = new Set<string>();
+  const markSeen = (id: string): void => {
+    seen.add(id);
+    if (seen.size > 1_000) seen.delete(seen.values().next().value as string);
+  };
   async function onMessage(m: WxMessage): Promise<void> {
     try {
       const r = await toInbound(m, { textType, loginAt, botId: user?.id ?? null });
@@ -181,6 +190,8 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
       deps.kick();
     } catch (e) {
       log.error({ err: e, message: m.id }, 'wechaty message failed');
+    } finally {
+      markSeen(m.id);
     }
   }
   bot.on('message', (m) => {
@@ -203,9 +214,30 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
     async idle() {
       while (inflight.size > 0) await Promise.all([...inflight]);
     },
+    handled: (id) => seen.has(id),
     async stop() {
+      stopping = true;
       setState('stopped');
       await bot.stop().catch((e: unknown) => log.warn({ err: e }, 'wechaty stop failed'));
     },
   };
+}
+
+/** One message per admin, on a channel other than WeChat (and not the console), best delivery channel first. */
+async function adminsElsewhere(services: Services, reply: Reply, dedupeKey: string): Promise<OutboxMessage[]> {
+  const order = [...new Set([...services.deliveryChannels, 'feishu', 'wecom'] as const)].filter((c) => c !== 'wechaty' && c !== 'console');
+  const admins = await services.store.people.withRole('admin', null);
+  const targets: Identity[] = [];
+  const add = (ids: readonly Identity[]): void => {
+    for (const ch of order) {
+      const id = ids.find((i) => i.channel === ch);
+      if (id) {
+        if (!targets.some((t) => t.channel === id.channel && t.externalId === id.externalId)) targets.push(id);
+        return;
+      }
+    }
+  };
+  for (const a of admins) add(a.identities);
+  for (const id of services.adminIdentities) if (!admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId))) add([id]);
+  return targets.map((t) => ({ channel: t.channel, targetType: 'user', target: t.externalId, payload: reply, dedupeKey: `${dedupeKey}|${t.channel}:user:${t.externalId}` }));
 }

@@ -12,8 +12,8 @@ import type { InboundMention, InboundMessage } from '../../ports/inbound.js';
 export interface WxContact {
   readonly id: string;
   name(): string;
-  /** the WeChat ID the user chose, where the puppet knows it */
-  weixin?(): string | undefined | null;
+  /** the WeChat ID the user chose, where the puppet knows it (wechaty ≥ 1.x: handle()) */
+  handle?(): string | undefined | null;
 }
 
 export interface WxRoom {
@@ -42,7 +42,7 @@ const AT_END = '[\\u2005\\u0020]|$';
  * the puppet knows the user's WeChat ID, that ID is kept instead, written `weixin:<id>`.
  */
 export function stableContactId(c: WxContact): string {
-  const weixin = c.weixin?.();
+  const weixin = c.handle?.();
   if (c.id.startsWith('@') && weixin) return `weixin:${weixin}`;
   return c.id;
 }
