@@ -10,6 +10,8 @@ import { createRuntime } from './app/runtime.js';
 import { mountFeishu } from './channels/feishu/routes.js';
 import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
 import { createChannels } from './channels/messengers.js';
+import type { WechatyChannel } from './channels/wechaty/channel.js';
+import { loadWechatyConfig, type WechatyConfig } from './channels/wechaty/config.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
@@ -20,8 +22,10 @@ import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
   let config;
+  let wechatyConfig: WechatyConfig | null;
   try {
     config = loadConfig();
+    wechatyConfig = loadWechatyConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -30,11 +34,12 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
+  const deliveryChannels: ChannelName[] = [...(config.feishu ? (['feishu'] as const) : []), ...(wechatyConfig ? (['wechaty'] as const) : [])];
   const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
+  if (!wechatyConfig) log.warn({ channel: 'wechaty', reason: 'WECHATY_PUPPET not set' }, 'channel wechaty is off');
   if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
   const channels = createChannels(config, log);
@@ -44,6 +49,19 @@ async function main(): Promise<void> {
   }
   // The daily reminders (at 提醒时间 on working days; a run missed while the server was down happens when it comes
   // back that day) and the feed poller. SCHEDULER=off leaves them to `npm run cli -- remind` (tests, a cron elsewhere).
+  // WeChat through Wechaty: the package is loaded only now, and the bot logs in in the background (QR code in the log).
+  let wechaty: WechatyChannel | null = null;
+  if (wechatyConfig) {
+    const wc = wechatyConfig;
+    void import('./channels/wechaty/channel.js')
+      .then(({ startWechatyChannel }) => startWechatyChannel({ config: wc, services, registry: rt.registry, log, kick: () => outbox.kick() }))
+      .then((ch) => {
+        wechaty = ch;
+        channels.messengers.wechaty = ch.messenger;
+        log.info({ puppet: wc.puppet }, 'wechaty channel started; waiting for login');
+      })
+      .catch((e: unknown) => log.error({ err: e, puppet: wc.puppet }, 'wechaty channel failed to start'));
+  }
   const reminders = config.scheduler ? startScheduler(rt, { onQueued: () => outbox.kick() }) : null;
   const feeds = config.scheduler ? startFeedPoller(rt) : null;
   if (!config.scheduler) log.warn({}, 'SCHEDULER=off: no daily reminders or feed polling in this process');
@@ -60,7 +78,13 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' }, outbox: outboxStats };
+      return {
+        ok: db === 'ok',
+        db,
+        channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', wechaty: wechatyConfig ? 'on' : 'off', console: 'on' },
+        ...(wechatyConfig ? { wechaty: wechaty?.health() ?? { login: 'starting', user: null, since: null } } : {}),
+        outbox: outboxStats,
+      };
     },
     mount(app) {
       if (config.feishu && channels.feishu) {
@@ -94,7 +118,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     clearInterval(purge);
     server.close(() => {
-      void Promise.all([reminders?.stop(), feeds?.stop()])
+      void Promise.all([reminders?.stop(), feeds?.stop(), wechaty?.stop()])
         .then(() => outbox.stop())
         .finally(() => {
           rt.close();
