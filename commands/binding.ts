@@ -72,12 +72,21 @@ const issue = defineCommand({
         .string()
         .regex(/^\d{1,3}$/, { error: '「有效」写小时数，例如 有效=24' })
         .transform(Number)
-        .pipe(z.number().int().min(1, { error: '「有效」至少 1 小时' }).max(MAX_CODE_HOURS, { error: `「有效」最多 ${MAX_CODE_HOURS} 小时` }))
+        .pipe(
+          z
+            .number()
+            .int()
+            .min(1, { error: '「有效」至少 1 小时' })
+            .max(MAX_CODE_HOURS, { error: `「有效」最多 ${MAX_CODE_HOURS} 小时` }),
+        )
         .optional(),
     }),
   async run(ctx, a): Promise<Reply> {
     if (ctx.chat.type === 'group') {
-      throw new AppError({ code: 'rule', message: '绑定码只能在与我的单聊中生成（群里的人都能看到它）。请私聊我再发一次。' });
+      throw new AppError({
+        code: 'rule',
+        message: '绑定码只能在与我的单聊中生成（群里的人都能看到它）。请私聊我再发一次。',
+      });
     }
     const store = bindings(ctx);
     const hours = a.有效 ?? DEFAULT_CODE_HOURS;
@@ -88,14 +97,29 @@ const issue = defineCommand({
       hash = await hashBindCode(code);
     }
     const expiresAt = new Date(ctx.now.getTime() + hours * 3_600_000);
-    ctx.write(store.issue({ codeHash: hash, personId: a.人员.id, channel: CODE_CHANNEL, createdBy: ctx.caller.id || null, createdAt: ctx.now, expiresAt }));
+    ctx.write(
+      store.issue({
+        codeHash: hash,
+        personId: a.人员.id,
+        channel: CODE_CHANNEL,
+        createdBy: ctx.caller.id || null,
+        createdAt: ctx.now,
+        expiresAt,
+      }),
+    );
     ctx.audit('person.bind_code', `P${a.人员.id}`, { channel: CODE_CHANNEL, expiresAt: expiresAt.toISOString() });
     return {
       title: `「${a.人员.name}」的微信绑定码`,
       tone: 'success',
       blocks: [
         { type: 'text', text: `绑定码：${code}` },
-        { type: 'fields', fields: [{ label: '有效期至', value: formatShanghai(expiresAt) }, { label: '使用次数', value: '仅一次' }] },
+        {
+          type: 'fields',
+          fields: [
+            { label: '有效期至', value: formatShanghai(expiresAt) },
+            { label: '使用次数', value: '仅一次' },
+          ],
+        },
         { type: 'text', text: `请「${a.人员.name}」用自己的微信私聊机器人，发送：/绑定 ${code}` },
         { type: 'note', text: '再次生成会使此前未用的绑定码作废。请只把绑定码告诉本人。' },
       ],
@@ -112,7 +136,8 @@ const redeem = defineCommand({
   examples: ['/绑定 123456'],
   keys: { 绑定码: ['code'] },
   positional: ['绑定码'],
-  args: () => z.object({ 绑定码: z.string({ error: '缺少「绑定码」：请写管理员给您的六位数字' }).transform((s) => s.trim()) }),
+  args: () =>
+    z.object({ 绑定码: z.string({ error: '缺少「绑定码」：请写管理员给您的六位数字' }).transform((s) => s.trim()) }),
   async run(ctx, a): Promise<Reply> {
     if (ctx.chat.channel !== CODE_CHANNEL) {
       throw new AppError({ code: 'rule', message: `/绑定 用于绑定微信：请用您的微信私聊机器人发送此命令。` });
@@ -121,7 +146,10 @@ const redeem = defineCommand({
       throw new AppError({ code: 'rule', message: '请私聊我发送 /绑定 绑定码，不要发在群里。' });
     }
     const store = bindings(ctx);
-    const sender: Identity = ctx.caller.identities.find((i) => i.channel === CODE_CHANNEL) ?? { channel: CODE_CHANNEL, externalId: '' };
+    const sender: Identity = ctx.caller.identities.find((i) => i.channel === CODE_CHANNEL) ?? {
+      channel: CODE_CHANNEL,
+      externalId: '',
+    };
     if (!sender.externalId) throw new AppError({ code: 'rule', message: '无法识别您的微信身份，请稍后再试。' });
     const since = new Date(ctx.now.getTime() - FAILURE_WINDOW_MS);
     if ((await store.failuresSince(sender, since)) >= MAX_FAILURES) {
@@ -135,17 +163,29 @@ const redeem = defineCommand({
     if (!BIND_CODE_RE.test(a.绑定码)) return failed('绑定码是六位数字，例如 /绑定 123456。');
     const found = await store.byHash(CODE_CHANNEL, await hashBindCode(a.绑定码));
     if (!found) return failed('绑定码不对。请核对管理员给您的六位数字。');
-    if (found.usedAt) return failed('这个绑定码已经用过了（每个绑定码只能用一次）。如需重新绑定，请管理员用 /人员 绑定码 重新生成。');
-    if (found.expiresAt.getTime() <= ctx.now.getTime()) return failed(`这个绑定码已于 ${formatShanghai(found.expiresAt)} 过期。请管理员用 /人员 绑定码 重新生成。`);
+    if (found.usedAt)
+      return failed('这个绑定码已经用过了（每个绑定码只能用一次）。如需重新绑定，请管理员用 /人员 绑定码 重新生成。');
+    if (found.expiresAt.getTime() <= ctx.now.getTime())
+      return failed(`这个绑定码已于 ${formatShanghai(found.expiresAt)} 过期。请管理员用 /人员 绑定码 重新生成。`);
     const person = await ctx.store.people.byId(found.personId);
     if (!person?.active) return failed('绑定码对应的人员已被移除，请联系管理员。');
     const current = await ctx.store.people.byIdentity(sender);
-    if (current && current.active && current.id !== person.id) {
-      throw new AppError({ code: 'rule', message: `您的微信已绑定到「${current.name}」。如需改绑，请管理员先用 /人员 解绑 @${current.name} 渠道=微信。` });
+    if (current?.active && current.id !== person.id) {
+      throw new AppError({
+        code: 'rule',
+        message: `您的微信已绑定到「${current.name}」。如需改绑，请管理员先用 /人员 解绑 @${current.name} 渠道=微信。`,
+      });
     }
-    ctx.write(store.use(found.id, sender, ctx.now), store.removeIdentities(person.id, CODE_CHANNEL), ctx.store.people.addIdentity(person.id, sender));
+    ctx.write(
+      store.use(found.id, sender, ctx.now),
+      store.removeIdentities(person.id, CODE_CHANNEL),
+      ctx.store.people.addIdentity(person.id, sender),
+    );
     ctx.audit('person.bind', `P${person.id}`, { identity: `${sender.channel}:${sender.externalId}`, code: found.id });
-    return { tone: 'success', blocks: [{ type: 'text', text: `绑定成功：您的微信已绑定到「${person.name}」。发送 /我 可查看您的身份和角色。` }] };
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `绑定成功：您的微信已绑定到「${person.name}」。发送 /我 可查看您的身份和角色。` }],
+    };
   },
 });
 
@@ -158,13 +198,22 @@ const list = defineCommand({
   examples: ['/人员 绑定 列表', '/人员 绑定 单位=兴国县教育局'],
   keys: { 单位: ['unit'], 操作: [] },
   positional: ['操作'],
-  args: (h) => z.object({ 单位: h.unit('单位').optional(), 操作: z.enum(['列表', 'list'], { error: '「/人员 绑定」后面只能写 列表' }).optional() }),
+  args: (h) =>
+    z.object({
+      单位: h.unit('单位').optional(),
+      操作: z.enum(['列表', 'list'], { error: '「/人员 绑定」后面只能写 列表' }).optional(),
+    }),
   async run(ctx, a): Promise<Reply> {
     const people = (await ctx.store.people.list(a.单位 ? { unitId: a.单位.id } : {})).filter((p) => p.active);
     if (people.length === 0) return { blocks: [{ type: 'text', text: '还没有登记人员。' }] };
-    const shown = (id: Identity): string => (id.externalId.length > 16 ? `${id.externalId.slice(0, 6)}…${id.externalId.slice(-4)}` : id.externalId);
+    const shown = (id: Identity): string =>
+      id.externalId.length > 16 ? `${id.externalId.slice(0, 6)}…${id.externalId.slice(-4)}` : id.externalId;
     const rows = people.map((p) => {
-      const on = (ch: ChannelName): string => p.identities.filter((i) => i.channel === ch).map(shown).join('、') || '—';
+      const on = (ch: ChannelName): string =>
+        p.identities
+          .filter((i) => i.channel === ch)
+          .map(shown)
+          .join('、') || '—';
       return [p.name, on('feishu'), on('wecom'), on('wechaty')];
     });
     return {
@@ -206,13 +255,20 @@ const unbind = defineCommand({
     const channel = a.渠道 ?? CODE_CHANNEL;
     const p = a.人员;
     const ids = p.identities.filter((i) => i.channel === channel);
-    if (ids.length === 0) return { blocks: [{ type: 'text', text: `「${p.name}」没有绑定${CHANNEL_NAMES[channel]}。` }] };
+    if (ids.length === 0)
+      return { blocks: [{ type: 'text', text: `「${p.name}」没有绑定${CHANNEL_NAMES[channel]}。` }] };
     if (p.id === ctx.caller.id && ctx.chat.channel === channel) {
-      throw new AppError({ code: 'rule', message: `不能解除您正在使用的${CHANNEL_NAMES[channel]}身份；请换一个渠道或请另一位管理员操作。` });
+      throw new AppError({
+        code: 'rule',
+        message: `不能解除您正在使用的${CHANNEL_NAMES[channel]}身份；请换一个渠道或请另一位管理员操作。`,
+      });
     }
     ctx.write(bindings(ctx).removeIdentities(p.id, channel));
     ctx.audit('person.unbind', `P${p.id}`, { channel, identities: ids.map((i) => i.externalId) });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已解除「${p.name}」的${CHANNEL_NAMES[channel]}绑定（${ids.length} 个身份）。` }] };
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `已解除「${p.name}」的${CHANNEL_NAMES[channel]}绑定（${ids.length} 个身份）。` }],
+    };
   },
 });
 

@@ -12,7 +12,7 @@ import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js'
 import { createChannels } from './channels/messengers.js';
 import type { WechatyChannel } from './channels/wechaty/channel.js';
 import { loadWechatyConfig, type WechatyConfig } from './channels/wechaty/config.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
 import { startFeedPoller } from './jobs/feeds.js';
@@ -21,7 +21,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   let wechatyConfig: WechatyConfig | null;
   try {
     config = loadConfig();
@@ -34,16 +34,24 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const deliveryChannels: ChannelName[] = [...(config.feishu ? (['feishu'] as const) : []), ...(wechatyConfig ? (['wechaty'] as const) : [])];
+  const deliveryChannels: ChannelName[] = [
+    ...(config.feishu ? (['feishu'] as const) : []),
+    ...(wechatyConfig ? (['wechaty'] as const) : []),
+  ];
   const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
-  for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
+  for (const off of config.channelsOff)
+    log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
   if (!wechatyConfig) log.warn({ channel: 'wechaty', reason: 'WECHATY_PUPPET not set' }, 'channel wechaty is off');
-  if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
+  if (config.admins.length === 0)
+    log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
   const channels = createChannels(config, log);
-  const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
+  const outbox = startOutboxLoop(
+    { store: services.store, clock: services.clock, log, messengers: channels.messengers },
+    { idleMs: 1_000 },
+  );
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
   }
@@ -54,7 +62,9 @@ async function main(): Promise<void> {
   if (wechatyConfig) {
     const wc = wechatyConfig;
     void import('./channels/wechaty/channel.js')
-      .then(({ startWechatyChannel }) => startWechatyChannel({ config: wc, services, registry: rt.registry, log, kick: () => outbox.kick() }))
+      .then(({ startWechatyChannel }) =>
+        startWechatyChannel({ config: wc, services, registry: rt.registry, log, kick: () => outbox.kick() }),
+      )
       .then((ch) => {
         wechaty = ch;
         channels.messengers.wechaty = ch.messenger;
@@ -81,7 +91,12 @@ async function main(): Promise<void> {
       return {
         ok: db === 'ok',
         db,
-        channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', wechaty: wechatyConfig ? 'on' : 'off', console: 'on' },
+        channels: {
+          feishu: config.feishu ? 'on' : 'off',
+          wecom: 'off',
+          wechaty: wechatyConfig ? 'on' : 'off',
+          console: 'on',
+        },
         ...(wechatyConfig ? { wechaty: wechaty?.health() ?? { login: 'starting', user: null, since: null } } : {}),
         outbox: outboxStats,
       };
@@ -103,7 +118,11 @@ async function main(): Promise<void> {
 
   // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
   const purge = setInterval(() => {
-    services.store.commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000))).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+    services.store
+      .commit(
+        services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000)),
+      )
+      .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
   }, 3_600_000);
   purge.unref();
 

@@ -21,7 +21,14 @@ export interface BindingStore {
   /** is a code with this hash still usable now (for avoiding a collision when issuing one) */
   activeWithHash(codeHash: string, now: Date): Promise<boolean>;
   /** issue a code; earlier unused codes of the same person and channel stop working */
-  issue(c: { codeHash: string; personId: number; channel: ChannelName; createdBy: number | null; createdAt: Date; expiresAt: Date }): Writes;
+  issue(c: {
+    codeHash: string;
+    personId: number;
+    channel: ChannelName;
+    createdBy: number | null;
+    createdAt: Date;
+    expiresAt: Date;
+  }): Writes;
   /** Use a code: only an unused, unexpired code changes; otherwise the commit fails with ConflictError. */
   use(id: number, by: Identity, at: Date): Writes;
   /** a wrong code from this sender (for the guessing limit) */

@@ -18,7 +18,14 @@ type Room = InstanceType<mock.Mocker['RoomMock']>;
 
 const BOT_NAME = '政务助手';
 const TOPIC = '兴国县教育局工作群';
-const config: WechatyConfig = { puppet: 'wechaty-puppet-mock', token: undefined, name: undefined, sendIntervalMs: 3_000, pageChars: 800, offlineRetryMs: 60_000 };
+const config: WechatyConfig = {
+  puppet: 'wechaty-puppet-mock',
+  token: undefined,
+  name: undefined,
+  sendIntervalMs: 3_000,
+  pageChars: 800,
+  offlineRetryMs: 60_000,
+};
 
 let bot: TestBot;
 let mocker: mock.Mocker;
@@ -55,7 +62,13 @@ async function say(from: Contact, text: string, to: Room | Contact, mentions: Co
   return id!;
 }
 
-const deliver = (): Promise<DeliveryReport> => deliverDue({ store: bot.rt.services.store, clock: bot.rt.services.clock, log: silentLogger, messengers: { wechaty: channel.messenger } });
+const deliver = (): Promise<DeliveryReport> =>
+  deliverDue({
+    store: bot.rt.services.store,
+    clock: bot.rt.services.clock,
+    log: silentLogger,
+    messengers: { wechaty: channel.messenger },
+  });
 
 /** Deliver what is due and return what each conversation received from the bot meanwhile. */
 async function deliverAndRead(): Promise<Map<string, string[]>> {
@@ -84,8 +97,17 @@ const codeIn = (reply: string): string => {
   return m[1]!;
 };
 
-function outboxRows(): { channel: string; target: string; status: string; attempts: number; last_error: string | null; payload: string }[] {
-  return bot.rt.db.sqlite.prepare('SELECT channel, target, status, attempts, last_error, payload FROM outbox ORDER BY id').all() as never;
+function outboxRows(): {
+  channel: string;
+  target: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  payload: string;
+}[] {
+  return bot.rt.db.sqlite
+    .prepare('SELECT channel, target, status, attempts, last_error, payload FROM outbox ORDER BY id')
+    .all() as never;
 }
 
 beforeAll(async () => {
@@ -124,8 +146,12 @@ beforeAll(async () => {
 
   // The county as the console admin (feishu:ou_admin) sets it up.
   expect(await bot.say(ADMIN, '/单位 新增 名称=兴国县教育局')).toContain('已新增');
-  expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_li 姓名=李联络 单位=兴国县教育局 角色=联络员')).toContain('已登记');
-  expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_ld 姓名=王领导 单位=兴国县教育局 角色=分管领导')).toContain('已登记');
+  expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_li 姓名=李联络 单位=兴国县教育局 角色=联络员')).toContain(
+    '已登记',
+  );
+  expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_ld 姓名=王领导 单位=兴国县教育局 角色=分管领导')).toContain(
+    '已登记',
+  );
 });
 
 afterAll(async () => {
@@ -174,7 +200,9 @@ describe('wechaty channel: binding a WeChat identity by a one-time code', () => 
   });
 
   it('a code is not shown in a group, and guessing is stopped after five wrong codes', async () => {
-    expect(await bot.say(ADMIN, '/人员 绑定码 @李联络', { channel: 'feishu', id: 'oc_x', type: 'group' })).toContain('单聊');
+    expect(await bot.say(ADMIN, '/人员 绑定码 @李联络', { channel: 'feishu', id: 'oc_x', type: 'group' })).toContain(
+      '单聊',
+    );
     for (let i = 0; i < 5; i++) expect((await direct(stranger, `/绑定 00000${i}`)).join('\n')).toContain('不对');
     expect((await direct(stranger, '/绑定 123456')).join('\n')).toContain('错误次数过多');
   });
@@ -183,7 +211,11 @@ describe('wechaty channel: binding a WeChat identity by a one-time code', () => 
     const list = await bot.say(ADMIN, '/人员 绑定 列表');
     expect(list).toContain('李联络');
     expect(list).toContain(liaison.id.slice(0, 6));
-    const officerCode = codeIn(await bot.say(ADMIN, '/人员 新增 @feishu:ou_tmp 姓名=临时 单位=兴国县教育局 角色=信息员').then(() => bot.say(ADMIN, '/人员 绑定码 @临时')));
+    const officerCode = codeIn(
+      await bot
+        .say(ADMIN, '/人员 新增 @feishu:ou_tmp 姓名=临时 单位=兴国县教育局 角色=信息员')
+        .then(() => bot.say(ADMIN, '/人员 绑定码 @临时')),
+    );
     expect((await direct(stranger, `/绑定 ${officerCode}`)).join('\n')).toContain('错误次数过多');
     bot.setNow('2026-11-19T11:30:00+08:00');
     expect((await direct(stranger, `/绑定 ${officerCode}`)).join('\n')).toContain('已绑定到「临时」');
@@ -208,7 +240,9 @@ describe('wechaty channel: the work group', () => {
   });
 
   it('a mentioned member is registered with their WeChat identity', async () => {
-    expect((await inRoom(admin, '/人员 新增 @陈信息 单位=兴国县教育局 角色=信息员', [officer])).join('\n')).toContain('已登记「陈信息」');
+    expect((await inRoom(admin, '/人员 新增 @陈信息 单位=兴国县教育局 角色=信息员', [officer])).join('\n')).toContain(
+      '已登记「陈信息」',
+    );
     const p = await bot.rt.services.store.people.byIdentity({ channel: 'wechaty', externalId: officer.id });
     expect(p?.name).toBe('陈信息');
     expect((await inRoom(officer, '/我')).join('\n')).toContain('信息员');
@@ -220,7 +254,13 @@ describe('wechaty channel: the work group', () => {
     expect(outboxRows().length).toBe(before);
     // a picture sent to the bot directly (message type 6: Image)
     const before2 = sent.get(liaison.id)?.length ?? 0;
-    const pic = mocker.MessageMock.create({ id: 'pic-1', talkerId: liaison.id, listenerId: self.id, timestamp: Date.now(), type: 6 } as never);
+    const pic = mocker.MessageMock.create({
+      id: 'pic-1',
+      talkerId: liaison.id,
+      listenerId: self.id,
+      timestamp: Date.now(),
+      type: 6,
+    } as never);
     mocker.puppet.emit('message', { messageId: pic.id });
     await until('picture', () => channel.handled('pic-1'));
     await channel.idle();
@@ -228,13 +268,22 @@ describe('wechaty channel: the work group', () => {
     expect(sent.get(liaison.id)?.slice(before2).join('\n')).toContain('命令以 / 开头');
   });
 
-  it("the bot ignores its own messages, and messages older than its login", async () => {
+  it('the bot ignores its own messages, and messages older than its login', async () => {
     const before = outboxRows().length;
-    const events = () => (bot.rt.db.sqlite.prepare('SELECT count(*) AS n FROM inbound_events').get() as { n: number }).n;
+    const events = () =>
+      (bot.rt.db.sqlite.prepare('SELECT count(*) AS n FROM inbound_events').get() as { n: number }).n;
     const eventsBefore = events();
     await say(self, `@${BOT_NAME}\u2005/单位 列表`, room, [self]);
     // a message from before the login, as a puppet replays them when it logs in
-    const old = mocker.MessageMock.create({ id: 'old-1', talkerId: admin.id, roomId: room.id, mentionIdList: [self.id], text: `@${BOT_NAME} /单位 列表`, timestamp: Date.now() - 3_600_000, type: 7 } as never);
+    const old = mocker.MessageMock.create({
+      id: 'old-1',
+      talkerId: admin.id,
+      roomId: room.id,
+      mentionIdList: [self.id],
+      text: `@${BOT_NAME} /单位 列表`,
+      timestamp: Date.now() - 3_600_000,
+      type: 7,
+    } as never);
     mocker.puppet.emit('message', { messageId: old.id });
     await until('old message', () => channel.handled('old-1'));
     expect(outboxRows().length).toBe(before);
@@ -265,7 +314,8 @@ describe('wechaty channel: reviews without buttons', () => {
 });
 
 describe('wechaty channel: reminders and logouts', () => {
-  const sweep = (iso: string) => runSweep({ services: bot.rt.services, sweep: bot.rt.sweep }, { now: new Date(iso), trigger: 'test' });
+  const sweep = (iso: string) =>
+    runSweep({ services: bot.rt.services, sweep: bot.rt.sweep }, { now: new Date(iso), trigger: 'test' });
 
   it('the daily reminder reaches the room once', async () => {
     bot.setNow('2026-12-04T09:00:00+08:00');
@@ -281,8 +331,14 @@ describe('wechaty channel: reminders and logouts', () => {
   it('while logged out messages wait in the outbox (admins are told elsewhere) and go out after login', async () => {
     await mocker.puppet.logout('mock logout');
     await until('logout', () => channel.health().login === 'logged-out');
-    await until('logout notice', () => outboxRows().some((r) => r.channel === 'feishu' && r.payload.includes('微信机器人已退出登录')));
-    expect(outboxRows().filter((r) => r.payload.includes('微信机器人已退出登录')).every((r) => r.channel !== 'wechaty')).toBe(true);
+    await until('logout notice', () =>
+      outboxRows().some((r) => r.channel === 'feishu' && r.payload.includes('微信机器人已退出登录')),
+    );
+    expect(
+      outboxRows()
+        .filter((r) => r.payload.includes('微信机器人已退出登录'))
+        .every((r) => r.channel !== 'wechaty'),
+    ).toBe(true);
 
     bot.setNow('2026-12-07T09:00:00+08:00');
     await sweep('2026-12-07T09:00:00+08:00');

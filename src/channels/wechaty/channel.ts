@@ -145,7 +145,16 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
       const at = loggedOutAt;
       loggedOutAt = null;
       void tellAdmins(
-        { title: '微信机器人已重新登录', tone: 'success', blocks: [{ type: 'text', text: `微信机器人「${u.name()}」已于 ${formatShanghai(services.clock.now())} 重新登录，退出期间待发的微信消息现在发出。` }] },
+        {
+          title: '微信机器人已重新登录',
+          tone: 'success',
+          blocks: [
+            {
+              type: 'text',
+              text: `微信机器人「${u.name()}」已于 ${formatShanghai(services.clock.now())} 重新登录，退出期间待发的微信消息现在发出。`,
+            },
+          ],
+        },
         `wechaty:login:${at.getTime()}`,
       );
     }
@@ -156,14 +165,23 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
     if (stopping) return; // our own stop, not WeChat's
     setState('logged-out');
     loggedOutAt = new Date(wall());
-    log.warn({ user: u.name(), reason: reason ?? null }, 'wechaty bot logged out: WeChat messages wait in the outbox until it logs in again');
+    log.warn(
+      { user: u.name(), reason: reason ?? null },
+      'wechaty bot logged out: WeChat messages wait in the outbox until it logs in again',
+    );
     void tellAdmins(
       {
         title: '微信机器人已退出登录',
         tone: 'warning',
         blocks: [
-          { type: 'text', text: `微信机器人「${u.name()}」已于 ${formatShanghai(services.clock.now())} 退出登录${reason ? `（${reason}）` : ''}。` },
-          { type: 'text', text: '发往微信群和微信联系人的提醒、回复会暂存，重新登录后自动发出。请在服务器日志中找到登录二维码，用机器人的微信扫码登录。' },
+          {
+            type: 'text',
+            text: `微信机器人「${u.name()}」已于 ${formatShanghai(services.clock.now())} 退出登录${reason ? `（${reason}）` : ''}。`,
+          },
+          {
+            type: 'text',
+            text: '发往微信群和微信联系人的提醒、回复会暂存，重新登录后自动发出。请在服务器日志中找到登录二维码，用机器人的微信扫码登录。',
+          },
         ],
       },
       `wechaty:logout:${loggedOutAt.getTime()}`,
@@ -186,7 +204,10 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
         return;
       }
       const res = await handleInbound(services, deps.registry, r.message, { replyVia: 'outbox' });
-      log.info({ message: m.id, chat: r.message.chat.type, command: res.command, duplicate: res.duplicate }, 'wechaty message handled');
+      log.info(
+        { message: m.id, chat: r.message.chat.type, command: res.command, duplicate: res.duplicate },
+        'wechaty message handled',
+      );
       deps.kick();
     } catch (e) {
       log.error({ err: e, message: m.id }, 'wechaty message failed');
@@ -210,7 +231,11 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
 
   return {
     messenger,
-    health: () => ({ login: state, user: state === 'logged-in' && user ? user.name() : null, since: since.toISOString() }),
+    health: () => ({
+      login: state,
+      user: state === 'logged-in' && user ? user.name() : null,
+      since: since.toISOString(),
+    }),
     async idle() {
       while (inflight.size > 0) await Promise.all([...inflight]);
     },
@@ -225,7 +250,9 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
 
 /** One message per admin, on a channel other than WeChat (and not the console), best delivery channel first. */
 async function adminsElsewhere(services: Services, reply: Reply, dedupeKey: string): Promise<OutboxMessage[]> {
-  const order = [...new Set([...services.deliveryChannels, 'feishu', 'wecom'] as const)].filter((c) => c !== 'wechaty' && c !== 'console');
+  const order = [...new Set([...services.deliveryChannels, 'feishu', 'wecom'] as const)].filter(
+    (c) => c !== 'wechaty' && c !== 'console',
+  );
   const admins = await services.store.people.withRole('admin', null);
   const targets: Identity[] = [];
   const add = (ids: readonly Identity[]): void => {
@@ -238,6 +265,14 @@ async function adminsElsewhere(services: Services, reply: Reply, dedupeKey: stri
     }
   };
   for (const a of admins) add(a.identities);
-  for (const id of services.adminIdentities) if (!admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId))) add([id]);
-  return targets.map((t) => ({ channel: t.channel, targetType: 'user', target: t.externalId, payload: reply, dedupeKey: `${dedupeKey}|${t.channel}:user:${t.externalId}` }));
+  for (const id of services.adminIdentities)
+    if (!admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId)))
+      add([id]);
+  return targets.map((t) => ({
+    channel: t.channel,
+    targetType: 'user',
+    target: t.externalId,
+    payload: reply,
+    dedupeKey: `${dedupeKey}|${t.channel}:user:${t.externalId}`,
+  }));
 }

@@ -32,14 +32,27 @@ const optional = z
 const int = (name: string, fallback: number, min: number, max: number) =>
   optional.transform((s, ctx) => {
     const n = s === undefined ? fallback : Number(s);
-    if (!Number.isInteger(n) || n < min || n > max) ctx.addIssue({ code: 'custom', message: `${name} must be an integer ${min}–${max}, got ${s}` });
+    if (!Number.isInteger(n) || n < min || n > max)
+      ctx.addIssue({ code: 'custom', message: `${name} must be an integer ${min}–${max}, got ${s}` });
     return n;
   });
 
 const schema = z.object({
-  WECHATY_PUPPET: optional.pipe(z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, { error: 'WECHATY_PUPPET must be a puppet package name, e.g. wechaty-puppet-wechat4u' }).optional()),
+  WECHATY_PUPPET: optional.pipe(
+    z
+      .string()
+      .regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, {
+        error: 'WECHATY_PUPPET must be a puppet package name, e.g. wechaty-puppet-wechat4u',
+      })
+      .optional(),
+  ),
   WECHATY_PUPPET_SERVICE_TOKEN: optional,
-  WECHATY_NAME: optional.pipe(z.string().regex(/^[\w./-]{1,200}$/, { error: 'WECHATY_NAME may hold letters, digits, _ . / - only' }).optional()),
+  WECHATY_NAME: optional.pipe(
+    z
+      .string()
+      .regex(/^[\w./-]{1,200}$/, { error: 'WECHATY_NAME may hold letters, digits, _ . / - only' })
+      .optional(),
+  ),
   WECHATY_SEND_INTERVAL_MS: int('WECHATY_SEND_INTERVAL_MS', DEFAULT_SEND_INTERVAL_MS, 0, 600_000),
   WECHATY_PAGE_CHARS: int('WECHATY_PAGE_CHARS', DEFAULT_PAGE_CHARS, 200, 10_000),
   WECHATY_OFFLINE_RETRY_MS: int('WECHATY_OFFLINE_RETRY_MS', DEFAULT_OFFLINE_RETRY_MS, 1_000, 3_600_000),

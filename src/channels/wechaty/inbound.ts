@@ -75,7 +75,8 @@ export interface InboundOptions {
 
 export async function toInbound(m: WxMessage, opts: InboundOptions): Promise<WechatyInbound> {
   if (m.self()) return { kind: 'ignore', reason: 'own message' };
-  if (opts.loginAt && m.date().getTime() < opts.loginAt.getTime() - (opts.slackMs ?? 2_000)) return { kind: 'ignore', reason: 'older than the login' };
+  if (opts.loginAt && m.date().getTime() < opts.loginAt.getTime() - (opts.slackMs ?? 2_000))
+    return { kind: 'ignore', reason: 'older than the login' };
   const talker = m.talker();
   const sender = { ...wechatyIdentity(talker), name: talker.name() || null };
   const room = m.room();

@@ -60,19 +60,32 @@ export class WechatyMessenger implements Messenger {
     const asContact = kind === 'user';
     try {
       if (asContact) {
-        const c = target.startsWith('weixin:') ? await bot.Contact.find({ weixin: target.slice('weixin:'.length) }) : await bot.Contact.find({ id: target });
+        const c = target.startsWith('weixin:')
+          ? await bot.Contact.find({ weixin: target.slice('weixin:'.length) })
+          : await bot.Contact.find({ id: target });
         if (c) return c;
       } else {
         const r = await bot.Room.find({ id: target });
         if (r) return r;
       }
     } catch (e) {
-      throw new DeliveryError(`微信查找${asContact ? '联系人' : '群'}失败：${e instanceof Error ? e.message : String(e)}`, 'retry');
+      throw new DeliveryError(
+        `微信查找${asContact ? '联系人' : '群'}失败：${e instanceof Error ? e.message : String(e)}`,
+        'retry',
+      );
     }
-    throw new DeliveryError(asContact ? '找不到该微信联系人（可能已不是好友，或需重新绑定）' : '找不到该微信群（机器人可能已不在群里，或需重新绑定群）', 'permanent');
+    throw new DeliveryError(
+      asContact
+        ? '找不到该微信联系人（可能已不是好友，或需重新绑定）'
+        : '找不到该微信群（机器人可能已不在群里，或需重新绑定群）',
+      'permanent',
+    );
   }
 
-  async send(row: OutboxRow, { original }: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult> {
+  async send(
+    row: OutboxRow,
+    { original }: { idempotencyKey: string; original: OutboxRow | null },
+  ): Promise<SendResult> {
     const bot = this.opts.bot();
     if (!bot) throw this.offline();
     const to = await this.conversation(bot, row, original);

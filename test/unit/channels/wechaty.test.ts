@@ -10,7 +10,10 @@ describe('wechaty text: cards as plain text, long text paged', () => {
       blocks: [
         { type: 'fields', fields: [{ label: '账号', value: '兴国教育' }] },
         { type: 'actions', buttons: [{ label: '确认备案', value: { action: 'filing.confirm', filing: 3 } }] },
-        { type: 'actions', buttons: [{ label: '同意', value: { action: 'review.decide', review: 1, step: 1, decision: 'approve' } }] },
+        {
+          type: 'actions',
+          buttons: [{ label: '同意', value: { action: 'review.decide', review: 1, step: 1, decision: 'approve' } }],
+        },
       ],
     });
     expect(text).toBe('【备案待确认 F3】\n账号：兴国教育\n（发送 /备案 确认 F3）');
@@ -39,13 +42,23 @@ describe('wechaty text: cards as plain text, long text paged', () => {
 describe('wechaty config', () => {
   it('is off without WECHATY_PUPPET, on with it, with conservative defaults', () => {
     expect(loadWechatyConfig({})).toBeNull();
-    expect(loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u' })).toMatchObject({ puppet: 'wechaty-puppet-wechat4u', sendIntervalMs: DEFAULT_SEND_INTERVAL_MS, token: undefined });
+    expect(loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u' })).toMatchObject({
+      puppet: 'wechaty-puppet-wechat4u',
+      sendIntervalMs: DEFAULT_SEND_INTERVAL_MS,
+      token: undefined,
+    });
   });
 
   it('refuses a service puppet without its token, and bad numbers, naming the variable', () => {
-    expect(() => loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-service' })).toThrow(/WECHATY_PUPPET_SERVICE_TOKEN/);
-    expect(() => loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u', WECHATY_SEND_INTERVAL_MS: 'fast' })).toThrow(ConfigError);
+    expect(() => loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-service' })).toThrow(
+      /WECHATY_PUPPET_SERVICE_TOKEN/,
+    );
+    expect(() =>
+      loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-wechat4u', WECHATY_SEND_INTERVAL_MS: 'fast' }),
+    ).toThrow(ConfigError);
     expect(() => loadWechatyConfig({ WECHATY_PUPPET: 'rm -rf /' })).toThrow(/WECHATY_PUPPET/);
-    expect(loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_x' })?.token).toBe('puppet_x');
+    expect(
+      loadWechatyConfig({ WECHATY_PUPPET: 'wechaty-puppet-service', WECHATY_PUPPET_SERVICE_TOKEN: 'puppet_x' })?.token,
+    ).toBe('puppet_x');
   });
 });
