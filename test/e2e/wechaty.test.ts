@@ -10,7 +10,7 @@ import { startWechatyChannel, type WechatyChannel } from '../../src/channels/wec
 import type { WechatyConfig } from '../../src/channels/wechaty/config.js';
 import { deliverDue, type DeliveryReport } from '../../src/jobs/outbox.js';
 import { runSweep } from '../../src/jobs/sweep.js';
-import { silentLogger } from '../../src/ports/logger.js';
+import { type Logger, silentLogger } from '../../src/ports/logger.js';
 import { ADMIN, makeBot, type TestBot } from '../support/runtime.js';
 
 type Contact = InstanceType<mock.Mocker['ContactMock']>;
@@ -38,6 +38,13 @@ let officer: Contact;
 let stranger: Contact;
 let room: Room;
 const qrArt: string[] = [];
+/** what the channel logged at warn level and above */
+const warnings: { obj: object; msg?: string }[] = [];
+const log: Logger = {
+  ...silentLogger,
+  warn: (obj, msg) => warnings.push({ obj, msg }),
+  error: (obj, msg) => warnings.push({ obj, msg }),
+};
 const sleeps: number[] = [];
 /** what the bot sent, per conversation id, in order */
 const sent = new Map<string, string[]>();
@@ -132,7 +139,7 @@ beforeAll(async () => {
     config,
     services: bot.rt.services,
     registry: bot.rt.registry,
-    log: silentLogger,
+    log,
     kick: () => {},
     puppet,
     qrOut: (art) => qrArt.push(art),
@@ -163,6 +170,10 @@ describe('wechaty channel: login', () => {
   it('logs the QR code as terminal art and reports the login state on health', async () => {
     await until('QR art', () => qrArt.length > 0);
     expect(qrArt[0]).toMatch(/[▀▄█]/);
+    const scan = warnings.find((w) => w.msg?.includes('scan the QR code'));
+    expect(scan?.obj).toMatchObject({
+      url: `https://wechaty.js.org/qrcode/${encodeURIComponent('https://login.weixin.qq.com/l/mock-qr')}`,
+    });
     expect(channel.health()).toMatchObject({ login: 'logged-in', user: BOT_NAME });
   });
 });
@@ -363,5 +374,13 @@ describe('wechaty channel: reminders and logouts', () => {
     expect(got[0]).toContain('2026-12-07');
     expect(outboxRows().filter((r) => r.channel === 'wechaty' && r.status === 'pending')).toHaveLength(0);
     expect(outboxRows().some((r) => r.channel === 'feishu' && r.payload.includes('微信机器人已重新登录'))).toBe(true);
+  });
+});
+
+describe('wechaty channel: robustness', () => {
+  it('no inbound message made the channel fail along the way', () => {
+    expect(
+      warnings.filter((w) => w.msg === 'wechaty message failed' || w.msg === 'could not draw the QR code'),
+    ).toEqual([]);
   });
 });
