@@ -277,6 +277,11 @@ describe('wechaty channel: the work group', () => {
     await channel.idle();
     await deliver();
     expect(sent.get(liaison.id)?.slice(before2).join('\n')).toContain('命令以 / 开头');
+    // an official account pushing an article to the bot gets no answer
+    const official = mocker.createContact({ name: '某某发布', type: 2 } as never);
+    const rows = outboxRows().length;
+    await say(official, '今日要闻', self);
+    expect(outboxRows().length).toBe(rows);
   });
 
   it('the bot ignores its own messages, and messages older than its login', async () => {

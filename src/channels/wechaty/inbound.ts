@@ -12,6 +12,8 @@ import type { InboundMention, InboundMessage } from '../../ports/inbound.js';
 export interface WxContact {
   readonly id: string;
   name(): string;
+  /** 1: a person; 2: an official account; 3: a corporation (types.Contact) */
+  type?(): number;
   /** the WeChat ID the user chose, where the puppet knows it (wechaty ≥ 1.x: handle()) */
   handle?(): string | undefined | null;
 }
@@ -33,6 +35,9 @@ export interface WxMessage {
   mentionList(): Promise<WxContact[]>;
   mentionSelf(): Promise<boolean>;
 }
+
+const CONTACT_UNKNOWN = 0;
+const CONTACT_INDIVIDUAL = 1;
 
 /** the mention separator WeChat puts after `@name` (four-per-em space) */
 const AT_END = '[\\u2005\\u0020]|$';
@@ -78,6 +83,10 @@ export async function toInbound(m: WxMessage, opts: InboundOptions): Promise<Wec
   if (opts.loginAt && m.date().getTime() < opts.loginAt.getTime() - (opts.slackMs ?? 2_000))
     return { kind: 'ignore', reason: 'older than the login' };
   const talker = m.talker();
+  // Official accounts and companies push articles and notices; only people talk to the bot.
+  const kind = talker.type?.();
+  if (kind !== undefined && kind !== CONTACT_INDIVIDUAL && kind !== CONTACT_UNKNOWN)
+    return { kind: 'ignore', reason: 'not a person' };
   const sender = { ...wechatyIdentity(talker), name: talker.name() || null };
   const room = m.room();
   const isText = m.type() === opts.textType;
