@@ -202,6 +202,8 @@ export const outbox = sqliteTable(
     replyTo: text('reply_to'),
     /** for target_type 'update': the dedupe key of the message whose card this replaces */
     updateOf: text('update_of'),
+    /** a one-use platform token for the update (WeCom's ResponseCode) */
+    updateToken: text('update_token'),
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -339,7 +341,7 @@ export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t)
 ]);
 
 /**
- * One-time codes that bind a chat identity (WeChat through Wechaty) to a registered person: an admin issues one for a
+ * One-time codes that bind a chat identity (e.g. WeChat through Wechaty) to a registered person: an admin issues one for a
  * person, the person sends it to the bot. Only the code's SHA-256 is kept; a code is used once and expires.
  */
 export const bindCodes = sqliteTable(
@@ -348,7 +350,6 @@ export const bindCodes = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     codeHash: text('code_hash').notNull(),
     personId: integer('person_id').notNull(),
-    channel: text('channel').notNull(),
     createdAt: integer('created_at').notNull(),
     createdBy: integer('created_by'),
     expiresAt: integer('expires_at').notNull(),

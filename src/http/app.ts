@@ -3,15 +3,14 @@
  * Channels mount their webhook routes on it; nothing here talks to a platform before answering.
  */
 import { Hono } from 'hono';
-import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 
 export interface HealthReport {
   ok: boolean;
   db: 'ok' | 'error';
-  channels: Partial<Record<ChannelName, 'on' | 'off'>>;
-  /** the WeChat bot's login state, when the Wechaty channel is on */
-  wechaty?: { login: string; user: string | null; since: string | null };
+  channels: Record<string, 'on' | 'off'>;
+  /** facts the channels report about themselves (the WeChat bot's login state), by channel */
+  details?: Record<string, Record<string, unknown>>;
   outbox?: { pending: number; failed: number };
 }
 

@@ -4,32 +4,24 @@
  * that identity. Codes are stored hashed, expire, and are used once.
  */
 import type { ChannelName, Identity } from '../domain/model.js';
-import type { Write, Writes } from './store.js';
+import type { Write, Writes } from './write.js';
 
 export interface BindCode {
   id: number;
   personId: number;
-  channel: ChannelName;
   createdAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
 }
 
 export interface BindingStore {
-  /** the newest code with this hash for the channel (used or not, expired or not), or null */
-  byHash(channel: ChannelName, codeHash: string): Promise<BindCode | null>;
+  /** the newest code with this hash (used or not, expired or not), or null */
+  byHash(codeHash: string): Promise<BindCode | null>;
   /** is a code with this hash still usable now (for avoiding a collision when issuing one) */
   activeWithHash(codeHash: string, now: Date): Promise<boolean>;
-  /** issue a code; earlier unused codes of the same person and channel stop working */
-  issue(c: {
-    codeHash: string;
-    personId: number;
-    channel: ChannelName;
-    createdBy: number | null;
-    createdAt: Date;
-    expiresAt: Date;
-  }): Writes;
-  /** Use a code: only an unused, unexpired code changes; otherwise the commit fails with ConflictError. */
+  /** issue a code; earlier unused codes of the same person stop working */
+  issue(c: { codeHash: string; personId: number; createdBy: number | null; createdAt: Date; expiresAt: Date }): Writes;
+  /** Use a code (`by`: the identity it binds): only an unused, unexpired code changes; else ConflictError. */
   use(id: number, by: Identity, at: Date): Writes;
   /** a wrong code from this sender (for the guessing limit) */
   recordFailure(sender: Identity, at: Date): Write;

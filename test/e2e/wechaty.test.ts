@@ -137,8 +137,7 @@ beforeAll(async () => {
 
   channel = await startWechatyChannel({
     config,
-    services: bot.rt.services,
-    registry: bot.rt.registry,
+    core: bot.rt.core,
     log,
     kick: () => {},
     puppet,

@@ -10,13 +10,13 @@
  * At login the QR code is logged as a link and drawn in the terminal. When the bot is logged out its messages wait in
  * the outbox, and the admins are told on the other channels.
  */
-import type { Registry } from '../../../commands/dispatch.js';
-import type { Services } from '../../../commands/types.js';
+import type { Core } from '../../app/build.js';
 import { handleInbound } from '../../app/handle.js';
 import type { Identity } from '../../domain/model.js';
 import type { Reply } from '../../domain/reply.js';
 import { formatShanghai } from '../../domain/time.js';
 import type { Logger } from '../../ports/logger.js';
+import type { Services } from '../../ports/services.js';
 import type { OutboxMessage } from '../../ports/store.js';
 import type { WechatyConfig } from './config.js';
 import { stableContactId, toInbound, type WxContact, type WxMessage } from './inbound.js';
@@ -45,8 +45,8 @@ export interface WechatyHealth {
 
 export interface WechatyChannelDeps {
   config: WechatyConfig;
-  services: Services;
-  registry: Registry;
+  /** the services and the command registry */
+  core: Pick<Core, 'services' | 'registry'>;
   log: Logger;
   /** wake the delivery loop */
   kick(): void;
@@ -70,13 +70,17 @@ export interface WechatyChannel {
   stop(): Promise<void>;
 }
 
+const WECHATY_PACKAGE = 'wechaty';
+const QRCODE_PACKAGE = 'qrcode';
 const SCAN_WAITING = 2;
 const SCAN_TIMEOUT = 5;
 
 export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<WechatyChannel> {
-  const { config, services, log } = deps;
+  const { config, log } = deps;
+  const { services, registry } = deps.core;
   const wall = deps.wallClock ?? Date.now;
-  const wechaty = await import('wechaty');
+  // Loaded by name at run time, so that no bundler (the Worker's) pulls these packages in.
+  const wechaty = (await import(/* @vite-ignore */ WECHATY_PACKAGE)) as typeof import('wechaty');
   const bot = wechaty.WechatyBuilder.build({
     ...(config.name ? { name: config.name } : {}),
     // A puppet instance (tests) or a package name with its options.
@@ -130,7 +134,7 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
     }
     const url = wechaty.qrcodeValueToImageUrl(qrcode);
     log.warn({ url, qrcode }, `WeChat login: scan the QR code with the bot's WeChat (image: ${url})`);
-    void import('qrcode')
+    void (import(/* @vite-ignore */ QRCODE_PACKAGE) as Promise<typeof import('qrcode')>)
       .then((qr) => qr.toString(qrcode, { type: 'terminal', small: true }))
       .then((art) => (deps.qrOut ?? ((a: string) => process.stderr.write(`${a}\n`)))(art))
       .catch((e: unknown) => log.warn({ err: e }, 'could not draw the QR code'));
@@ -203,7 +207,7 @@ export async function startWechatyChannel(deps: WechatyChannelDeps): Promise<Wec
         log.debug({ reason: r.reason }, 'wechaty message ignored');
         return;
       }
-      const res = await handleInbound(services, deps.registry, r.message, { replyVia: 'outbox' });
+      const res = await handleInbound(services, registry, r.message, { replyVia: 'outbox' });
       log.info(
         { message: m.id, chat: r.message.chat.type, command: res.command, duplicate: res.duplicate },
         'wechaty message handled',

@@ -9,7 +9,7 @@
  *   WECHATY_OFFLINE_RETRY_MS       while logged out, how often a waiting message is looked at again (default 60000)
  */
 import { z } from 'zod';
-import { ConfigError } from '../../config.js';
+import { ChannelConfigError, type ChannelSettings, type Env } from '../channel.js';
 
 export interface WechatyConfig {
   puppet: string;
@@ -58,21 +58,34 @@ const schema = z.object({
   WECHATY_OFFLINE_RETRY_MS: int('WECHATY_OFFLINE_RETRY_MS', DEFAULT_OFFLINE_RETRY_MS, 1_000, 3_600_000),
 });
 
-/** The channel's settings, or null when WECHATY_PUPPET is not set. Throws ConfigError naming the bad variable. */
-export function loadWechatyConfig(env: Record<string, string | undefined> = process.env): WechatyConfig | null {
+export const WECHATY_VARIABLES = [
+  'WECHATY_PUPPET',
+  'WECHATY_PUPPET_SERVICE_TOKEN',
+  'WECHATY_NAME',
+  'WECHATY_SEND_INTERVAL_MS',
+  'WECHATY_PAGE_CHARS',
+  'WECHATY_OFFLINE_RETRY_MS',
+] as const;
+
+/** The channel's settings: on when WECHATY_PUPPET is set. Throws ChannelConfigError naming the bad variable. */
+export function wechatySettings(env: Env): ChannelSettings<WechatyConfig> {
   const r = schema.safeParse(env);
-  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!r.success) throw new ChannelConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = r.data;
-  if (!e.WECHATY_PUPPET) return null;
+  if (!e.WECHATY_PUPPET) return { off: 'WECHATY_PUPPET not set' };
   if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && !e.WECHATY_PUPPET_SERVICE_TOKEN) {
-    throw new ConfigError(['WECHATY_PUPPET_SERVICE_TOKEN is required with WECHATY_PUPPET=wechaty-puppet-service']);
+    throw new ChannelConfigError([
+      'WECHATY_PUPPET_SERVICE_TOKEN is required with WECHATY_PUPPET=wechaty-puppet-service',
+    ]);
   }
   return {
-    puppet: e.WECHATY_PUPPET,
-    token: e.WECHATY_PUPPET_SERVICE_TOKEN,
-    name: e.WECHATY_NAME,
-    sendIntervalMs: e.WECHATY_SEND_INTERVAL_MS,
-    pageChars: e.WECHATY_PAGE_CHARS,
-    offlineRetryMs: e.WECHATY_OFFLINE_RETRY_MS,
+    on: {
+      puppet: e.WECHATY_PUPPET,
+      token: e.WECHATY_PUPPET_SERVICE_TOKEN,
+      name: e.WECHATY_NAME,
+      sendIntervalMs: e.WECHATY_SEND_INTERVAL_MS,
+      pageChars: e.WECHATY_PAGE_CHARS,
+      offlineRetryMs: e.WECHATY_OFFLINE_RETRY_MS,
+    },
   };
 }

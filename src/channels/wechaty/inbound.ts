@@ -1,7 +1,7 @@
 /**
  * A Wechaty message → the core's InboundMessage. A room message counts only when it @mentions the bot; a direct
  * message always. The bot's own messages, messages older than the login (replayed at login) and non-text room
- * messages are ignored; a direct non-text message becomes an empty text, which the core answers with a usage hint.
+ * messages are ignored; a direct non-text message is passed on as kind 'other' (the core answers with a usage hint).
  *
  * Only the few methods used here are described (structurally), so the wechaty package itself is loaded only when the
  * channel is on.
@@ -98,7 +98,8 @@ export async function toInbound(m: WxMessage, opts: InboundOptions): Promise<Wec
         eventId: m.id,
         chat: { channel: 'wechaty', id: sender.externalId, type: 'p2p' },
         sender,
-        // a picture, a voice message, a file: the core answers an empty direct message with how to use the bot
+        // a picture, a voice message, a file: the core answers it with how to use the bot
+        kind: isText ? 'text' : 'other',
         text: isText ? m.text().replace(/\u2005/g, ' ') : '',
         mentions: [],
       },
@@ -142,6 +143,7 @@ export async function toInbound(m: WxMessage, opts: InboundOptions): Promise<Wec
       eventId: m.id,
       chat: { channel: 'wechaty', id: room.id, type: 'group', title },
       sender,
+      kind: 'text',
       text: text.replace(/\u2005/g, ' '),
       mentions,
     },
