@@ -13,9 +13,15 @@ import type { CommandContext, NotifyOptions, Recipient, Services } from './types
 
 const PLATFORM_CHANNELS: readonly ChannelName[] = ['feishu', 'wecom'];
 
-/** The channels to try for a direct message to a person, best first. */
+/**
+ * The identity a direct message to a person goes to: on the channel the conversation is on, else the first channel
+ * that can deliver, where the person has an identity there. With no channel on (the console alone), any platform.
+ */
 export function personTargets(services: Services, person: PersonWithRoles, prefer?: ChannelName): Identity[] {
-  const order = [...new Set([...(prefer ? [prefer] : []), ...services.deliveryChannels, ...PLATFORM_CHANNELS])];
+  const on = services.deliveryChannels;
+  const order = on.length
+    ? [...new Set([...(prefer && on.includes(prefer) ? [prefer] : []), ...on])]
+    : [...new Set([...(prefer ? [prefer] : []), ...PLATFORM_CHANNELS])];
   for (const ch of order) {
     const id = person.identities.find((i) => i.channel === ch);
     if (id && ch !== 'console') return [id];

@@ -12,9 +12,9 @@ const add = defineCommand({
   aliases: [['person', 'add']],
   access: ['admin'],
   summary: '登记人员及其角色（@此人）',
-  usage: '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…]',
-  examples: ['/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678'],
-  keys: { 人员: ['person', 'who'], 单位: ['unit'], 角色: ['role', 'roles'], 职务: ['title'], 电话: ['phone'], 姓名: ['name'] },
+  usage: '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…] [另一身份=@wecom:userid]',
+  examples: ['/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678', '/人员 新增 @张三 角色=联络员 单位=兴国县教育局 另一身份=@wecom:zhangsan'],
+  keys: { 人员: ['person', 'who'], 单位: ['unit'], 角色: ['role', 'roles'], 职务: ['title'], 电话: ['phone'], 姓名: ['name'], 另一身份: ['also', '身份'] },
   mention: '人员',
   args: (h) =>
     z.object({
@@ -24,8 +24,15 @@ const add = defineCommand({
       职务: h.text('职务', 40).optional(),
       电话: h.phone().optional(),
       姓名: h.text('姓名', 30).optional(),
+      另一身份: h.mention('另一身份').optional(),
     }),
   async run(ctx, a): Promise<Reply> {
+    // A second platform identity for the same person (a Feishu open_id and a WeCom userid): never one held by another.
+    const also = a.另一身份?.identity ?? null;
+    if (a.另一身份 && !also) throw new AppError({ code: 'bad_argument', problems: ['另一身份 须写成 @wecom:userid 或 @feishu:open_id'] });
+    if (also && a.另一身份?.person && a.另一身份.person.id !== a.人员.person?.id) {
+      throw new AppError({ code: 'rule', message: `@${a.另一身份.written} 已登记为「${a.另一身份.person.name}」，不能再绑定给他人。` });
+    }
     const unitRoles = a.角色.filter((r) => r !== 'admin');
     if (unitRoles.length > 0 && !a.单位) throw new AppError({ code: 'bad_argument', problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`] });
     const grants: RoleGrant[] = a.角色.map((role) => ({ role, unitId: role === 'admin' ? null : (a.单位 as Unit).id }));
@@ -42,16 +49,18 @@ const add = defineCommand({
       if (a.人员.identity && !existing.identities.some((i) => i.channel === a.人员.identity!.channel && i.externalId === a.人员.identity!.externalId)) {
         ctx.write(ctx.store.people.addIdentity(existing.id, a.人员.identity));
       }
+      if (also && !existing.identities.some((i) => i.channel === also.channel && i.externalId === also.externalId)) ctx.write(ctx.store.people.addIdentity(existing.id, also));
       ctx.audit('person.update', `P${existing.id}`, { roles: a.角色, unit: a.单位?.name ?? null, ...patch });
       return { tone: 'success', blocks: [{ type: 'text', text: `已更新「${patch.name ?? existing.name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }] };
     }
     const name = a.姓名 ?? a.人员.name;
     if (!name) throw new AppError({ code: 'bad_argument', problems: ['请加 姓名=… 写明此人的姓名'] });
-    if (!a.人员.identity) throw new AppError({ code: 'bad_argument', problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id）`] });
+    if (!a.人员.identity) throw new AppError({ code: 'bad_argument', problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id、@wecom:userid）`] });
     const id = await ctx.store.nextId('person');
     ctx.write(
       ctx.store.people.insert({ id, name, title: a.职务 ?? null, phone: a.电话 ?? null, unitId: a.单位?.id ?? null, active: true }, ctx.now),
       ctx.store.people.addIdentity(id, a.人员.identity),
+      ...(also && !(also.channel === a.人员.identity.channel && also.externalId === a.人员.identity.externalId) ? [ctx.store.people.addIdentity(id, also)] : []),
       ctx.store.people.addRoles(id, grants),
     );
     ctx.audit('person.add', `P${id}`, { name, roles: a.角色, unit: a.单位?.name ?? null, identity: `${a.人员.identity.channel}:${a.人员.identity.externalId}` });

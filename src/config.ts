@@ -1,5 +1,6 @@
 /** The environment, parsed once with zod into a typed Config (names: PRODUCT.md "Operating contract"). */
 import { z } from 'zod';
+import { parseWecomConfig, type WecomConfig, WecomConfigError } from './channels/wecom/config.js';
 import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
 
 const optional = z
@@ -78,6 +79,8 @@ export interface Config {
   logLevel: string;
   scheduler: boolean;
   feishu: FeishuConfig | null;
+  /** the WeCom app and/or AI bot (src/channels/wecom/config.ts) */
+  wecom: WecomConfig | null;
   /** why a channel is off, for the start-up log */
   channelsOff: { channel: ChannelName; reason: string }[];
 }
@@ -109,7 +112,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else {
     channelsOff.push({ channel: 'feishu', reason: 'FEISHU_APP_ID / FEISHU_APP_SECRET not set' });
   }
-  channelsOff.push({ channel: 'wecom', reason: 'the WeCom channel is not built yet' });
+  let wecom: WecomConfig | null = null;
+  try {
+    wecom = parseWecomConfig(env);
+  } catch (err) {
+    if (err instanceof WecomConfigError) throw new ConfigError(err.problems);
+    throw err;
+  }
+  if (!wecom) channelsOff.push({ channel: 'wecom', reason: 'WECOM_CORP_ID / WECOM_BOT_TOKEN not set' });
   return {
     port: e.PORT,
     host: e.HOST,
@@ -118,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     scheduler: e.SCHEDULER,
     feishu,
+    wecom,
     channelsOff,
   };
 }

@@ -9,7 +9,9 @@ import { cardActions } from '../commands/card-actions.js';
 import { createRuntime } from './app/runtime.js';
 import { mountFeishu } from './channels/feishu/routes.js';
 import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
-import { createChannels } from './channels/messengers.js';
+import { createChannels, deliveryChannelsOf } from './channels/messengers.js';
+import { mountWecom } from './channels/wecom/routes.js';
+import { createChannelState } from '../storage/channel-state.js';
 import { ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
@@ -30,14 +32,15 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
+  const deliveryChannels: ChannelName[] = deliveryChannelsOf(config);
   const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
   if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
-  const channels = createChannels(config, log);
+  const channelState = createChannelState(rt.db.db);
+  const channels = createChannels(config, log, channelState);
   const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' }, outbox: outboxStats };
+      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: config.wecom ? 'on' : 'off', console: 'on' }, outbox: outboxStats };
     },
     mount(app) {
       if (config.feishu && channels.feishu) {
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
           kick: () => outbox.kick(),
         });
       }
+      if (config.wecom) mountWecom(app, { services, registry: rt.registry, actions: cardActions, config: config.wecom, state: channelState, kick: () => outbox.kick() });
     },
   });
 

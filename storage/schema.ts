@@ -335,3 +335,14 @@ export const feedState = sqliteTable('feed_state', {
  * transaction and inside a D1 batch alike. No row is ever stored here.
  */
 export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [check('guards_ok', sql`${t.ok} = 1`)]);
+
+/**
+ * Small values a channel keeps between requests and processes (a platform access token, a card's one-use update
+ * code), each with an expiry. Shared by the server and the CLI through the database.
+ */
+export const channelState = sqliteTable('channel_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
