@@ -57,7 +57,8 @@ export async function planNotification(
   };
   if ('person' in to) toPerson(to.person);
   else if ('unit' in to) {
-    const chats = (await services.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console');
+    // A WeCom group is reachable only through its push webhook.
+    const chats = (await services.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console' && !(c.channel === 'wecom' && !c.pushUrl));
     for (const c of chats) {
       messages.push({ channel: c.channel, targetType: 'chat', target: c.chatId, payload: reply, dedupeKey: key(`${c.channel}:chat:${c.chatId}`) });
       reached.push(`「${to.unit.name}」工作群（${CHANNEL_NAMES[c.channel]}）`);

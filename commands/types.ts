@@ -33,6 +33,8 @@ export interface Services {
   baseCalendar: WorkCalendar;
   /** the daily reminders' queries (/提醒 预览); absent where reminders are not wired */
   sweep?: SweepStore;
+  /** the host a WeCom group push webhook must be on (the host of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
+  wecomHost?: string;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
 }

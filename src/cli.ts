@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { backupSqlite, openSqlite } from '../storage/db.js';
 import { createRuntime } from './app/runtime.js';
 import { runConsole } from './channels/console/console.js';
-import { createChannels, deliveryChannelsOf } from './channels/messengers.js';
+import { createChannels, deliveryChannelsOf, wecomHostOf } from './channels/messengers.js';
 import { createChannelState } from '../storage/channel-state.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
       // Without --as the console speaks as the local operator, who is an admin: the console runs on the server itself.
       const as = values.as ? parseIdentity(values.as) : { channel: 'console' as const, externalId: 'local' };
       const admins = values.as ? config.admins : [...config.admins, as];
-      const rt = createRuntime({ databasePath: config.databasePath, admins, clock: now ? offsetClock(now) : systemClock, log, deliveryChannels: deliveryChannelsOf(config) });
+      const rt = createRuntime({ databasePath: config.databasePath, admins, clock: now ? offsetClock(now) : systemClock, log, deliveryChannels: deliveryChannelsOf(config), wecomHost: wecomHostOf(config) });
       try {
         await runConsole({ services: rt.services, registry: rt.registry, as, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
       } finally {
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
 async function remind(config: Config, log: Logger, opts: { now: Date | undefined; dryRun: boolean }): Promise<void> {
   const real = systemClock.now();
   const now = opts.now ?? real;
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, clock: systemClock, log, deliveryChannels: deliveryChannelsOf(config) });
+  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, clock: systemClock, log, deliveryChannels: deliveryChannelsOf(config), wecomHost: wecomHostOf(config) });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
     const report = await runSweep(rt, { now, dryRun: opts.dryRun, trigger: 'cli', recordedAt: real });
@@ -124,7 +124,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const { messengers } = createChannels(config, log, createChannelState(rt.db.db));
+    const { messengers } = createChannels(config, log, { state: createChannelState(rt.db.db), store: rt.services.store });
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(`delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`);

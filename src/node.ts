@@ -9,7 +9,8 @@ import { cardActions } from '../commands/card-actions.js';
 import { createRuntime } from './app/runtime.js';
 import { mountFeishu } from './channels/feishu/routes.js';
 import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
-import { createChannels, deliveryChannelsOf } from './channels/messengers.js';
+import { createChannels, deliveryChannelsOf, wecomHostOf } from './channels/messengers.js';
+import { mountWecomBot } from './channels/wecom/bot.js';
 import { mountWecom } from './channels/wecom/routes.js';
 import { createChannelState } from '../storage/channel-state.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -33,14 +34,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const deliveryChannels: ChannelName[] = deliveryChannelsOf(config);
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
+  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels, wecomHost: wecomHostOf(config) });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
   if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
   const channelState = createChannelState(rt.db.db);
-  const channels = createChannels(config, log, channelState);
+  const channels = createChannels(config, log, { state: channelState, store: services.store });
   const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
         });
       }
       if (config.wecom) mountWecom(app, { services, registry: rt.registry, actions: cardActions, config: config.wecom, state: channelState, kick: () => outbox.kick() });
+      if (config.wecom?.bot) mountWecomBot(app, { services, registry: rt.registry, bot: config.wecom.bot, state: channelState, apiHost: new URL(config.wecom.baseUrl).host, kick: () => outbox.kick() });
     },
   });
 

@@ -31,6 +31,8 @@ export const unitChats = sqliteTable(
     unitId: integer('unit_id').notNull(),
     channel: text('channel').notNull(),
     chatId: text('chat_id').notNull(),
+    /** a WeCom group's push webhook address (secret) */
+    pushUrl: text('push_url'),
     boundAt: integer('bound_at').notNull(),
     boundBy: integer('bound_by'),
   },

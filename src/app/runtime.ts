@@ -31,6 +31,8 @@ export function createRuntime(opts: {
   clock?: Clock;
   log?: Logger;
   deliveryChannels?: readonly ChannelName[];
+  /** the host a WeCom group push webhook must be on */
+  wecomHost?: string;
 }): Runtime {
   const db = openSqlite(opts.databasePath);
   const sweep = createSweepStore(db.db);
@@ -41,6 +43,7 @@ export function createRuntime(opts: {
     log: opts.log ?? silentLogger,
     adminIdentities: opts.admins ?? [],
     deliveryChannels: opts.deliveryChannels ?? [],
+    ...(opts.wecomHost ? { wecomHost: opts.wecomHost } : {}),
     baseCalendar: officialCalendar(),
     sweep,
     feeds,

@@ -1,6 +1,6 @@
 /**
  * Small expiring values a channel keeps in the database so that every process (the server, the CLI) shares them:
- * a platform access token, a card's one-use update code, a group's push address.
+ * a platform access token, a card's one-use update code, a message's reply address.
  */
 export interface ChannelState {
   /** the value, or null when absent or expired at `now` */

@@ -107,7 +107,9 @@ export function appMessage(r: Reply, taskId: string): Json {
 
 /** Keep what a user typed from turning into markdown: neutralize the few constructs WeCom's markdown knows. */
 function mdSafe(s: string): string {
-  return s.replace(/[<>]/g, (c) => (c === '<' ? '＜' : '＞')).replace(/[*`[\]]/g, (c) => `\u200b${c}`);
+  return s
+    .replace(/[<>*`]/g, (c) => ({ '<': '＜', '>': '＞', '*': '＊', '`': '｀' })[c] ?? c)
+    .replace(/\]\(/g, ']\u200b(');
 }
 
 /** A reply as WeCom markdown (group push webhooks and AI bot replies): a bold title, then the text. */

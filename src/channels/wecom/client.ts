@@ -42,14 +42,18 @@ export const stateKeys = {
   task: (taskId: string) => `wecom:task:${taskId}`,
   sentCode: (taskId: string) => `wecom:rc:sent:${taskId}`,
   clickCode: (taskId: string) => `wecom:rc:click:${taskId}`,
-  /** a group's push webhook address */
-  webhook: (chatId: string) => `wecom:webhook:${chatId}`,
   /** an AI bot message's response_url, by its msgid (the outbox row's replyTo) */
   responseUrl: (msgId: string) => `wecom:response_url:${msgId}`,
 };
 
 /** A card's task id: the row's idempotency key, which is unique and made of [0-9A-Za-z-]. */
 export const taskIdOf = (row: OutboxRow): string => `gm-${row.id}-${row.createdAt.getTime().toString(36)}`;
+
+/** A bound WeCom group's push webhook and the unit it belongs to. */
+export interface GroupWebhook {
+  url: string;
+  unitName: string;
+}
 
 interface WecomResponse {
   errcode?: number;
@@ -103,13 +107,16 @@ export class WecomMessenger implements Messenger {
     private readonly config: WecomConfig,
     private readonly state: ChannelState,
     private readonly log: Logger,
-    opts: { spacer?: RateSpacer; now?: () => Date } = {},
+    opts: { spacer?: RateSpacer; now?: () => Date; webhookFor?: (chatId: string) => Promise<GroupWebhook | null> } = {},
   ) {
     this.spacer = opts.spacer ?? new RateSpacer();
     this.now = opts.now ?? (() => new Date());
+    this.webhookFor = opts.webhookFor ?? (async () => null);
   }
 
   private readonly now: () => Date;
+  /** a bound WeCom group's push webhook address (unit_chats.push_url) */
+  private readonly webhookFor: (chatId: string) => Promise<GroupWebhook | null>;
 
   private async http(method: 'GET' | 'POST', url: string, body?: unknown): Promise<WecomResponse> {
     let res: Response;
@@ -259,11 +266,16 @@ export class WecomMessenger implements Messenger {
 
   /** A bound WeCom group: its push webhook, markdown. */
   private async pushToGroup(chatId: string, row: OutboxRow): Promise<SendResult> {
-    const url = await this.state.get(stateKeys.webhook(chatId), this.now());
+    const hook = await this.webhookFor(chatId);
+    const url = hook?.url;
     if (!url) throw new DeliveryError('该企业微信群没有登记推送地址：请管理员在群里 @机器人 发送 /单位 绑定群 单位=… 推送地址=…', 'permanent');
     await this.space(`webhook:${chatId}`, 20);
     const r = await this.http('POST', url, { msgtype: 'markdown', markdown: { content: markdown(row.payload) } });
-    if (r.errcode !== 0) throw failure(r.errcode ?? -1, r.errmsg, 'webhook/send');
+    if (r.errcode !== 0) {
+      const err = failure(r.errcode ?? -1, r.errmsg, 'webhook/send');
+      if (err.kind === 'permanent') throw new DeliveryError(`「${hook.unitName}」工作群：${err.message}`, 'permanent');
+      throw err;
+    }
     return { platformMessageId: null };
   }
 
@@ -272,7 +284,7 @@ export class WecomMessenger implements Messenger {
     const url = await this.state.get(stateKeys.responseUrl(msgId), this.now());
     if (!url) {
       // The reply address is used up or older than an hour: the group's push webhook, else nothing to answer with.
-      if (await this.state.get(stateKeys.webhook(row.target), this.now())) return this.pushToGroup(row.target, row);
+      if (await this.webhookFor(row.target)) return this.pushToGroup(row.target, row);
       throw new DeliveryError('the reply address of this message has expired (one hour) and the group has no push webhook', 'permanent');
     }
     const r = await this.http('POST', url, { msgtype: 'markdown', markdown: { content: markdown(row.payload) } });

@@ -42,9 +42,17 @@ export interface WecomWorld {
   click(from: string, card: WecomRequest, label: string, o?: { createTime?: number; forge?: boolean }): Promise<{ status: number; text: string; responseCode: string }>;
   /** the next message/send to `userId` after `since` containing every needle */
   waitSent(userId: string, needles: string[], since?: number): Promise<WecomRequest>;
+  /** @mention the AI bot in a group (or a single chat when chatId is null); resolves with the reply posted to the response_url */
+  botSay(from: string, text: string, chatId: string | null, o?: { msgid?: string }): Promise<string>;
+  /** post an AI bot message without waiting; returns the response_url it carried */
+  botRaw(from: string, text: string, chatId: string | null, msgid: string, o?: { forge?: boolean }): Promise<{ status: number; text: string; responseUrl: string }>;
   seq(): number;
   close(): Promise<void>;
 }
+
+let botSeq = 0;
+export const nextBotMsgId = (): string => `bot${Date.now().toString(36)}${++botSeq}`;
+export const BOT_NAME = '政务助手';
 
 let msgSeq = 7_329_847_293_847_000_000n;
 export const nextMsgId = (): string => String(++msgSeq);
@@ -77,6 +85,21 @@ export async function startWecomWorld(o: { name: string; admin: string; bot?: bo
     const { query, body } = appCallback(APP, textXml({ corpId: CORP_ID, from, content: text, msgId, agentId: AGENT_ID }));
     return post('/wecom/callback', query, body);
   };
+  const botRaw = async (from: string, text: string, chatId: string | null, msgid: string, bo: { forge?: boolean } = {}) => {
+    const responseUrl = fake.responseUrl();
+    const message = {
+      msgid,
+      aibotid: 'aib_test',
+      ...(chatId ? { chatid: chatId } : {}),
+      chattype: chatId ? 'group' : 'single',
+      from: { userid: from },
+      response_url: responseUrl,
+      msgtype: 'text',
+      text: { content: `@${BOT_NAME} ${text}` },
+    };
+    const { query, body } = botCallback(BOT, message, { forge: bo.forge });
+    return { ...(await post('/wecom/bot', query, body)), responseUrl };
+  };
   return {
     fake,
     server,
@@ -84,6 +107,13 @@ export async function startWecomWorld(o: { name: string; admin: string; bot?: bo
     dbFile,
     post,
     seq,
+    botRaw,
+    async botSay(from, text, chatId, bo = {}) {
+      const r = await botRaw(from, text, chatId, bo.msgid ?? nextBotMsgId());
+      if (r.status !== 200 || r.text !== '') throw new Error(`bot callback answered ${r.status} ${r.text}`);
+      const path = new URL(r.responseUrl).pathname;
+      return sentText(await fake.waitFor((x) => x.path === path && x.response.errcode === 0));
+    },
     sendRaw,
     waitSent,
     async say(from, text, so = {}) {

@@ -1,0 +1,1 @@
+ALTER TABLE `unit_chats` ADD `push_url` text;
