@@ -141,3 +141,35 @@ describe('WeCom outbound rendering and spacing', () => {
     expect(await s.take('user:a', 30, 1_000)).toBeGreaterThan(1_000);
   });
 });
+
+describe('the approval template card', () => {
+  it('carries the link, the text, the seven checks and the pre-check findings (兴国 三(三))', async () => {
+    const { approvalCard } = await import('../../../src/domain/review.js');
+    const { precheck } = await import('../../../src/domain/precheck/index.js');
+    const { templateCard } = await import('../../../src/channels/wecom/card.js');
+    const input = { title: '关于做好冬季供暖工作的通知', text: '全县各单位要做好冬季供暖保障工作，详见 http://bit.ly/abc 。'.repeat(3), link: 'https://www.xingguo.gov.cn/a/1.html' };
+    const review = {
+      id: 12, unitId: 1, accountId: 1, title: input.title, level: 'major' as const, link: input.link, content: input.text,
+      plannedAt: new Date('2026-11-23T02:00:00Z'), deadlineAt: null, requesterId: 1, status: 'pending' as const, currentStep: 1,
+      findings: precheck(input, { allowDomains: ['xingguo.gov.cn'] }), createdAt: new Date(), decidedAt: null, publishedAt: null, publishedUrl: null,
+    };
+    expect(review.findings.length).toBeGreaterThan(0);
+    const card = templateCard(approvalCard(review, { unitName: '兴国县教育局', accountLabel: '微信公众号「兴国教育」', requesterName: '李联络', approverName: '赵分管' }, 1), 'gm-1-x');
+    const json = JSON.stringify(card);
+    expect(card.card_type).toBe('button_interaction');
+    expect((card.horizontal_content_list as { keyname: string; type?: number; url?: string }[]).find((h) => h.keyname === '链接')).toMatchObject({ type: 1, url: input.link });
+    expect(card.quote_area).toMatchObject({ title: '内容' });
+    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关']) expect(String(card.sub_title_text)).toContain(check);
+    expect(json).toContain('自动预检');
+    expect((card.horizontal_content_list as unknown[]).length).toBeLessThanOrEqual(6);
+    expect((card.vertical_content_list as unknown[]).length).toBeLessThanOrEqual(4);
+    expect((card.button_list as { text: string }[]).map((b) => b.text)).toEqual(['同意', '退回']);
+  });
+
+  it('a reply with a table and a button (the register) goes as text without the button line', () => {
+    const m = appMessage({ title: '台账', blocks: [{ type: 'table', columns: ['账号'], rows: [['兴国教育']] }, { type: 'actions', buttons: [{ label: '刷新', value: { action: 'register.refresh' } }] }] }, 't');
+    expect(m.msgtype).toBe('text');
+    expect((m.text as { content: string }).content).toContain('兴国教育');
+    expect((m.text as { content: string }).content).not.toContain('刷新');
+  });
+});
