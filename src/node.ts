@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
   const purge = setInterval(() => {
     services.store.commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000))).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+    channelState.purgeExpired(services.clock.now()).catch((e: unknown) => log.error({ err: e }, 'channel state purge failed'));
   }, 3_600_000);
   purge.unref();
 

@@ -16,5 +16,8 @@ export function createChannelState(db: Db): ChannelState {
     async delete(key) {
       await db.run(sql`DELETE FROM channel_state WHERE key = ${key}`);
     },
+    async purgeExpired(now) {
+      await db.run(sql`DELETE FROM channel_state WHERE expires_at <= ${now.getTime()}`);
+    },
   };
 }

@@ -7,4 +7,6 @@ export interface ChannelState {
   get(key: string, now: Date): Promise<string | null>;
   put(key: string, value: string, expiresAt: Date, now: Date): Promise<void>;
   delete(key: string): Promise<void>;
+  /** forget every value expired at `now` */
+  purgeExpired(now: Date): Promise<void>;
 }

@@ -173,3 +173,28 @@ describe('the approval template card', () => {
     expect((m.text as { content: string }).content).not.toContain('刷新');
   });
 });
+
+describe('channel state in SQLite', () => {
+  it('expires values and purges them', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { openSqlite } = await import('../../../storage/db.js');
+    const { createChannelState } = await import('../../../storage/channel-state.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-state-'));
+    const h = openSqlite(path.join(dir, 's.sqlite'));
+    try {
+      const s = createChannelState(h.db);
+      const t0 = new Date('2026-12-01T00:00:00Z');
+      await s.put('a', '1', new Date(t0.getTime() + 1_000), t0);
+      await s.put('a', '2', new Date(t0.getTime() + 1_000), t0);
+      expect(await s.get('a', t0)).toBe('2');
+      expect(await s.get('a', new Date(t0.getTime() + 1_000))).toBeNull();
+      await s.purgeExpired(new Date(t0.getTime() + 5_000));
+      expect(h.sqlite.prepare('select count(*) n from channel_state').get()).toEqual({ n: 0 });
+    } finally {
+      h.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
