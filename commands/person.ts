@@ -12,9 +12,21 @@ const add = defineCommand({
   aliases: [['person', 'add']],
   access: ['admin'],
   summary: '登记人员及其角色（@此人）',
-  usage: '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…] [另一身份=@wecom:userid]',
-  examples: ['/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678', '/人员 新增 @张三 角色=联络员 单位=兴国县教育局 另一身份=@wecom:zhangsan'],
-  keys: { 人员: ['person', 'who'], 单位: ['unit'], 角色: ['role', 'roles'], 职务: ['title'], 电话: ['phone'], 姓名: ['name'], 另一身份: ['also', '身份'] },
+  usage:
+    '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…] [另一身份=@wecom:userid]',
+  examples: [
+    '/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678',
+    '/人员 新增 @张三 角色=联络员 单位=兴国县教育局 另一身份=@wecom:zhangsan',
+  ],
+  keys: {
+    人员: ['person', 'who'],
+    单位: ['unit'],
+    角色: ['role', 'roles'],
+    职务: ['title'],
+    电话: ['phone'],
+    姓名: ['name'],
+    另一身份: ['also', '身份'],
+  },
   mention: '人员',
   args: (h) =>
     z.object({
@@ -29,12 +41,20 @@ const add = defineCommand({
   async run(ctx, a): Promise<Reply> {
     // A second platform identity for the same person (a Feishu open_id and a WeCom userid): never one held by another.
     const also = a.另一身份?.identity ?? null;
-    if (a.另一身份 && !also) throw new AppError({ code: 'bad_argument', problems: ['另一身份 须写成 @wecom:userid 或 @feishu:open_id'] });
+    if (a.另一身份 && !also)
+      throw new AppError({ code: 'bad_argument', problems: ['另一身份 须写成 @wecom:userid 或 @feishu:open_id'] });
     if (also && a.另一身份?.person && a.另一身份.person.id !== a.人员.person?.id) {
-      throw new AppError({ code: 'rule', message: `@${a.另一身份.written} 已登记为「${a.另一身份.person.name}」，不能再绑定给他人。` });
+      throw new AppError({
+        code: 'rule',
+        message: `@${a.另一身份.written} 已登记为「${a.另一身份.person.name}」，不能再绑定给他人。`,
+      });
     }
     const unitRoles = a.角色.filter((r) => r !== 'admin');
-    if (unitRoles.length > 0 && !a.单位) throw new AppError({ code: 'bad_argument', problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`] });
+    if (unitRoles.length > 0 && !a.单位)
+      throw new AppError({
+        code: 'bad_argument',
+        problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`],
+      });
     const grants: RoleGrant[] = a.角色.map((role) => ({ role, unitId: role === 'admin' ? null : (a.单位 as Unit).id }));
     const existing = a.人员.person;
     const labels = a.角色.map(roleName).join('、');
@@ -46,25 +66,56 @@ const add = defineCommand({
       if (a.单位 && existing.unitId === null) patch.unitId = a.单位.id;
       if (Object.keys(patch).length) ctx.write(ctx.store.people.update(existing.id, patch));
       ctx.write(ctx.store.people.addRoles(existing.id, grants));
-      if (a.人员.identity && !existing.identities.some((i) => i.channel === a.人员.identity!.channel && i.externalId === a.人员.identity!.externalId)) {
+      if (
+        a.人员.identity &&
+        !existing.identities.some(
+          (i) => i.channel === a.人员.identity!.channel && i.externalId === a.人员.identity!.externalId,
+        )
+      ) {
         ctx.write(ctx.store.people.addIdentity(existing.id, a.人员.identity));
       }
-      if (also && !existing.identities.some((i) => i.channel === also.channel && i.externalId === also.externalId)) ctx.write(ctx.store.people.addIdentity(existing.id, also));
+      if (also && !existing.identities.some((i) => i.channel === also.channel && i.externalId === also.externalId))
+        ctx.write(ctx.store.people.addIdentity(existing.id, also));
       ctx.audit('person.update', `P${existing.id}`, { roles: a.角色, unit: a.单位?.name ?? null, ...patch });
-      return { tone: 'success', blocks: [{ type: 'text', text: `已更新「${patch.name ?? existing.name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }] };
+      return {
+        tone: 'success',
+        blocks: [
+          {
+            type: 'text',
+            text: `已更新「${patch.name ?? existing.name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。`,
+          },
+        ],
+      };
     }
     const name = a.姓名 ?? a.人员.name;
     if (!name) throw new AppError({ code: 'bad_argument', problems: ['请加 姓名=… 写明此人的姓名'] });
-    if (!a.人员.identity) throw new AppError({ code: 'bad_argument', problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id、@wecom:userid）`] });
+    if (!a.人员.identity)
+      throw new AppError({
+        code: 'bad_argument',
+        problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id、@wecom:userid）`],
+      });
     const id = await ctx.store.nextId('person');
     ctx.write(
-      ctx.store.people.insert({ id, name, title: a.职务 ?? null, phone: a.电话 ?? null, unitId: a.单位?.id ?? null, active: true }, ctx.now),
+      ctx.store.people.insert(
+        { id, name, title: a.职务 ?? null, phone: a.电话 ?? null, unitId: a.单位?.id ?? null, active: true },
+        ctx.now,
+      ),
       ctx.store.people.addIdentity(id, a.人员.identity),
-      ...(also && !(also.channel === a.人员.identity.channel && also.externalId === a.人员.identity.externalId) ? [ctx.store.people.addIdentity(id, also)] : []),
+      ...(also && !(also.channel === a.人员.identity.channel && also.externalId === a.人员.identity.externalId)
+        ? [ctx.store.people.addIdentity(id, also)]
+        : []),
       ctx.store.people.addRoles(id, grants),
     );
-    ctx.audit('person.add', `P${id}`, { name, roles: a.角色, unit: a.单位?.name ?? null, identity: `${a.人员.identity.channel}:${a.人员.identity.externalId}` });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已登记「${name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }] };
+    ctx.audit('person.add', `P${id}`, {
+      name,
+      roles: a.角色,
+      unit: a.单位?.name ?? null,
+      identity: `${a.人员.identity.channel}:${a.人员.identity.externalId}`,
+    });
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `已登记「${name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }],
+    };
   },
 });
 
@@ -80,12 +131,19 @@ const list = defineCommand({
   args: (h) => z.object({ 单位: h.unit('单位').optional() }),
   async run(ctx, a): Promise<Reply> {
     const people = await ctx.store.people.list(a.单位 ? { unitId: a.单位.id } : {});
-    if (people.length === 0) return { blocks: [{ type: 'text', text: a.单位 ? `「${a.单位.name}」还没有登记人员。` : '还没有登记人员。' }] };
+    if (people.length === 0)
+      return { blocks: [{ type: 'text', text: a.单位 ? `「${a.单位.name}」还没有登记人员。` : '还没有登记人员。' }] };
     const units = new Map((await ctx.store.units.all()).map((u) => [u.id, u.name]));
     const rows = people.map((p) => [
       p.name,
       p.unitId !== null ? (units.get(p.unitId) ?? '—') : '—',
-      p.roles.map((g) => (g.unitId === null || g.unitId === p.unitId ? roleName(g.role) : `${units.get(g.unitId) ?? ''}${roleName(g.role)}`)).join('、') || '—',
+      p.roles
+        .map((g) =>
+          g.unitId === null || g.unitId === p.unitId
+            ? roleName(g.role)
+            : `${units.get(g.unitId) ?? ''}${roleName(g.role)}`,
+        )
+        .join('、') || '—',
       p.title ?? '—',
       p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—',
     ]);

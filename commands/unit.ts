@@ -21,18 +21,41 @@ const add = defineCommand({
       上级: h.unit('上级').optional(),
       域名: z
         .string()
-        .transform((s) => s.split(/[,，、;；\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))
-        .pipe(z.array(z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: '「域名」格式不对，例如 xingguo.gov.cn' })))
+        .transform((s) =>
+          s
+            .split(/[,，、;；\s]+/)
+            .map((x) => x.trim().toLowerCase())
+            .filter(Boolean),
+        )
+        .pipe(
+          z.array(
+            z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: '「域名」格式不对，例如 xingguo.gov.cn' }),
+          ),
+        )
         .optional(),
     }),
   async run(ctx, a): Promise<Reply> {
-    if (await ctx.store.units.byName(a.名称)) throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
+    if (await ctx.store.units.byName(a.名称))
+      throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
     const id = await ctx.store.nextId('unit');
-    ctx.write(ctx.store.units.insert({ id, name: a.名称, parentId: a.上级?.id ?? null, domains: a.域名 ?? [], createdAt: ctx.now }));
+    ctx.write(
+      ctx.store.units.insert({
+        id,
+        name: a.名称,
+        parentId: a.上级?.id ?? null,
+        domains: a.域名 ?? [],
+        createdAt: ctx.now,
+      }),
+    );
     ctx.audit('unit.add', `U${id}`, { name: a.名称, parent: a.上级?.name ?? null });
     return {
       tone: 'success',
-      blocks: [{ type: 'text', text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。` }],
+      blocks: [
+        {
+          type: 'text',
+          text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。`,
+        },
+      ],
     };
   },
 });
@@ -58,11 +81,21 @@ const list = defineCommand({
       rows.push([
         u.name,
         u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
-        chats.length ? chats.map((c) => `${CHANNEL_NAMES[c.channel]}${c.pushUrl ? `（推送 ${showFull ? c.pushUrl : maskPushUrl(c.pushUrl)}）` : ''}`).join('、') : '未绑定',
+        chats.length
+          ? chats
+              .map(
+                (c) =>
+                  `${CHANNEL_NAMES[c.channel]}${c.pushUrl ? `（推送 ${showFull ? c.pushUrl : maskPushUrl(c.pushUrl)}）` : ''}`,
+              )
+              .join('、')
+          : '未绑定',
         liaisons.map((p) => p.name).join('、') || '—',
       ]);
     }
-    return { title: `单位（${units.length}）`, blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }] };
+    return {
+      title: `单位（${units.length}）`,
+      blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }],
+    };
   },
 });
 
@@ -72,7 +105,10 @@ const bind = defineCommand({
   access: ['admin'],
   summary: '在单位工作群里发送，把本群设为该单位的工作群（提醒发到这里）',
   usage: '/单位 绑定群 单位=… [推送地址=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…]',
-  examples: ['/单位 绑定群 单位=兴国县教育局', '/单位 绑定群 单位=兴国县教育局 推送地址=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx'],
+  examples: [
+    '/单位 绑定群 单位=兴国县教育局',
+    '/单位 绑定群 单位=兴国县教育局 推送地址=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx',
+  ],
   keys: { 单位: ['unit'], 推送地址: ['webhook', 'push'] },
   positional: ['单位'],
   args: (h) => z.object({ 单位: h.unit('单位'), 推送地址: h.text('推送地址', 300).optional() }),
@@ -83,26 +119,49 @@ const bind = defineCommand({
     // A WeCom group is reached through its push webhook (the AI bot can't post on its own); other channels need none.
     let pushUrl: string | null = null;
     if (a.推送地址 !== undefined) {
-      if (ctx.chat.channel !== 'wecom') throw new AppError({ code: 'bad_argument', problems: ['「推送地址」只用于企业微信群'] });
+      if (ctx.chat.channel !== 'wecom')
+        throw new AppError({ code: 'bad_argument', problems: ['「推送地址」只用于企业微信群'] });
       const checked = checkPushUrl(a.推送地址, ctx.services.wecomHost);
       if (!checked.ok) throw new AppError({ code: 'bad_argument', problems: [checked.problem] });
       pushUrl = checked.url;
     }
     const other = await ctx.store.units.byChat(ctx.chat.channel, ctx.chat.id);
-    ctx.write(ctx.store.units.bindChat({ unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id, pushUrl }, ctx.now, ctx.caller.id));
-    ctx.audit('unit.bind_chat', `U${a.单位.id}`, { channel: ctx.chat.channel, chat: ctx.chat.id, previousUnit: other?.name ?? null, ...(pushUrl ? { pushUrl: maskPushUrl(pushUrl) } : {}) });
+    ctx.write(
+      ctx.store.units.bindChat(
+        { unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id, pushUrl },
+        ctx.now,
+        ctx.caller.id,
+      ),
+    );
+    ctx.audit('unit.bind_chat', `U${a.单位.id}`, {
+      channel: ctx.chat.channel,
+      chat: ctx.chat.id,
+      previousUnit: other?.name ?? null,
+      ...(pushUrl ? { pushUrl: maskPushUrl(pushUrl) } : {}),
+    });
     const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
     if (ctx.chat.channel === 'wecom' && !pushUrl) {
       return {
         tone: 'warning',
         blocks: [
-          { type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}。尚未登记群推送地址，提醒和通知将发给该单位的联络员。` },
-          { type: 'note', text: `在群设置 → 消息推送 中添加一个推送，复制其地址，再发送 /单位 绑定群 单位=${a.单位.name} 推送地址=…` },
+          {
+            type: 'text',
+            text: `本群已设为「${a.单位.name}」的工作群${note}。尚未登记群推送地址，提醒和通知将发给该单位的联络员。`,
+          },
+          {
+            type: 'note',
+            text: `在群设置 → 消息推送 中添加一个推送，复制其地址，再发送 /单位 绑定群 单位=${a.单位.name} 推送地址=…`,
+          },
         ],
       };
     }
     const push = pushUrl ? `群推送地址已登记（${maskPushUrl(pushUrl)}）。` : '';
-    return { tone: 'success', blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。${push}` }] };
+    return {
+      tone: 'success',
+      blocks: [
+        { type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。${push}` },
+      ],
+    };
   },
 });
 

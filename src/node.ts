@@ -13,7 +13,7 @@ import { createChannels, deliveryChannelsOf, wecomHostOf } from './channels/mess
 import { mountWecomBot } from './channels/wecom/bot.js';
 import { mountWecom } from './channels/wecom/routes.js';
 import { createChannelState } from '../storage/channel-state.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
 import { startFeedPoller } from './jobs/feeds.js';
@@ -22,7 +22,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -34,15 +34,26 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const deliveryChannels: ChannelName[] = deliveryChannelsOf(config);
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels, wecomHost: wecomHostOf(config) });
+  const rt = createRuntime({
+    databasePath: config.databasePath,
+    admins: config.admins,
+    log,
+    deliveryChannels,
+    wecomHost: wecomHostOf(config),
+  });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
-  for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
-  if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
+  for (const off of config.channelsOff)
+    log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
+  if (config.admins.length === 0)
+    log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
   const channelState = createChannelState(rt.db.db);
   const channels = createChannels(config, log, { state: channelState, store: services.store });
-  const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
+  const outbox = startOutboxLoop(
+    { store: services.store, clock: services.clock, log, messengers: channels.messengers },
+    { idleMs: 1_000 },
+  );
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
   }
@@ -64,7 +75,12 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: config.wecom ? 'on' : 'off', console: 'on' }, outbox: outboxStats };
+      return {
+        ok: db === 'ok',
+        db,
+        channels: { feishu: config.feishu ? 'on' : 'off', wecom: config.wecom ? 'on' : 'off', console: 'on' },
+        outbox: outboxStats,
+      };
     },
     mount(app) {
       if (config.feishu && channels.feishu) {
@@ -78,15 +94,37 @@ async function main(): Promise<void> {
           kick: () => outbox.kick(),
         });
       }
-      if (config.wecom) mountWecom(app, { services, registry: rt.registry, actions: cardActions, config: config.wecom, state: channelState, kick: () => outbox.kick() });
-      if (config.wecom?.bot) mountWecomBot(app, { services, registry: rt.registry, bot: config.wecom.bot, state: channelState, apiHost: new URL(config.wecom.baseUrl).host, kick: () => outbox.kick() });
+      if (config.wecom)
+        mountWecom(app, {
+          services,
+          registry: rt.registry,
+          actions: cardActions,
+          config: config.wecom,
+          state: channelState,
+          kick: () => outbox.kick(),
+        });
+      if (config.wecom?.bot)
+        mountWecomBot(app, {
+          services,
+          registry: rt.registry,
+          bot: config.wecom.bot,
+          state: channelState,
+          apiHost: new URL(config.wecom.baseUrl).host,
+          kick: () => outbox.kick(),
+        });
     },
   });
 
   // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
   const purge = setInterval(() => {
-    services.store.commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000))).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
-    channelState.purgeExpired(services.clock.now()).catch((e: unknown) => log.error({ err: e }, 'channel state purge failed'));
+    services.store
+      .commit(
+        services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000)),
+      )
+      .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+    channelState
+      .purgeExpired(services.clock.now())
+      .catch((e: unknown) => log.error({ err: e }, 'channel state purge failed'));
   }, 3_600_000);
   purge.unref();
 

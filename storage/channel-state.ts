@@ -6,7 +6,9 @@ import type { Db } from './db.js';
 export function createChannelState(db: Db): ChannelState {
   return {
     async get(key, now) {
-      const row = (await db.get<{ value: string }>(sql`SELECT value FROM channel_state WHERE key = ${key} AND expires_at > ${now.getTime()}`)) as { value: string } | undefined;
+      const row = (await db.get<{ value: string }>(
+        sql`SELECT value FROM channel_state WHERE key = ${key} AND expires_at > ${now.getTime()}`,
+      )) as { value: string } | undefined;
       return row?.value ?? null;
     },
     async put(key, value, expiresAt, now) {

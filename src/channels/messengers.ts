@@ -25,14 +25,20 @@ export function wecomHostOf(config: Config): string | undefined {
 }
 
 /** `wecom` needs the channel state (token, card codes) and the store (a bound group's push webhook). */
-export function createChannels(config: Config, log: Logger, wecomDeps?: { state: ChannelState; store: Store }): Channels {
+export function createChannels(
+  config: Config,
+  log: Logger,
+  wecomDeps?: { state: ChannelState; store: Store },
+): Channels {
   const feishu = config.feishu ? new FeishuMessenger(config.feishu, log) : null;
   const wecom =
     config.wecom && wecomDeps
       ? new WecomMessenger(config.wecom, wecomDeps.state, log, {
           async webhookFor(chatId) {
             const unit = await wecomDeps.store.units.byChat('wecom', chatId);
-            const chat = unit ? (await wecomDeps.store.units.chats(unit.id)).find((c) => c.channel === 'wecom' && c.chatId === chatId) : undefined;
+            const chat = unit
+              ? (await wecomDeps.store.units.chats(unit.id)).find((c) => c.channel === 'wecom' && c.chatId === chatId)
+              : undefined;
             return unit && chat?.pushUrl ? { url: chat.pushUrl, unitName: unit.name } : null;
           },
         })

@@ -52,7 +52,9 @@ beforeAll(async () => {
   pushUrl = `${w.fake.url}/cgi-bin/webhook/send?key=${KEY}`;
   expect(await w.say(ADMIN, '/单位 新增 名称=兴国县教育局')).toContain('兴国县教育局');
   expect(await w.say(ADMIN, '/单位 新增 名称=兴国县文旅局')).toContain('兴国县文旅局');
-  expect(await w.say(ADMIN, `/人员 新增 @wecom:${LIAISON} 姓名=李联络 单位=兴国县教育局 角色=联络员 电话=13912345678`)).toContain('已登记「李联络」');
+  expect(
+    await w.say(ADMIN, `/人员 新增 @wecom:${LIAISON} 姓名=李联络 单位=兴国县教育局 角色=联络员 电话=13912345678`),
+  ).toContain('已登记「李联络」');
 }, 60_000);
 
 afterAll(() => w?.close());
@@ -70,7 +72,10 @@ describe('the AI bot callback', () => {
     const { query } = botCallback(BOT, { msgid: 'x' });
     expect((await w.post('/wecom/bot', query, 'not json')).status).toBe(400);
     // encrypted for the app (receive id = corp id) instead of the bot
-    const wrong = botCallback({ ...BOT, receiveId: 'ww5823bf96d3bd56c7' }, { msgid: 'y', from: { userid: ADMIN }, chattype: 'single', msgtype: 'text', text: { content: '/我' } });
+    const wrong = botCallback(
+      { ...BOT, receiveId: 'ww5823bf96d3bd56c7' },
+      { msgid: 'y', from: { userid: ADMIN }, chattype: 'single', msgtype: 'text', text: { content: '/我' } },
+    );
     expect((await w.post('/wecom/bot', wrong.query, wrong.body)).status).toBe(403);
     await sleep(1_000);
     expect(w.fake.requests.slice(before)).toEqual([]);
@@ -84,8 +89,12 @@ describe('a unit works from its WeCom group', () => {
     expect(reply).toContain('本群已设为「兴国县教育局」的工作群');
     expect(reply).not.toContain(KEY);
     expect(reply).toMatch(/key=693a[*＊]{4}89ab/);
-    expect(db<{ chat_id: string; push_url: string }>("select chat_id, push_url from unit_chats where channel = 'wecom'")).toEqual({ chat_id: GROUP, push_url: pushUrl });
-    const audit = db<{ details: string }>("select details from audit_log where action = 'unit.bind_chat' order by id desc limit 1").details;
+    expect(
+      db<{ chat_id: string; push_url: string }>("select chat_id, push_url from unit_chats where channel = 'wecom'"),
+    ).toEqual({ chat_id: GROUP, push_url: pushUrl });
+    const audit = db<{ details: string }>(
+      "select details from audit_log where action = 'unit.bind_chat' order by id desc limit 1",
+    ).details;
     expect(audit).not.toContain(KEY);
     expect(w.server.logs()).not.toContain(KEY);
     // in the group the list masks it; in a direct chat an admin sees it
@@ -94,9 +103,13 @@ describe('a unit works from its WeCom group', () => {
   });
 
   it('a push address off the WeCom API host is refused; without one the bind says liaisons get the reminders', async () => {
-    const bad = await w.botSay(ADMIN, '/单位 绑定群 单位=兴国县文旅局 推送地址=https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh12', OTHER_GROUP);
+    const bad = await w.botSay(
+      ADMIN,
+      '/单位 绑定群 单位=兴国县文旅局 推送地址=https://evil.example.com/cgi-bin/webhook/send?key=abcdefgh12',
+      OTHER_GROUP,
+    );
     expect(bad).toContain('推送地址');
-    expect(db<{ n: number }>("select count(*) n from unit_chats where chat_id = ?", OTHER_GROUP).n).toBe(0);
+    expect(db<{ n: number }>('select count(*) n from unit_chats where chat_id = ?', OTHER_GROUP).n).toBe(0);
     const plain = await w.botSay(ADMIN, '/单位 绑定群 单位=兴国县文旅局', OTHER_GROUP);
     expect(plain).toContain('联络员');
   });
@@ -105,12 +118,17 @@ describe('a unit works from its WeCom group', () => {
     const msgid = nextBotMsgId();
     const first = await w.botRaw(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-10-09', GROUP, msgid);
     expect(first.status).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await w.botRaw(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-10-09', GROUP, msgid)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await w.botRaw(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-10-09', GROUP, msgid)).status,
+      ).toBe(200);
     const path = new URL(first.responseUrl).pathname;
     const reply = await w.fake.waitFor((r) => r.path === path);
     expect(sentText(reply)).toContain('兴国教育');
     await sleep(1_500);
-    expect(w.fake.requests.filter((r) => r.path.startsWith('/aibot/response/') && sentText(r).includes('已备案')).length).toBe(1);
+    expect(
+      w.fake.requests.filter((r) => r.path.startsWith('/aibot/response/') && sentText(r).includes('已备案')).length,
+    ).toBe(1);
     expect(db<{ n: number }>("select count(*) n from accounts where name = '兴国教育'").n).toBe(1);
   });
 
@@ -124,7 +142,9 @@ describe('a unit works from its WeCom group', () => {
     const before = webhookCalls().length;
     const r = await runCli(['remind', '--now', workdayAhead(1)], { env: w.env });
     expect(r.code, r.stderr).toBe(0);
-    const pushes = webhookCalls().slice(before).filter((x) => sentText(x).includes('兴国教育'));
+    const pushes = webhookCalls()
+      .slice(before)
+      .filter((x) => sentText(x).includes('兴国教育'));
     expect(pushes).toHaveLength(1);
     const md = sentText(pushes[0]!);
     expect((pushes[0]!.body as { msgtype: string }).msgtype).toBe('markdown');
@@ -133,7 +153,11 @@ describe('a unit works from its WeCom group', () => {
     const again = await runCli(['remind', '--now', workdayAhead(1)], { env: w.env });
     expect(again.code, again.stderr).toBe(0);
     await sleep(1_000);
-    expect(webhookCalls().slice(before).filter((x) => sentText(x).includes('兴国教育'))).toHaveLength(1);
+    expect(
+      webhookCalls()
+        .slice(before)
+        .filter((x) => sentText(x).includes('兴国教育')),
+    ).toHaveLength(1);
   }, 60_000);
 
   it('a push webhook answering 45009 is retried and delivered', async () => {
@@ -142,18 +166,42 @@ describe('a unit works from its WeCom group', () => {
     const r = await runCli(['remind', '--now', workdayAhead(2)], { env: w.env });
     expect(r.code, r.stderr).toBe(0);
     // the server's delivery loop sends it after the back-off
-    const ok = await w.fake.waitFor((x) => x.seq > 0 && x.path === '/cgi-bin/webhook/send' && x.response.errcode === 0 && webhookCalls().indexOf(x) >= before && sentText(x).includes('兴国教育'), 30_000);
+    const ok = await w.fake.waitFor(
+      (x) =>
+        x.seq > 0 &&
+        x.path === '/cgi-bin/webhook/send' &&
+        x.response.errcode === 0 &&
+        webhookCalls().indexOf(x) >= before &&
+        sentText(x).includes('兴国教育'),
+      30_000,
+    );
     expect(ok).toBeTruthy();
-    const codes = webhookCalls().slice(before).filter((x) => sentText(x).includes('兴国教育') || x.response.errcode !== 0).map((x) => x.response.errcode);
+    const codes = webhookCalls()
+      .slice(before)
+      .filter((x) => sentText(x).includes('兴国教育') || x.response.errcode !== 0)
+      .map((x) => x.response.errcode);
     expect(codes[0]).toBe(45009);
     expect(codes.filter((c) => c === 0)).toHaveLength(1);
   }, 60_000);
 
   it('a push webhook answering 93000 (bad key) fails at once and admins are told which unit to fix', async () => {
-    expect(await w.botSay(ADMIN, `/单位 绑定群 单位=兴国县文旅局 推送地址=${w.fake.url}/cgi-bin/webhook/send?key=deadbeef-0000`, OTHER_GROUP)).toContain('群推送地址已登记');
-    expect(await w.say(ADMIN, '/备案 开设 平台=抖音 名称=兴国文旅 开设日期=2026-10-09 单位=兴国县文旅局')).toContain('兴国文旅');
+    expect(
+      await w.botSay(
+        ADMIN,
+        `/单位 绑定群 单位=兴国县文旅局 推送地址=${w.fake.url}/cgi-bin/webhook/send?key=deadbeef-0000`,
+        OTHER_GROUP,
+      ),
+    ).toContain('群推送地址已登记');
+    expect(await w.say(ADMIN, '/备案 开设 平台=抖音 名称=兴国文旅 开设日期=2026-10-09 单位=兴国县文旅局')).toContain(
+      '兴国文旅',
+    );
     const since = w.seq();
-    expect(await w.say(ADMIN, '/转载 下发 标题=关于做好冬季安全生产工作的通知 链接=https://www.gov.cn/zhengce/content/2.htm 范围=兴国县文旅局')).toContain('T1');
+    expect(
+      await w.say(
+        ADMIN,
+        '/转载 下发 标题=关于做好冬季安全生产工作的通知 链接=https://www.gov.cn/zhengce/content/2.htm 范围=兴国县文旅局',
+      ),
+    ).toContain('T1');
     await w.fake.waitFor((r) => r.seq > since && r.path === '/cgi-bin/webhook/send' && r.response.errcode === 93000);
     await sleep(1_000);
     expect(webhookCalls().filter((r) => r.seq > since && r.response.errcode === 93000)).toHaveLength(1);

@@ -58,7 +58,8 @@ export function mountWecomBot(app: Hono, deps: WecomBotRouteDeps): void {
     let encrypt = '';
     try {
       const body: unknown = JSON.parse(await c.req.text());
-      if (body && typeof body === 'object' && typeof (body as { encrypt?: unknown }).encrypt === 'string') encrypt = (body as { encrypt: string }).encrypt;
+      if (body && typeof body === 'object' && typeof (body as { encrypt?: unknown }).encrypt === 'string')
+        encrypt = (body as { encrypt: string }).encrypt;
     } catch {
       return refuse(c, services, '/wecom/bot', { status: 400, reason: 'body is not JSON' });
     }
@@ -74,7 +75,10 @@ export function mountWecomBot(app: Hono, deps: WecomBotRouteDeps): void {
     if (url) await state.put(stateKeys.responseUrl(m.msgid), url, new Date(now.getTime() + RESPONSE_URL_TTL_MS), now);
     else log.warn({ msgid: m.msgid }, 'wecom bot message without a usable response_url');
     const r = await handleInbound(services, deps.registry, fromBot(m), { replyVia: 'outbox' });
-    log.info({ event: `bot:${m.msgid}`, chatType: m.chatType, command: r.command, duplicate: r.duplicate }, 'wecom bot message handled');
+    log.info(
+      { event: `bot:${m.msgid}`, chatType: m.chatType, command: r.command, duplicate: r.duplicate },
+      'wecom bot message handled',
+    );
     deps.kick();
     return c.body('', 200);
   });

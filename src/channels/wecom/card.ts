@@ -52,12 +52,18 @@ function lineItems(blocks: Block[]): Json[] {
     if (b.type === 'list' && b.items.length) {
       const [head, ...rest] = b.items;
       const titled = rest.length > 0 && /[：:]$/.test(head ?? '');
-      out.push({ title: chars(titled ? (head ?? '').replace(/[：:]$/, '') : '说明', 26), desc: chars((titled ? rest : b.items).join('；'), 112) });
+      out.push({
+        title: chars(titled ? (head ?? '').replace(/[：:]$/, '') : '说明', 26),
+        desc: chars((titled ? rest : b.items).join('；'), 112),
+      });
     } else if (b.type === 'text' || b.type === 'note') {
       if (/^请逐项把关/.test(b.text)) continue;
       out.push({ title: b.type === 'note' ? '提示' : '说明', desc: chars(b.text, 112) });
     } else if (b.type === 'table') {
-      out.push({ title: chars(b.columns.join(' | '), 26), desc: chars(b.rows.map((r) => r.join(' ')).join('；'), 112) });
+      out.push({
+        title: chars(b.columns.join(' | '), 26),
+        desc: chars(b.rows.map((r) => r.join(' ')).join('；'), 112),
+      });
     }
   }
   return out;
@@ -73,8 +79,12 @@ function layout(blocks: Block[], fields: { label: string; value: string }[]): Js
   const overflow: Json[] = [];
   const long = (v: string) => [...v].length > 26;
   // the longest free text becomes the quote; links go first into the horizontal list (as links), then short fields
-  const quoted = fields.filter((f) => long(f.value) && !isUrl(f.value)).sort((a, b) => b.value.length - a.value.length)[0];
-  const quote: Json | null = quoted ? { type: 0, title: chars(quoted.label, 26), quote_text: chars(quoted.value, 200) } : null;
+  const quoted = fields
+    .filter((f) => long(f.value) && !isUrl(f.value))
+    .sort((a, b) => b.value.length - a.value.length)[0];
+  const quote: Json | null = quoted
+    ? { type: 0, title: chars(quoted.label, 26), quote_text: chars(quoted.value, 200) }
+    : null;
   const links = fields.filter((f) => isUrl(f.value)).slice(0, 2);
   const slots = 6 - links.length;
   let used = 0;
@@ -85,14 +95,24 @@ function layout(blocks: Block[], fields: { label: string; value: string }[]): Js
       used++;
     } else overflow.push({ title: chars(f.label, 26), desc: chars(f.value, 112) });
   }
-  for (const f of links) horizontal.push({ keyname: chars(f.label, 5), value: chars(f.value.replace(/^https?:\/\//, ''), 26), type: 1, url: f.value });
+  for (const f of links)
+    horizontal.push({
+      keyname: chars(f.label, 5),
+      value: chars(f.value.replace(/^https?:\/\//, ''), 26),
+      type: 1,
+      url: f.value,
+    });
   const checklist = blocks.find((b) => b.type === 'checklist');
   const card: Json = {
     horizontal_content_list: horizontal,
     vertical_content_list: [...overflow, ...lineItems(blocks)].slice(0, 4),
   };
   if (quote) card.quote_area = quote;
-  if (checklist && checklist.type === 'checklist') card.sub_title_text = chars(`请逐项把关：${checklist.items.map((c) => `${c.checked ? '☑' : '☐'}${c.label}`).join(' ')}`, 112);
+  if (checklist && checklist.type === 'checklist')
+    card.sub_title_text = chars(
+      `请逐项把关：${checklist.items.map((c) => `${c.checked ? '☑' : '☐'}${c.label}`).join(' ')}`,
+      112,
+    );
   return card;
 }
 
@@ -108,7 +128,11 @@ export function templateCard(r: Reply, taskId: string): Json {
     main_title: { title: chars(r.title ?? '政务新媒体助手', 26) },
     ...layout(body, fieldsOf(body)),
     task_id: taskId,
-    button_list: buttons.slice(0, 6).map((b) => ({ text: chars(b.label, 10), style: BUTTON_STYLE[b.style ?? 'default'], key: JSON.stringify(b.value) })),
+    button_list: buttons.slice(0, 6).map((b) => ({
+      text: chars(b.label, 10),
+      style: BUTTON_STYLE[b.style ?? 'default'],
+      key: JSON.stringify(b.value),
+    })),
   };
 }
 
@@ -117,7 +141,9 @@ export function updatedCard(r: Reply, taskId: string): Json {
   const title = r.title ?? '已处理';
   // The outcome (who, when, the comment) comes first: it is the last fields block of a decided card.
   const fieldBlocks = r.blocks.filter((b) => b.type === 'fields');
-  const ordered = [...fieldBlocks.slice(1).reverse(), ...fieldBlocks.slice(0, 1)].flatMap((b) => (b.type === 'fields' ? b.fields : []));
+  const ordered = [...fieldBlocks.slice(1).reverse(), ...fieldBlocks.slice(0, 1)].flatMap((b) =>
+    b.type === 'fields' ? b.fields : [],
+  );
   return {
     card_type: 'button_interaction',
     source: { desc: '政务新媒体助手' },
@@ -132,7 +158,8 @@ export function updatedCard(r: Reply, taskId: string): Json {
 /** A reply as an app message body (without touser/agentid). */
 export function appMessage(r: Reply, taskId: string): Json {
   // A table does not fit a template card: such a reply (the register with its 刷新 button) goes as text.
-  if (hasButtons(r) && !r.blocks.some((b) => b.type === 'table')) return { msgtype: 'template_card', template_card: templateCard(r, taskId) };
+  if (hasButtons(r) && !r.blocks.some((b) => b.type === 'table'))
+    return { msgtype: 'template_card', template_card: templateCard(r, taskId) };
   const text = renderText({ ...r, blocks: r.blocks.filter((b) => b.type !== 'actions') });
   return { msgtype: 'text', text: { content: cutBytes(text, MAX_TEXT_BYTES, TRUNCATED) } };
 }

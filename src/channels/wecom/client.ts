@@ -27,7 +27,8 @@ const TOKEN_CODES = new Set([40014, 42001]);
 const ADVICE: Record<number, string> = {
   60020: '服务器出口 IP 不在企业可信 IP 中：请在企业微信管理后台 应用管理→本应用→企业可信IP 中加入服务器的出口 IP',
   81013: '接收人不存在或不在应用可见范围：请核对此人登记的 wecom:userid，并把他加入应用的可见范围',
-  93000: '群推送地址无效（消息推送已被移除或 key 有误）：请在该群重新添加消息推送，并用 /单位 绑定群 单位=… 推送地址=… 更新',
+  93000:
+    '群推送地址无效（消息推送已被移除或 key 有误）：请在该群重新添加消息推送，并用 /单位 绑定群 单位=… 推送地址=… 更新',
   40001: 'Secret 无效：请核对 WECOM_SECRET 是否为本应用的 Secret',
   40013: 'CorpID 无效：请核对 WECOM_CORP_ID',
 };
@@ -130,7 +131,8 @@ export class WecomMessenger implements Messenger {
     } catch (e) {
       throw new DeliveryError(`network: ${e instanceof Error ? e.message : String(e)}`, 'retry');
     }
-    if (res.status >= 500 || res.status === 429) throw new DeliveryError(`HTTP ${res.status}`, 'retry', res.status === 429 ? 10_000 : undefined);
+    if (res.status >= 500 || res.status === 429)
+      throw new DeliveryError(`HTTP ${res.status}`, 'retry', res.status === 429 ? 10_000 : undefined);
     if (!res.ok) throw new DeliveryError(`HTTP ${res.status}`, 'permanent');
     try {
       return (await res.json()) as WecomResponse;
@@ -187,7 +189,11 @@ export class WecomMessenger implements Messenger {
   async call(path: string, body: unknown): Promise<WecomResponse> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken();
-      const r = await this.http('POST', `${this.config.baseUrl}${path}?access_token=${encodeURIComponent(token)}`, body);
+      const r = await this.http(
+        'POST',
+        `${this.config.baseUrl}${path}?access_token=${encodeURIComponent(token)}`,
+        body,
+      );
       if (r.errcode !== undefined && TOKEN_CODES.has(r.errcode)) {
         await this.dropToken();
         if (attempt === 0) {
@@ -209,7 +215,12 @@ export class WecomMessenger implements Messenger {
 
   private async space(key: string, perMinute: number): Promise<void> {
     const wait = await this.spacer.take(key, perMinute);
-    if (wait > 0) throw new DeliveryError(`spacing sends to ${key.split(':')[0]} (WeCom allows ${perMinute} a minute)`, 'retry', wait);
+    if (wait > 0)
+      throw new DeliveryError(
+        `spacing sends to ${key.split(':')[0]} (WeCom allows ${perMinute} a minute)`,
+        'retry',
+        wait,
+      );
   }
 
   private async sendToUser(userId: string, row: OutboxRow, message: Record<string, unknown>): Promise<SendResult> {
@@ -223,12 +234,24 @@ export class WecomMessenger implements Messenger {
       duplicate_check_interval: 600,
     });
     if (r.errcode !== 0) throw failure(r.errcode ?? -1, r.errmsg, 'message/send');
-    if (r.invaliduser && r.invaliduser.split('|').includes(userId)) throw failure(81013, `invaliduser ${userId}`, 'message/send');
+    if (r.invaliduser?.split('|').includes(userId)) throw failure(81013, `invaliduser ${userId}`, 'message/send');
     if (message.msgtype === 'template_card') {
       const taskId = taskIdOf(row);
       const now = this.now();
-      if (row.dedupeKey) await this.state.put(stateKeys.task(taskId), JSON.stringify({ key: row.dedupeKey, user: userId }), new Date(now.getTime() + TASK_TTL_MS), now);
-      if (r.response_code) await this.state.put(stateKeys.sentCode(taskId), r.response_code, new Date(now.getTime() + CARD_CODE_TTL_MS), now);
+      if (row.dedupeKey)
+        await this.state.put(
+          stateKeys.task(taskId),
+          JSON.stringify({ key: row.dedupeKey, user: userId }),
+          new Date(now.getTime() + TASK_TTL_MS),
+          now,
+        );
+      if (r.response_code)
+        await this.state.put(
+          stateKeys.sentCode(taskId),
+          r.response_code,
+          new Date(now.getTime() + CARD_CODE_TTL_MS),
+          now,
+        );
     }
     return { platformMessageId: r.msgid ?? null };
   }
@@ -261,14 +284,21 @@ export class WecomMessenger implements Messenger {
       await this.state.delete(key);
     }
     // No usable code (more than 72 hours, or none returned): tell the approver in a message instead.
-    return this.sendToUser(original.target, row, { msgtype: 'text', text: { content: cutBytes(renderText(row.payload), MAX_TEXT_BYTES) } });
+    return this.sendToUser(original.target, row, {
+      msgtype: 'text',
+      text: { content: cutBytes(renderText(row.payload), MAX_TEXT_BYTES) },
+    });
   }
 
   /** A bound WeCom group: its push webhook, markdown. */
   private async pushToGroup(chatId: string, row: OutboxRow): Promise<SendResult> {
     const hook = await this.webhookFor(chatId);
     const url = hook?.url;
-    if (!url) throw new DeliveryError('该企业微信群没有登记推送地址：请管理员在群里 @机器人 发送 /单位 绑定群 单位=… 推送地址=…', 'permanent');
+    if (!url)
+      throw new DeliveryError(
+        '该企业微信群没有登记推送地址：请管理员在群里 @机器人 发送 /单位 绑定群 单位=… 推送地址=…',
+        'permanent',
+      );
     await this.space(`webhook:${chatId}`, 20);
     const r = await this.http('POST', url, { msgtype: 'markdown', markdown: { content: markdown(row.payload) } });
     if (r.errcode !== 0) {
@@ -285,7 +315,10 @@ export class WecomMessenger implements Messenger {
     if (!url) {
       // The reply address is used up or older than an hour: the group's push webhook, else nothing to answer with.
       if (await this.webhookFor(row.target)) return this.pushToGroup(row.target, row);
-      throw new DeliveryError('the reply address of this message has expired (one hour) and the group has no push webhook', 'permanent');
+      throw new DeliveryError(
+        'the reply address of this message has expired (one hour) and the group has no push webhook',
+        'permanent',
+      );
     }
     const r = await this.http('POST', url, { msgtype: 'markdown', markdown: { content: markdown(row.payload) } });
     if (r.errcode !== undefined && r.errcode !== 0) throw failure(r.errcode, r.errmsg, 'response_url');

@@ -58,12 +58,14 @@ export function parseWecomConfig(env: Record<string, string | undefined>): Wecom
     const agent = need('WECOM_AGENT_ID');
     const token = need('WECOM_TOKEN');
     const key = need('WECOM_ENCODING_AES_KEY');
-    if (agent && !/^\d{1,10}$/.test(agent)) problems.push(`WECOM_AGENT_ID must be the app's numeric AgentId, got ${agent}`);
+    if (agent && !/^\d{1,10}$/.test(agent))
+      problems.push(`WECOM_AGENT_ID must be the app's numeric AgentId, got ${agent}`);
     if (key && !AES_KEY.test(key)) problems.push('WECOM_ENCODING_AES_KEY must be the 43-character EncodingAESKey');
     if (token && !/^[A-Za-z0-9]{1,32}$/.test(token)) problems.push('WECOM_TOKEN must be 1–32 letters or digits');
     app = { corpId, secret, agentId: Number(agent), token, encodingAesKey: key };
   } else {
-    for (const name of ['WECOM_SECRET', 'WECOM_AGENT_ID', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY']) if (v(name)) problems.push(`${name} is set but WECOM_CORP_ID is not`);
+    for (const name of ['WECOM_SECRET', 'WECOM_AGENT_ID', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'])
+      if (v(name)) problems.push(`${name} is set but WECOM_CORP_ID is not`);
   }
   let bot: WecomBotConfig | null = null;
   const botToken = v('WECOM_BOT_TOKEN');
@@ -71,7 +73,8 @@ export function parseWecomConfig(env: Record<string, string | undefined>): Wecom
   if (botToken || botKey) {
     if (!botToken) problems.push('WECOM_BOT_TOKEN is required with WECOM_BOT_ENCODING_AES_KEY');
     if (!botKey) problems.push('WECOM_BOT_ENCODING_AES_KEY is required with WECOM_BOT_TOKEN');
-    if (botKey && !AES_KEY.test(botKey)) problems.push('WECOM_BOT_ENCODING_AES_KEY must be the 43-character EncodingAESKey');
+    if (botKey && !AES_KEY.test(botKey))
+      problems.push('WECOM_BOT_ENCODING_AES_KEY must be the 43-character EncodingAESKey');
     if (botToken && botKey) bot = { token: botToken, encodingAesKey: botKey };
   }
   if (problems.length) throw new WecomConfigError(problems);

@@ -24,7 +24,8 @@ export class WecomCryptoError extends Error {
 
 /** Decode an EncodingAESKey (43 characters) into the 32-byte AES key; throws on anything else. */
 export function aesKeyOf(encodingAesKey: string): Buffer {
-  if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey)) throw new WecomCryptoError('EncodingAESKey must be 43 base64 characters', 'key');
+  if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey))
+    throw new WecomCryptoError('EncodingAESKey must be 43 base64 characters', 'key');
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
   if (key.length !== 32) throw new WecomCryptoError('EncodingAESKey does not decode to 32 bytes', 'key');
   return key;
@@ -57,7 +58,8 @@ export function createCipher(opts: { token: string; encodingAesKey: string; rece
   function decrypt(encrypt: string): string {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encrypt)) throw new WecomCryptoError('Encrypt is not base64', 'decrypt');
     const data = Buffer.from(encrypt, 'base64');
-    if (data.length === 0 || data.length % BLOCK !== 0) throw new WecomCryptoError('ciphertext is not a multiple of 32 bytes', 'decrypt');
+    if (data.length === 0 || data.length % BLOCK !== 0)
+      throw new WecomCryptoError('ciphertext is not a multiple of 32 bytes', 'decrypt');
     let plain: Buffer;
     try {
       const d = createDecipheriv('aes-256-cbc', key, iv);
@@ -68,7 +70,8 @@ export function createCipher(opts: { token: string; encodingAesKey: string; rece
     }
     const pad = plain[plain.length - 1] ?? 0;
     if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WecomCryptoError('bad padding', 'decrypt');
-    for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WecomCryptoError('bad padding', 'decrypt');
+    for (let i = plain.length - pad; i < plain.length; i++)
+      if (plain[i] !== pad) throw new WecomCryptoError('bad padding', 'decrypt');
     const body = plain.subarray(0, plain.length - pad);
     if (body.length < 20) throw new WecomCryptoError('plaintext too short', 'decrypt');
     const len = body.readUInt32BE(16);
@@ -84,7 +87,8 @@ export function createCipher(opts: { token: string; encodingAesKey: string; rece
   return {
     sign: (timestamp, nonce, encrypt) => signature(opts.token, timestamp, nonce, encrypt),
     open(q) {
-      if (!signatureMatches(signature(opts.token, q.timestamp, q.nonce, q.encrypt), q.signature)) throw new WecomCryptoError('signature does not match', 'signature');
+      if (!signatureMatches(signature(opts.token, q.timestamp, q.nonce, q.encrypt), q.signature))
+        throw new WecomCryptoError('signature does not match', 'signature');
       return decrypt(q.encrypt);
     },
     seal(message, random) {

@@ -27,7 +27,8 @@ export function fromAppXml(x: Record<string, string>): AppInbound {
     if (event !== 'template_card_event') return { kind: 'ignore', reason: `event ${event.slice(0, 40)}` };
     const taskId = x.TaskId ?? '';
     const key = x.EventKey ?? '';
-    if (!TASK_ID.test(taskId) || key === '' || key.length > 1024) return { kind: 'ignore', reason: 'template_card_event without a task id or key' };
+    if (!TASK_ID.test(taskId) || key === '' || key.length > 1024)
+      return { kind: 'ignore', reason: 'template_card_event without a task id or key' };
     let value: Record<string, unknown> = {};
     try {
       const v: unknown = JSON.parse(key);
@@ -40,7 +41,14 @@ export function fromAppXml(x: Record<string, string>): AppInbound {
       kind: 'card',
       taskId,
       responseCode: x.ResponseCode && x.ResponseCode.length <= 512 ? x.ResponseCode : null,
-      input: { eventId: `card:${from}:${created}:${taskId}:${key.slice(0, 200)}`, operator: sender, value, form: {}, messageId: taskId, chat },
+      input: {
+        eventId: `card:${from}:${created}:${taskId}:${key.slice(0, 200)}`,
+        operator: sender,
+        value,
+        form: {},
+        messageId: taskId,
+        chat,
+      },
     };
   }
   const msgId = x.MsgId ?? '';
@@ -74,7 +82,7 @@ export function parseBotJson(raw: string): BotMessage | { ignore: string } {
   const msgid = typeof o.msgid === 'string' ? o.msgid : '';
   if (!USER_ID.test(userId) || !/^[A-Za-z0-9_\-=+/]{1,128}$/.test(msgid)) return { ignore: 'no sender or msgid' };
   const chatType = o.chattype === 'group' ? 'group' : 'single';
-  const chatId = typeof o.chatid === 'string' && /^[A-Za-z0-9_\-]{1,128}$/.test(o.chatid) ? o.chatid : null;
+  const chatId = typeof o.chatid === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(o.chatid) ? o.chatid : null;
   if (chatType === 'group' && !chatId) return { ignore: 'group message without a chatid' };
   const responseUrl = typeof o.response_url === 'string' ? o.response_url : null;
   let text = '';

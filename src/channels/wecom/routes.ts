@@ -40,38 +40,69 @@ export interface WecomRouteDeps {
 export type Opened = { ok: true; plain: string } | { ok: false; status: 400 | 403; reason: string };
 
 /** Check the query's signature and timestamp over `encrypt`, then decrypt it. */
-export function openSigned(cipher: WecomCipher, q: (name: string) => string | undefined, encrypt: string, now: Date): Opened {
+export function openSigned(
+  cipher: WecomCipher,
+  q: (name: string) => string | undefined,
+  encrypt: string,
+  now: Date,
+): Opened {
   const signature = q('msg_signature') ?? '';
   const timestamp = q('timestamp') ?? '';
   const nonce = q('nonce') ?? '';
-  if (!/^[0-9a-fA-F]{40}$/.test(signature) || !/^\d{1,12}$/.test(timestamp) || !/^[A-Za-z0-9]{1,64}$/.test(nonce) || encrypt === '' || encrypt.length > MAX_BODY_BYTES) {
+  if (
+    !/^[0-9a-fA-F]{40}$/.test(signature) ||
+    !/^\d{1,12}$/.test(timestamp) ||
+    !/^[A-Za-z0-9]{1,64}$/.test(nonce) ||
+    encrypt === '' ||
+    encrypt.length > MAX_BODY_BYTES
+  ) {
     return { ok: false, status: 400, reason: 'missing or malformed msg_signature, timestamp, nonce or encrypted text' };
   }
   try {
     const plain = cipher.open({ signature, timestamp, nonce, encrypt });
-    if (Math.abs(now.getTime() - Number(timestamp) * 1000) > MAX_SKEW_MS) return { ok: false, status: 403, reason: 'stale timestamp' };
+    if (Math.abs(now.getTime() - Number(timestamp) * 1000) > MAX_SKEW_MS)
+      return { ok: false, status: 403, reason: 'stale timestamp' };
     return { ok: true, plain };
   } catch (e) {
-    if (e instanceof WecomCryptoError) return { ok: false, status: e.reason === 'signature' || e.reason === 'receive_id' ? 403 : 400, reason: e.message };
+    if (e instanceof WecomCryptoError)
+      return {
+        ok: false,
+        status: e.reason === 'signature' || e.reason === 'receive_id' ? 403 : 400,
+        reason: e.message,
+      };
     throw e;
   }
 }
 
 export const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('request body too large', 413) });
 
-export function refuse(c: Context, services: Services, path: string, o: { status: 400 | 403; reason: string }): Response {
+export function refuse(
+  c: Context,
+  services: Services,
+  path: string,
+  o: { status: 400 | 403; reason: string },
+): Response {
   services.log.warn({ path, reason: o.reason }, 'wecom request refused');
   return c.text(o.status === 403 ? 'forbidden' : 'bad request', o.status);
 }
 
 /** Queue a message to a user unless this event already did (a duplicate event queues nothing). */
-async function tellOnce(services: Services, eventKey: string, userId: string, reply: Reply, extra: Write[] = []): Promise<void> {
+async function tellOnce(
+  services: Services,
+  eventKey: string,
+  userId: string,
+  reply: Reply,
+  extra: Write[] = [],
+): Promise<void> {
   const { store, clock } = services;
   try {
     await store.commit([
       ...extra,
       store.events.record(eventKey, clock.now()),
-      store.outbox.enqueue({ channel: 'wecom', targetType: 'user', target: userId, payload: reply, dedupeKey: `told:${eventKey}` }, clock.now()),
+      store.outbox.enqueue(
+        { channel: 'wecom', targetType: 'user', target: userId, payload: reply, dedupeKey: `told:${eventKey}` },
+        clock.now(),
+      ),
     ]);
   } catch (e) {
     if (!(e instanceof DuplicateEventError)) throw e;
@@ -83,7 +114,11 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
   const log = services.log;
   const appConfig = config.app;
   if (!appConfig) return;
-  const cipher = createCipher({ token: appConfig.token, encodingAesKey: appConfig.encodingAesKey, receiveId: appConfig.corpId });
+  const cipher = createCipher({
+    token: appConfig.token,
+    encodingAesKey: appConfig.encodingAesKey,
+    receiveId: appConfig.corpId,
+  });
 
   app.get('/wecom/callback', (c) => {
     const echostr = c.req.query('echostr') ?? '';
@@ -98,7 +133,8 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
     try {
       outer = parseFlatXml(await c.req.text());
     } catch (e) {
-      if (e instanceof XmlError) return refuse(c, services, '/wecom/callback', { status: 400, reason: `malformed XML: ${e.message}` });
+      if (e instanceof XmlError)
+        return refuse(c, services, '/wecom/callback', { status: 400, reason: `malformed XML: ${e.message}` });
       throw e;
     }
     const opened = openSigned(cipher, (n) => c.req.query(n), outer.Encrypt ?? '', services.clock.now());
@@ -107,7 +143,8 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
     try {
       inner = parseFlatXml(opened.plain);
     } catch (e) {
-      if (e instanceof XmlError) return refuse(c, services, '/wecom/callback', { status: 400, reason: `malformed inner XML: ${e.message}` });
+      if (e instanceof XmlError)
+        return refuse(c, services, '/wecom/callback', { status: 400, reason: `malformed inner XML: ${e.message}` });
       throw e;
     }
     const m = fromAppXml(inner);
@@ -145,9 +182,15 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
     const v = input.value;
     if (v.action === 'review.decide' && v.decision === 'reject') {
       // A template card has no comment box: the reason is asked for in the chat.
-      const id = typeof v.review === 'number' || typeof v.review === 'string' ? String(v.review).replace(/\D/g, '') : '';
+      const id =
+        typeof v.review === 'number' || typeof v.review === 'string' ? String(v.review).replace(/\D/g, '') : '';
       await tellOnce(services, eventKey, input.operator.externalId, {
-        blocks: [{ type: 'text', text: `退回须写明意见。请发送：/审批 退回 R${id || '编号'} 意见=需要修改的地方（卡片将随之更新）` }],
+        blocks: [
+          {
+            type: 'text',
+            text: `退回须写明意见。请发送：/审批 退回 R${id || '编号'} 意见=需要修改的地方（卡片将随之更新）`,
+          },
+        ],
       });
       return;
     }
@@ -156,7 +199,17 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
     if (r.card && task) {
       try {
         await store.commit(
-          store.outbox.enqueue({ channel: 'wecom', targetType: 'update', target: task.user, updateOf: task.key, payload: r.card, dedupeKey: `${task.key}:decided` }, now),
+          store.outbox.enqueue(
+            {
+              channel: 'wecom',
+              targetType: 'update',
+              target: task.user,
+              updateOf: task.key,
+              payload: r.card,
+              dedupeKey: `${task.key}:decided`,
+            },
+            now,
+          ),
         );
       } catch (e) {
         log.error({ err: e, taskId }, 'could not queue the card update');
@@ -166,7 +219,18 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
     // No card change (not the approver, already decided …): say why in the chat, once.
     try {
       const tone = r.toast.type === 'warning' || r.toast.type === 'error' ? r.toast.type : 'info';
-      await store.commit(store.outbox.enqueue({ channel: 'wecom', targetType: 'user', target: input.operator.externalId, payload: { tone, blocks: [{ type: 'text', text: r.toast.text }] }, dedupeKey: `told:${eventKey}` }, clock.now()));
+      await store.commit(
+        store.outbox.enqueue(
+          {
+            channel: 'wecom',
+            targetType: 'user',
+            target: input.operator.externalId,
+            payload: { tone, blocks: [{ type: 'text', text: r.toast.text }] },
+            dedupeKey: `told:${eventKey}`,
+          },
+          clock.now(),
+        ),
+      );
     } catch (e) {
       log.error({ err: e }, 'could not queue the click answer');
     }

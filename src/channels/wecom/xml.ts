@@ -62,7 +62,8 @@ export function parseFlatXml(input: string): Record<string, string> {
       rest = rest.slice(end + close.length);
       if (inner.includes('<')) {
         // one nested level (SelectedItems and the like): checked for shape, not kept
-        if (/<[!?](?!\[CDATA\[)/.test(inner) || inner.includes(`<${name}>`)) throw new XmlError(`unexpected content in <${name}>`);
+        if (/<[!?](?!\[CDATA\[)/.test(inner) || inner.includes(`<${name}>`))
+          throw new XmlError(`unexpected content in <${name}>`);
         continue;
       }
       value = decodeText(inner);
@@ -77,6 +78,8 @@ const escapeCdata = (s: string): string => s.replaceAll(']]>', ']]]]><![CDATA[>'
 
 /** Build a flat `<xml>` document (for passive replies and tests). */
 export function buildFlatXml(fields: Record<string, string | number>): string {
-  const parts = Object.entries(fields).map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${escapeCdata(v)}]]></${k}>`));
+  const parts = Object.entries(fields).map(([k, v]) =>
+    typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${escapeCdata(v)}]]></${k}>`,
+  );
   return `<xml>${parts.join('')}</xml>`;
 }

@@ -77,7 +77,12 @@ export async function startFakeWecom(o: { corpId: string; secret: string; agentI
     return 0;
   };
 
-  function answer(api: Api | null, req: IncomingMessage, q: Record<string, string>, body: unknown): { errcode: number; [k: string]: unknown } {
+  function answer(
+    api: Api | null,
+    req: IncomingMessage,
+    q: Record<string, string>,
+    body: unknown,
+  ): { errcode: number; [k: string]: unknown } {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (api === null) return { errcode: 404, errmsg: `no such API ${path}` };
     const inj = injected(api);
@@ -98,14 +103,25 @@ export async function startFakeWecom(o: { corpId: string; secret: string; agentI
         if (b.agentid !== o.agentId) return { errcode: 40056, errmsg: 'invalid agentid' };
         if (typeof b.touser !== 'string' || !b.touser) return { errcode: 40003, errmsg: 'invalid userid' };
         const type = b.msgtype;
-        if (type !== 'text' && type !== 'markdown' && type !== 'template_card') return { errcode: 40008, errmsg: 'invalid message type' };
-        const r: { errcode: number; [k: string]: unknown } = { errcode: 0, errmsg: 'ok', invaliduser: '', msgid: randomBytes(12).toString('base64url') };
+        if (type !== 'text' && type !== 'markdown' && type !== 'template_card')
+          return { errcode: 40008, errmsg: 'invalid message type' };
+        const r: { errcode: number; [k: string]: unknown } = {
+          errcode: 0,
+          errmsg: 'ok',
+          invaliduser: '',
+          msgid: randomBytes(12).toString('base64url'),
+        };
         if (type === 'template_card') {
           const card = b.template_card as Record<string, unknown> | undefined;
-          if (!card || card.card_type !== 'button_interaction' || typeof card.task_id !== 'string' || !/^[0-9A-Za-z_\-@]{1,128}$/.test(card.task_id)) {
+          if (
+            card?.card_type !== 'button_interaction' ||
+            typeof card.task_id !== 'string' ||
+            !/^[0-9A-Za-z_\-@]{1,128}$/.test(card.task_id)
+          ) {
             return { errcode: 40058, errmsg: 'invalid template_card' };
           }
-          if (!Array.isArray(card.button_list) || card.button_list.length === 0 || card.button_list.length > 6) return { errcode: 40058, errmsg: 'invalid button_list' };
+          if (!Array.isArray(card.button_list) || card.button_list.length === 0 || card.button_list.length > 6)
+            return { errcode: 40058, errmsg: 'invalid button_list' };
           const code = `rc_${randomBytes(10).toString('hex')}`;
           codes.set(code, 'fresh');
           r.response_code = code;
@@ -194,7 +210,10 @@ export async function startFakeWecom(o: { corpId: string; secret: string; agentI
       for (;;) {
         const hit = requests.find(pred);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching WeCom request in ${timeoutMs} ms; got:\n${requests.map((r) => `${r.seq} ${r.method} ${r.path} ${JSON.stringify(r.body ?? r.query).slice(0, 200)} → ${r.response.errcode}`).join('\n')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no matching WeCom request in ${timeoutMs} ms; got:\n${requests.map((r) => `${r.seq} ${r.method} ${r.path} ${JSON.stringify(r.body ?? r.query).slice(0, 200)} → ${r.response.errcode}`).join('\n')}`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },

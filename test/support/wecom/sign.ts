@@ -12,7 +12,12 @@ export function msgSignature(token: string, timestamp: string, nonce: string, en
   return createHash('sha1').update(parts.join('')).digest('hex');
 }
 
-export function wecomEncrypt(encodingAesKey: string, receiveId: string, msg: string, random: Buffer = randomBytes(16)): string {
+export function wecomEncrypt(
+  encodingAesKey: string,
+  receiveId: string,
+  msg: string,
+  random: Buffer = randomBytes(16),
+): string {
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
   const content = Buffer.from(msg, 'utf8');
   const len = Buffer.alloc(4);
@@ -54,11 +59,20 @@ export function echoQuery(s: Secrets, plain: string, o: { timestamp?: string; no
   const timestamp = o.timestamp ?? nowTimestamp();
   const nonce = o.nonce ?? String(randomBytes(4).readUInt32BE());
   const echostr = wecomEncrypt(s.encodingAesKey, s.receiveId, plain);
-  return new URLSearchParams({ msg_signature: msgSignature(s.token, timestamp, nonce, echostr), timestamp, nonce, echostr });
+  return new URLSearchParams({
+    msg_signature: msgSignature(s.token, timestamp, nonce, echostr),
+    timestamp,
+    nonce,
+    echostr,
+  });
 }
 
 /** A POST to the app callback: the query and the XML body for an inner (plaintext) XML message. */
-export function appCallback(s: Secrets & { agentId: number }, innerXml: string, o: { timestamp?: string; nonce?: string; forge?: boolean } = {}): { query: URLSearchParams; body: string } {
+export function appCallback(
+  s: Secrets & { agentId: number },
+  innerXml: string,
+  o: { timestamp?: string; nonce?: string; forge?: boolean } = {},
+): { query: URLSearchParams; body: string } {
   const timestamp = o.timestamp ?? nowTimestamp();
   const nonce = o.nonce ?? String(randomBytes(4).readUInt32BE());
   const encrypt = wecomEncrypt(s.encodingAesKey, s.receiveId, innerXml);
@@ -68,7 +82,11 @@ export function appCallback(s: Secrets & { agentId: number }, innerXml: string, 
 }
 
 /** A POST to the AI bot callback: the query and the JSON body {encrypt} for a JSON message. */
-export function botCallback(s: Secrets, message: unknown, o: { timestamp?: string; nonce?: string; forge?: boolean } = {}): { query: URLSearchParams; body: string } {
+export function botCallback(
+  s: Secrets,
+  message: unknown,
+  o: { timestamp?: string; nonce?: string; forge?: boolean } = {},
+): { query: URLSearchParams; body: string } {
   const timestamp = o.timestamp ?? nowTimestamp();
   const nonce = o.nonce ?? String(randomBytes(4).readUInt32BE());
   const encrypt = wecomEncrypt(s.encodingAesKey, s.receiveId, JSON.stringify(message));
@@ -77,11 +95,26 @@ export function botCallback(s: Secrets, message: unknown, o: { timestamp?: strin
 }
 
 /** The plaintext XML of a text message from a user to the app (接收消息 → 文本消息). */
-export function textXml(o: { corpId: string; from: string; content: string; msgId: string; agentId: number; createTime?: number }): string {
+export function textXml(o: {
+  corpId: string;
+  from: string;
+  content: string;
+  msgId: string;
+  agentId: number;
+  createTime?: number;
+}): string {
   return `<xml><ToUserName>${cdata(o.corpId)}</ToUserName><FromUserName>${cdata(o.from)}</FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(o.content)}</Content><MsgId>${o.msgId}</MsgId><AgentID>${o.agentId}</AgentID></xml>`;
 }
 
 /** The plaintext XML of a template card button click (模板卡片事件推送 template_card_event). */
-export function cardEventXml(o: { corpId: string; from: string; eventKey: string; taskId: string; responseCode: string; agentId: number; createTime?: number }): string {
+export function cardEventXml(o: {
+  corpId: string;
+  from: string;
+  eventKey: string;
+  taskId: string;
+  responseCode: string;
+  agentId: number;
+  createTime?: number;
+}): string {
   return `<xml><ToUserName>${cdata(o.corpId)}</ToUserName><FromUserName>${cdata(o.from)}</FromUserName><CreateTime>${o.createTime ?? Math.floor(Date.now() / 1000)}</CreateTime><MsgType>${cdata('event')}</MsgType><Event>${cdata('template_card_event')}</Event><EventKey>${cdata(o.eventKey)}</EventKey><TaskId>${cdata(o.taskId)}</TaskId><CardType>${cdata('button_interaction')}</CardType><ResponseCode>${cdata(o.responseCode)}</ResponseCode><AgentID>${o.agentId}</AgentID><SelectedItems></SelectedItems></xml>`;
 }

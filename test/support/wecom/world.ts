@@ -17,12 +17,22 @@ export const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 export const BOT_TOKEN = 'BotTok3n';
 export const BOT_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
-export const APP: Secrets & { agentId: number } = { token: TOKEN, encodingAesKey: AES_KEY, receiveId: CORP_ID, agentId: AGENT_ID };
+export const APP: Secrets & { agentId: number } = {
+  token: TOKEN,
+  encodingAesKey: AES_KEY,
+  receiveId: CORP_ID,
+  agentId: AGENT_ID,
+};
 export const BOT: Secrets = { token: BOT_TOKEN, encodingAesKey: BOT_AES_KEY, receiveId: '' };
 
 /** The text of a message/send (text content, or the template card's JSON). */
 export function sentText(r: WecomRequest): string {
-  const b = r.body as { msgtype?: string; text?: { content?: string }; markdown?: { content?: string }; template_card?: unknown };
+  const b = r.body as {
+    msgtype?: string;
+    text?: { content?: string };
+    markdown?: { content?: string };
+    template_card?: unknown;
+  };
   if (b.msgtype === 'text') return b.text?.content ?? '';
   if (b.msgtype === 'markdown') return b.markdown?.content ?? '';
   return JSON.stringify(b.template_card ?? b);
@@ -39,13 +49,24 @@ export interface WecomWorld {
   /** post a text message without waiting */
   sendRaw(from: string, text: string, msgId: string): Promise<{ status: number; text: string }>;
   /** click a button of the template card in `card` (a message/send request) as `from` */
-  click(from: string, card: WecomRequest, label: string, o?: { createTime?: number; forge?: boolean }): Promise<{ status: number; text: string; responseCode: string }>;
+  click(
+    from: string,
+    card: WecomRequest,
+    label: string,
+    o?: { createTime?: number; forge?: boolean },
+  ): Promise<{ status: number; text: string; responseCode: string }>;
   /** the next message/send to `userId` after `since` containing every needle */
   waitSent(userId: string, needles: string[], since?: number): Promise<WecomRequest>;
   /** @mention the AI bot in a group (or a single chat when chatId is null); resolves with the reply posted to the response_url */
   botSay(from: string, text: string, chatId: string | null, o?: { msgid?: string }): Promise<string>;
   /** post an AI bot message without waiting; returns the response_url it carried */
-  botRaw(from: string, text: string, chatId: string | null, msgid: string, o?: { forge?: boolean }): Promise<{ status: number; text: string; responseUrl: string }>;
+  botRaw(
+    from: string,
+    text: string,
+    chatId: string | null,
+    msgid: string,
+    o?: { forge?: boolean },
+  ): Promise<{ status: number; text: string; responseUrl: string }>;
   seq(): number;
   close(): Promise<void>;
 }
@@ -57,7 +78,12 @@ export const BOT_NAME = '政务助手';
 let msgSeq = 7_329_847_293_847_000_000n;
 export const nextMsgId = (): string => String(++msgSeq);
 
-export async function startWecomWorld(o: { name: string; admin: string; bot?: boolean; extraEnv?: Record<string, string> }): Promise<WecomWorld> {
+export async function startWecomWorld(o: {
+  name: string;
+  admin: string;
+  bot?: boolean;
+  extraEnv?: Record<string, string>;
+}): Promise<WecomWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `govmedia-${o.name}-`));
   const dbFile = path.join(dir, `${o.name}.sqlite`);
   const fake = await startFakeWecom({ corpId: CORP_ID, secret: SECRET, agentId: AGENT_ID });
@@ -75,17 +101,37 @@ export async function startWecomWorld(o: { name: string; admin: string; bot?: bo
   };
   const server = await startServer(env);
   const post = async (p: string, q: URLSearchParams, body: string) => {
-    const r = await fetch(`${server.url}${p}?${q}`, { method: 'POST', body, headers: { 'content-type': p === '/wecom/bot' ? 'application/json' : 'text/xml' } });
+    const r = await fetch(`${server.url}${p}?${q}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': p === '/wecom/bot' ? 'application/json' : 'text/xml' },
+    });
     return { status: r.status, text: await r.text() };
   };
   const seq = () => fake.requests.length;
   const waitSent = (userId: string, needles: string[], since = 0) =>
-    fake.waitFor((r) => r.seq > since && r.path === '/cgi-bin/message/send' && r.response.errcode === 0 && (r.body as { touser?: string }).touser === userId && needles.every((n) => sentText(r).includes(n)));
+    fake.waitFor(
+      (r) =>
+        r.seq > since &&
+        r.path === '/cgi-bin/message/send' &&
+        r.response.errcode === 0 &&
+        (r.body as { touser?: string }).touser === userId &&
+        needles.every((n) => sentText(r).includes(n)),
+    );
   const sendRaw = (from: string, text: string, msgId: string) => {
-    const { query, body } = appCallback(APP, textXml({ corpId: CORP_ID, from, content: text, msgId, agentId: AGENT_ID }));
+    const { query, body } = appCallback(
+      APP,
+      textXml({ corpId: CORP_ID, from, content: text, msgId, agentId: AGENT_ID }),
+    );
     return post('/wecom/callback', query, body);
   };
-  const botRaw = async (from: string, text: string, chatId: string | null, msgid: string, bo: { forge?: boolean } = {}) => {
+  const botRaw = async (
+    from: string,
+    text: string,
+    chatId: string | null,
+    msgid: string,
+    bo: { forge?: boolean } = {},
+  ) => {
     const responseUrl = fake.responseUrl();
     const message = {
       msgid,
@@ -123,11 +169,20 @@ export async function startWecomWorld(o: { name: string; admin: string; bot?: bo
       return sentText(await waitSent(from, [], since));
     },
     async click(from, card, label, co = {}) {
-      const tc = (card.body as { template_card: { task_id: string; button_list: { text: string; key: string }[] } }).template_card;
+      const tc = (card.body as { template_card: { task_id: string; button_list: { text: string; key: string }[] } })
+        .template_card;
       const button = tc.button_list.find((b) => b.text === label);
       if (!button) throw new Error(`no button ${label}`);
       const responseCode = fake.issueResponseCode();
-      const xml = cardEventXml({ corpId: CORP_ID, from, eventKey: button.key, taskId: tc.task_id, responseCode, agentId: AGENT_ID, createTime: co.createTime });
+      const xml = cardEventXml({
+        corpId: CORP_ID,
+        from,
+        eventKey: button.key,
+        taskId: tc.task_id,
+        responseCode,
+        agentId: AGENT_ID,
+        createTime: co.createTime,
+      });
       const { query, body } = appCallback(APP, xml, { forge: co.forge });
       return { ...(await post('/wecom/callback', query, body)), responseCode };
     },

@@ -29,25 +29,45 @@ describe('WeCom crypto (official vectors)', () => {
   });
 
   it('opens the echostr to its plaintext', () => {
-    expect(cipher.open({ signature: V.signature, timestamp: V.timestamp, nonce: V.nonce, encrypt: V.echostr })).toBe(V.plain);
+    expect(cipher.open({ signature: V.signature, timestamp: V.timestamp, nonce: V.nonce, encrypt: V.echostr })).toBe(
+      V.plain,
+    );
   });
 
   it('refuses a forged signature, a wrong corp id and a tampered ciphertext', () => {
-    const forged = { signature: V.signature.replace(/^5/, '6'), timestamp: V.timestamp, nonce: V.nonce, encrypt: V.echostr };
-    expect(() => cipher.open(forged)).toThrowError(expect.objectContaining({ reason: 'signature' }) as unknown as Error);
+    const forged = {
+      signature: V.signature.replace(/^5/, '6'),
+      timestamp: V.timestamp,
+      nonce: V.nonce,
+      encrypt: V.echostr,
+    };
+    expect(() => cipher.open(forged)).toThrowError(
+      expect.objectContaining({ reason: 'signature' }) as unknown as Error,
+    );
     const other = createCipher({ token: V.token, encodingAesKey: V.key, receiveId: 'wwOtherCorp' });
-    expect(() => other.open({ signature: V.signature, timestamp: V.timestamp, nonce: V.nonce, encrypt: V.echostr })).toThrowError(WecomCryptoError);
+    expect(() =>
+      other.open({ signature: V.signature, timestamp: V.timestamp, nonce: V.nonce, encrypt: V.echostr }),
+    ).toThrowError(WecomCryptoError);
     const bytes = Buffer.from(V.echostr, 'base64');
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     const tampered = bytes.toString('base64');
-    expect(() => cipher.open({ signature: signature(V.token, V.timestamp, V.nonce, tampered), timestamp: V.timestamp, nonce: V.nonce, encrypt: tampered })).toThrowError(WecomCryptoError);
+    expect(() =>
+      cipher.open({
+        signature: signature(V.token, V.timestamp, V.nonce, tampered),
+        timestamp: V.timestamp,
+        nonce: V.nonce,
+        encrypt: tampered,
+      }),
+    ).toThrowError(WecomCryptoError);
   });
 
   it('round-trips with the independent test implementation, padding of every length 1–32 included', () => {
     for (let n = 0; n < 40; n++) {
       const msg = '政'.repeat(n) + 'x'.repeat(n % 7);
       const enc = wecomEncrypt(V.key, V.corpId, msg);
-      expect(cipher.open({ signature: msgSignature(V.token, '1', '2', enc), timestamp: '1', nonce: '2', encrypt: enc })).toBe(msg);
+      expect(
+        cipher.open({ signature: msgSignature(V.token, '1', '2', enc), timestamp: '1', nonce: '2', encrypt: enc }),
+      ).toBe(msg);
       const sealed = cipher.seal(msg);
       expect(wecomDecrypt(V.key, sealed)).toEqual({ msg, receiveId: V.corpId });
     }
@@ -56,15 +76,21 @@ describe('WeCom crypto (official vectors)', () => {
   it('the AI bot scheme has an empty receive id', () => {
     const bot = createCipher({ token: V.token, encodingAesKey: V.key, receiveId: '' });
     const enc = wecomEncrypt(V.key, '', '{"msgid":"1"}');
-    expect(bot.open({ signature: msgSignature(V.token, '1', '2', enc), timestamp: '1', nonce: '2', encrypt: enc })).toBe('{"msgid":"1"}');
+    expect(
+      bot.open({ signature: msgSignature(V.token, '1', '2', enc), timestamp: '1', nonce: '2', encrypt: enc }),
+    ).toBe('{"msgid":"1"}');
     const forApp = wecomEncrypt(V.key, V.corpId, '{}');
-    expect(() => bot.open({ signature: msgSignature(V.token, '1', '2', forApp), timestamp: '1', nonce: '2', encrypt: forApp })).toThrowError(WecomCryptoError);
+    expect(() =>
+      bot.open({ signature: msgSignature(V.token, '1', '2', forApp), timestamp: '1', nonce: '2', encrypt: forApp }),
+    ).toThrowError(WecomCryptoError);
   });
 });
 
 describe('callback XML', () => {
   it('reads the flat <xml> shape with CDATA and plain numbers, MsgId as a string', () => {
-    const x = parseFlatXml('<xml><ToUserName><![CDATA[ww1]]></ToUserName><MsgId>7329847293847293847</MsgId><Content><![CDATA[a < b & </Content>]]></Content><SelectedItems><SelectedItem><QuestionKey><![CDATA[k]]></QuestionKey></SelectedItem></SelectedItems></xml>');
+    const x = parseFlatXml(
+      '<xml><ToUserName><![CDATA[ww1]]></ToUserName><MsgId>7329847293847293847</MsgId><Content><![CDATA[a < b & </Content>]]></Content><SelectedItems><SelectedItem><QuestionKey><![CDATA[k]]></QuestionKey></SelectedItem></SelectedItems></xml>',
+    );
     expect(x).toEqual({ ToUserName: 'ww1', MsgId: '7329847293847293847', Content: 'a < b & </Content>' });
   });
 
@@ -77,13 +103,20 @@ describe('callback XML', () => {
       '<xml><A><![CDATA[v]]></xml>',
       '<xml><A><!-- c --></A></xml>',
       'not xml',
-    ]) expect(() => parseFlatXml(bad), bad).toThrowError(XmlError);
+    ])
+      expect(() => parseFlatXml(bad), bad).toThrowError(XmlError);
     expect(parseFlatXml('<xml><A>&amp;e;&#x4E2D;</A></xml>').A).toBe('&e;中');
   });
 });
 
 describe('WeCom settings', () => {
-  const app = { WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_AGENT_ID: '1000002', WECOM_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: V.key };
+  const app = {
+    WECOM_CORP_ID: 'ww1',
+    WECOM_SECRET: 's',
+    WECOM_AGENT_ID: '1000002',
+    WECOM_TOKEN: 'tok',
+    WECOM_ENCODING_AES_KEY: V.key,
+  };
   it('is off without WECOM_CORP_ID or a bot token, and names each missing variable', () => {
     expect(parseWecomConfig({})).toBeNull();
     expect(parseWecomConfig(app)?.app).toMatchObject({ corpId: 'ww1', agentId: 1000002 });
@@ -91,24 +124,63 @@ describe('WeCom settings', () => {
     expect(() => parseWecomConfig(noToken)).toThrowError(/WECOM_TOKEN is required/);
     expect(() => parseWecomConfig({ ...app, WECOM_AGENT_ID: 'abc' })).toThrowError(WecomConfigError);
     expect(() => parseWecomConfig({ WECOM_BOT_TOKEN: 'x' })).toThrowError(/WECOM_BOT_ENCODING_AES_KEY is required/);
-    expect(parseWecomConfig({ WECOM_BOT_TOKEN: 'x', WECOM_BOT_ENCODING_AES_KEY: V.key })).toMatchObject({ app: null, bot: { token: 'x' } });
+    expect(parseWecomConfig({ WECOM_BOT_TOKEN: 'x', WECOM_BOT_ENCODING_AES_KEY: V.key })).toMatchObject({
+      app: null,
+      bot: { token: 'x' },
+    });
     expect(() => parseWecomConfig({ ...app, WECOM_BASE_URL: 'ftp://x' })).toThrowError(/WECOM_BASE_URL/);
   });
 });
 
 describe('WeCom inbound', () => {
   it('a text message becomes a direct-chat message keyed by its MsgId', () => {
-    const r = fromAppXml({ FromUserName: 'zhangsan', MsgType: 'text', Content: '/我', MsgId: '18446744073709551615', CreateTime: '1' });
-    expect(r).toMatchObject({ kind: 'message', message: { eventId: 'msg:18446744073709551615', chat: { channel: 'wecom', id: 'zhangsan', type: 'p2p' }, text: '/我' } });
+    const r = fromAppXml({
+      FromUserName: 'zhangsan',
+      MsgType: 'text',
+      Content: '/我',
+      MsgId: '18446744073709551615',
+      CreateTime: '1',
+    });
+    expect(r).toMatchObject({
+      kind: 'message',
+      message: {
+        eventId: 'msg:18446744073709551615',
+        chat: { channel: 'wecom', id: 'zhangsan', type: 'p2p' },
+        text: '/我',
+      },
+    });
   });
   it('a click carries the operator from FromUserName, not from the key', () => {
-    const r = fromAppXml({ FromUserName: 'lisi', MsgType: 'event', Event: 'template_card_event', EventKey: '{"action":"review.decide","operator":"boss"}', TaskId: 'gm-1-x', ResponseCode: 'rc', CreateTime: '5' });
-    expect(r).toMatchObject({ kind: 'card', taskId: 'gm-1-x', responseCode: 'rc', input: { operator: { channel: 'wecom', externalId: 'lisi' } } });
+    const r = fromAppXml({
+      FromUserName: 'lisi',
+      MsgType: 'event',
+      Event: 'template_card_event',
+      EventKey: '{"action":"review.decide","operator":"boss"}',
+      TaskId: 'gm-1-x',
+      ResponseCode: 'rc',
+      CreateTime: '5',
+    });
+    expect(r).toMatchObject({
+      kind: 'card',
+      taskId: 'gm-1-x',
+      responseCode: 'rc',
+      input: { operator: { channel: 'wecom', externalId: 'lisi' } },
+    });
   });
   it('the bot JSON and its @mention', () => {
     expect(stripBotMention('@政务助手 /备案 开设 平台=抖音')).toBe('/备案 开设 平台=抖音');
     expect(stripBotMention('/我 @政务助手', '政务助手')).toBe('/我');
-    const m = parseBotJson(JSON.stringify({ msgid: 'abc', chatid: 'wrkSFfCgAA', chattype: 'group', from: { userid: 'zs' }, response_url: 'https://x', msgtype: 'text', text: { content: '@bot /我' } }));
+    const m = parseBotJson(
+      JSON.stringify({
+        msgid: 'abc',
+        chatid: 'wrkSFfCgAA',
+        chattype: 'group',
+        from: { userid: 'zs' },
+        response_url: 'https://x',
+        msgtype: 'text',
+        text: { content: '@bot /我' },
+      }),
+    );
     expect(m).toMatchObject({ msgid: 'abc', chatId: 'wrkSFfCgAA', chatType: 'group', userId: 'zs' });
     expect(parseBotJson('{"msgid":1}')).toHaveProperty('ignore');
   });
@@ -122,15 +194,20 @@ describe('WeCom outbound rendering and spacing', () => {
     expect(Buffer.byteLength((m.text as { content: string }).content)).toBeLessThanOrEqual(2048);
   });
   it('keeps user text from becoming markdown', () => {
-    expect(markdown({ title: 'T', blocks: [{ type: 'text', text: '<font color="red">x</font> [a](http://e)' }] })).not.toMatch(/<font|\[a\]\(/);
+    expect(
+      markdown({ title: 'T', blocks: [{ type: 'text', text: '<font color="red">x</font> [a](http://e)' }] }),
+    ).not.toMatch(/<font|\[a\]\(/);
   });
   it('spaces sends to 30 a minute per target without dropping', async () => {
     let t = 0;
     const waits: number[] = [];
-    const s = new RateSpacer(() => t, async (ms) => {
-      waits.push(ms);
-      t += ms;
-    });
+    const s = new RateSpacer(
+      () => t,
+      async (ms) => {
+        waits.push(ms);
+        t += ms;
+      },
+    );
     for (let i = 0; i < 30; i++) expect(await s.take('user:a', 30, 120_000)).toBe(0);
     expect(waits).toEqual([]);
     expect(await s.take('user:a', 30, 120_000)).toBe(0);
@@ -147,19 +224,54 @@ describe('the approval template card', () => {
     const { approvalCard } = await import('../../../src/domain/review.js');
     const { precheck } = await import('../../../src/domain/precheck/index.js');
     const { templateCard } = await import('../../../src/channels/wecom/card.js');
-    const input = { title: '关于做好冬季供暖工作的通知', text: '全县各单位要做好冬季供暖保障工作，详见 http://bit.ly/abc 。'.repeat(3), link: 'https://www.xingguo.gov.cn/a/1.html' };
+    const input = {
+      title: '关于做好冬季供暖工作的通知',
+      text: '全县各单位要做好冬季供暖保障工作，详见 http://bit.ly/abc 。'.repeat(3),
+      link: 'https://www.xingguo.gov.cn/a/1.html',
+    };
     const review = {
-      id: 12, unitId: 1, accountId: 1, title: input.title, level: 'major' as const, link: input.link, content: input.text,
-      plannedAt: new Date('2026-11-23T02:00:00Z'), deadlineAt: null, requesterId: 1, status: 'pending' as const, currentStep: 1,
-      findings: precheck(input, { allowDomains: ['xingguo.gov.cn'] }), createdAt: new Date(), decidedAt: null, publishedAt: null, publishedUrl: null,
+      id: 12,
+      unitId: 1,
+      accountId: 1,
+      title: input.title,
+      level: 'major' as const,
+      link: input.link,
+      content: input.text,
+      plannedAt: new Date('2026-11-23T02:00:00Z'),
+      deadlineAt: null,
+      requesterId: 1,
+      status: 'pending' as const,
+      currentStep: 1,
+      findings: precheck(input, { allowDomains: ['xingguo.gov.cn'] }),
+      createdAt: new Date(),
+      decidedAt: null,
+      publishedAt: null,
+      publishedUrl: null,
     };
     expect(review.findings.length).toBeGreaterThan(0);
-    const card = templateCard(approvalCard(review, { unitName: '兴国县教育局', accountLabel: '微信公众号「兴国教育」', requesterName: '李联络', approverName: '赵分管' }, 1), 'gm-1-x');
+    const card = templateCard(
+      approvalCard(
+        review,
+        {
+          unitName: '兴国县教育局',
+          accountLabel: '微信公众号「兴国教育」',
+          requesterName: '李联络',
+          approverName: '赵分管',
+        },
+        1,
+      ),
+      'gm-1-x',
+    );
     const json = JSON.stringify(card);
     expect(card.card_type).toBe('button_interaction');
-    expect((card.horizontal_content_list as { keyname: string; type?: number; url?: string }[]).find((h) => h.keyname === '链接')).toMatchObject({ type: 1, url: input.link });
+    expect(
+      (card.horizontal_content_list as { keyname: string; type?: number; url?: string }[]).find(
+        (h) => h.keyname === '链接',
+      ),
+    ).toMatchObject({ type: 1, url: input.link });
     expect(card.quote_area).toMatchObject({ title: '内容' });
-    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关']) expect(String(card.sub_title_text)).toContain(check);
+    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关'])
+      expect(String(card.sub_title_text)).toContain(check);
     expect(json).toContain('自动预检');
     expect((card.horizontal_content_list as unknown[]).length).toBeLessThanOrEqual(6);
     expect((card.vertical_content_list as unknown[]).length).toBeLessThanOrEqual(4);
@@ -167,7 +279,16 @@ describe('the approval template card', () => {
   });
 
   it('a reply with a table and a button (the register) goes as text without the button line', () => {
-    const m = appMessage({ title: '台账', blocks: [{ type: 'table', columns: ['账号'], rows: [['兴国教育']] }, { type: 'actions', buttons: [{ label: '刷新', value: { action: 'register.refresh' } }] }] }, 't');
+    const m = appMessage(
+      {
+        title: '台账',
+        blocks: [
+          { type: 'table', columns: ['账号'], rows: [['兴国教育']] },
+          { type: 'actions', buttons: [{ label: '刷新', value: { action: 'register.refresh' } }] },
+        ],
+      },
+      't',
+    );
     expect(m.msgtype).toBe('text');
     expect((m.text as { content: string }).content).toContain('兴国教育');
     expect((m.text as { content: string }).content).not.toContain('刷新');
