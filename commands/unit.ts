@@ -1,10 +1,10 @@
 /** /单位 新增|列表|绑定群 (admin): the units and their work groups. */
 import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
-import { CHANNEL_NAMES } from '../src/domain/model.js';
 import { checkPushUrl, maskPushUrl } from '../src/domain/push-url.js';
 import type { Reply } from '../src/domain/reply.js';
-import { defineCommand } from './types.js';
+import { defineCommand } from './core/types.js';
+import { channelLabel } from '../src/ports/services.js';
 
 const add = defineCommand({
   path: ['单位', '新增'],
@@ -83,10 +83,10 @@ const list = defineCommand({
         u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
         chats.length
           ? chats
-              .map(
-                (c) =>
-                  `${CHANNEL_NAMES[c.channel]}${c.pushUrl ? `（推送 ${showFull ? c.pushUrl : maskPushUrl(c.pushUrl)}）` : ''}`,
-              )
+              .map((c) => {
+                const push = c.pushUrl ? `（推送 ${showFull ? c.pushUrl : maskPushUrl(c.pushUrl)}）` : '';
+                return `${channelLabel(ctx.services, c.channel)}${push}`;
+              })
               .join('、')
           : '未绑定',
         liaisons.map((p) => p.name).join('、') || '—',
@@ -103,7 +103,7 @@ const bind = defineCommand({
   path: ['单位', '绑定群'],
   aliases: [['unit', 'bind']],
   access: ['admin'],
-  summary: '在单位工作群里发送，把本群设为该单位的工作群（提醒发到这里）',
+  summary: '在单位工作群里发送，把本群设为该单位的工作群（提醒发到这里）；企业微信群另附群推送地址',
   usage: '/单位 绑定群 单位=… [推送地址=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…]',
   examples: [
     '/单位 绑定群 单位=兴国县教育局',

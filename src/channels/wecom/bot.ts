@@ -9,24 +9,20 @@
  * gives a slow command, a restart or a failed send the same single answer, retried with the rest of the outbox.
  */
 import type { Hono } from 'hono';
-import type { Registry } from '../../../commands/dispatch.js';
-import type { Services } from '../../../commands/types.js';
 import { handleInbound } from '../../app/handle.js';
 import type { ChannelState } from '../../ports/channel-state.js';
+import type { ChannelDeps } from '../channel.js';
 import { RESPONSE_URL_TTL_MS, stateKeys } from './client.js';
 import type { WecomBotConfig } from './config.js';
 import { createCipher } from './crypto.js';
 import { fromBot, parseBotJson } from './inbound.js';
 import { limit, openSigned, refuse } from './routes.js';
 
-export interface WecomBotRouteDeps {
-  services: Services;
-  registry: Registry;
+export interface WecomBotRouteDeps extends ChannelDeps {
   bot: WecomBotConfig;
   state: ChannelState;
   /** the WeCom API host a response_url must be on (the host of WECOM_BASE_URL) */
   apiHost: string;
-  kick(): void;
 }
 
 /** A response_url is used only when it points at the WeCom API host over https (or a loopback host in tests). */
@@ -44,8 +40,9 @@ function safeResponseUrl(raw: string | null, apiHost: string): string | null {
 }
 
 export function mountWecomBot(app: Hono, deps: WecomBotRouteDeps): void {
-  const { services, bot, state } = deps;
-  const log = services.log;
+  const { bot, state } = deps;
+  const { services, registry } = deps.core;
+  const log = deps.log;
   const cipher = createCipher({ token: bot.token, encodingAesKey: bot.encodingAesKey, receiveId: '' });
 
   app.get('/wecom/bot', (c) => {
@@ -74,7 +71,7 @@ export function mountWecomBot(app: Hono, deps: WecomBotRouteDeps): void {
     const url = safeResponseUrl(m.responseUrl, deps.apiHost);
     if (url) await state.put(stateKeys.responseUrl(m.msgid), url, new Date(now.getTime() + RESPONSE_URL_TTL_MS), now);
     else log.warn({ msgid: m.msgid }, 'wecom bot message without a usable response_url');
-    const r = await handleInbound(services, deps.registry, fromBot(m), { replyVia: 'outbox' });
+    const r = await handleInbound(services, registry, fromBot(m), { replyVia: 'outbox' });
     log.info(
       { event: `bot:${m.msgid}`, chatType: m.chatType, command: r.command, duplicate: r.duplicate },
       'wecom bot message handled',

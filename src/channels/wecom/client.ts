@@ -261,9 +261,14 @@ export class WecomMessenger implements Messenger {
     if (!original) throw new DeliveryError('no card to update', 'permanent');
     const taskId = taskIdOf(original);
     const now = this.now();
+    // The row's own code (the click's), then the latest click's kept in channel_state, then the one the send returned.
+    const candidates: { code: string; key: string | null }[] = [];
+    if (row.updateToken) candidates.push({ code: row.updateToken, key: null });
     for (const key of [stateKeys.clickCode(taskId), stateKeys.sentCode(taskId)]) {
       const code = await this.state.get(key, now);
-      if (!code) continue;
+      if (code && !candidates.some((c) => c.code === code)) candidates.push({ code, key });
+    }
+    for (const { code, key } of candidates) {
       await this.space(`user:${original.target}`, 30);
       const r = await this.call('/cgi-bin/message/update_template_card', {
         userids: [original.target],
@@ -281,7 +286,8 @@ export class WecomMessenger implements Messenger {
       if (err.kind === 'retry') throw err;
       // the code was used up or expired: forget it and try the next one
       this.log.warn({ errcode: r.errcode, taskId }, 'card update code refused; trying the next one');
-      await this.state.delete(key);
+      if (key) await this.state.delete(key);
+      else await this.state.delete(stateKeys.clickCode(taskId));
     }
     // No usable code (more than 72 hours, or none returned): tell the approver in a message instead.
     return this.sendToUser(original.target, row, {

@@ -4,6 +4,17 @@
  * WECOM_BOT_ENCODING_AES_KEY together. WECOM_BASE_URL points at a 政务微信 private deployment (default
  * https://qyapi.weixin.qq.com).
  */
+export const WECOM_VARIABLES = [
+  'WECOM_CORP_ID',
+  'WECOM_AGENT_ID',
+  'WECOM_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+  'WECOM_BASE_URL',
+  'WECOM_BOT_TOKEN',
+  'WECOM_BOT_ENCODING_AES_KEY',
+] as const;
+
 export interface WecomAppConfig {
   corpId: string;
   agentId: number;

@@ -3,8 +3,7 @@
  * InboundMessage, a template-card button click into a CardActionInput, an AI bot message (decrypted JSON) into an
  * InboundMessage for its group or single chat. Nothing here trusts a field for identity beyond the sender WeCom signed.
  */
-import type { CardActionInput } from '../../../commands/actions.js';
-import type { InboundMessage } from '../../ports/inbound.js';
+import type { CardActionInput, InboundMessage } from '../../ports/inbound.js';
 
 export type AppInbound =
   | { kind: 'message'; message: InboundMessage }
@@ -42,6 +41,7 @@ export function fromAppXml(x: Record<string, string>): AppInbound {
       taskId,
       responseCode: x.ResponseCode && x.ResponseCode.length <= 512 ? x.ResponseCode : null,
       input: {
+        ...(x.ResponseCode && x.ResponseCode.length <= 512 ? { updateToken: x.ResponseCode } : {}),
         eventId: `card:${from}:${created}:${taskId}:${key.slice(0, 200)}`,
         operator: sender,
         value,

@@ -10,13 +10,13 @@
  */
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { CardAction, CardActionInput } from '../../../commands/actions.js';
-import type { Registry } from '../../../commands/dispatch.js';
-import type { Services } from '../../../commands/types.js';
 import { handleCardAction, handleInbound } from '../../app/handle.js';
 import type { Reply } from '../../domain/reply.js';
 import type { ChannelState } from '../../ports/channel-state.js';
-import { DuplicateEventError, type Write } from '../../ports/store.js';
+import type { CardActionInput } from '../../ports/inbound.js';
+import type { Services } from '../../ports/services.js';
+import { DuplicateEventError, type Write } from '../../ports/write.js';
+import type { ChannelDeps } from '../channel.js';
 import { CARD_CODE_TTL_MS, stateKeys } from './client.js';
 import type { WecomConfig } from './config.js';
 import { createCipher, type WecomCipher, WecomCryptoError } from './crypto.js';
@@ -27,14 +27,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** a callback whose timestamp is further than this from now is refused as stale (a replay) */
 export const MAX_SKEW_MS = 10 * 60_000;
 
-export interface WecomRouteDeps {
-  services: Services;
-  registry: Registry;
-  actions: readonly CardAction[];
+export interface WecomRouteDeps extends ChannelDeps {
   config: WecomConfig;
   state: ChannelState;
-  /** wake the delivery loop */
-  kick(): void;
 }
 
 export type Opened = { ok: true; plain: string } | { ok: false; status: 400 | 403; reason: string };
@@ -110,8 +105,9 @@ async function tellOnce(
 }
 
 export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
-  const { services, config, state } = deps;
-  const log = services.log;
+  const { config, state } = deps;
+  const { services, registry, actions } = deps.core;
+  const log = deps.log;
   const appConfig = config.app;
   if (!appConfig) return;
   const cipher = createCipher({
@@ -153,7 +149,7 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
       return c.body('', 200);
     }
     if (m.kind === 'message') {
-      const r = await handleInbound(services, deps.registry, m.message, { replyVia: 'outbox' });
+      const r = await handleInbound(services, registry, m.message, { replyVia: 'outbox' });
       log.info({ event: m.message.eventId, command: r.command, duplicate: r.duplicate }, 'wecom message handled');
       deps.kick();
       return c.body('', 200);
@@ -194,7 +190,7 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
       });
       return;
     }
-    const r = await handleCardAction(services, deps.actions, input);
+    const r = await handleCardAction(services, actions, input);
     if (r.duplicate) return;
     if (r.card && task) {
       try {
@@ -207,6 +203,8 @@ export function mountWecom(app: Hono, deps: WecomRouteDeps): void {
               updateOf: task.key,
               payload: r.card,
               dedupeKey: `${task.key}:decided`,
+              // the click's one-use ResponseCode travels with the row (a spare copy stays in channel_state)
+              updateToken: task.user === input.operator.externalId ? responseCode : null,
             },
             now,
           ),

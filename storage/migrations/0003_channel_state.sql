@@ -1,6 +1,0 @@
-CREATE TABLE `channel_state` (
-	`key` text PRIMARY KEY NOT NULL,
-	`value` text NOT NULL,
-	`expires_at` integer NOT NULL,
-	`updated_at` integer NOT NULL
-);

@@ -1,1 +1,0 @@
-ALTER TABLE `unit_chats` ADD `push_url` text;
