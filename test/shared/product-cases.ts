@@ -116,7 +116,7 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       }
     });
 
-    it('a liaison files an account, due five working days later across the National Day holiday (神木 第八条)', async () => {
+    it('a liaison files an account, due five working days later across the National Day holiday (神木 第六条)', async () => {
       const out = await say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-28');
       expect(out).toContain('F1');
       expect(out).toContain('2026-10-10');
@@ -170,7 +170,7 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       expect(row).toEqual({ status: 'sent', attempts: 2 });
     });
 
-    it('/提醒 预览 shows the dormant account; the daily trigger sends it to the unit group once (神木 第二十三条)', async () => {
+    it('/提醒 预览 shows the dormant account; the daily trigger sends it to the unit group once (兴国 六：15 天以上未更新)', async () => {
       const preview = await say(ids.admin, '/提醒 预览', { p2p: true });
       expect(preview).toContain('兴国教育');
       expect(preview).toContain('僵尸');
