@@ -42,7 +42,10 @@ function bindable(v: unknown): unknown {
 
 /** Throw D1LimitError for a statement D1 would refuse. */
 export function checkD1Statement(s: Statement): void {
-  if (s.params.length > D1_MAX_PARAMS) throw new D1LimitError(`statement has ${s.params.length} bound parameters (D1 allows ${D1_MAX_PARAMS}): ${s.sql.slice(0, 80)}`);
+  if (s.params.length > D1_MAX_PARAMS)
+    throw new D1LimitError(
+      `statement has ${s.params.length} bound parameters (D1 allows ${D1_MAX_PARAMS}): ${s.sql.slice(0, 80)}`,
+    );
   if (s.sql.length * 3 > D1_MAX_SQL_BYTES && encoder.encode(s.sql).length > D1_MAX_SQL_BYTES) {
     throw new D1LimitError(`statement is over ${D1_MAX_SQL_BYTES} bytes: ${s.sql.slice(0, 80)}`);
   }

@@ -44,7 +44,6 @@ export interface WorkerEnv {
   [name: string]: unknown;
 }
 
-
 /**
  * Messages sent per invocation. Each costs about three D1 queries and one or two subrequests; the Workers Paid plan
  * allows 1000 of each per invocation (the Free plan 50), and what is left waits for the next trigger.
@@ -111,10 +110,19 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
       try {
         await d1.db.get(sql`select 1`);
         const s = await services.store.outbox.stats();
-        return { ok: true, db: 'ok', channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' }, outbox: { pending: s.pending, failed: s.failed } };
+        return {
+          ok: true,
+          db: 'ok',
+          channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' },
+          outbox: { pending: s.pending, failed: s.failed },
+        };
       } catch (e) {
         log.error({ err: e }, 'health check: database error');
-        return { ok: false, db: 'error', channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' } };
+        return {
+          ok: false,
+          db: 'error',
+          channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' },
+        };
       }
     },
     mount(app) {
@@ -142,7 +150,8 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
     try {
       const now = clock.now();
       const due = await sweepDue(rt, now);
-      if (!due.due) return { sweep: catchUpOnly && due.reason === 'before-time' ? 'skipped' : 'not-due', detail: due.reason };
+      if (!due.due)
+        return { sweep: catchUpOnly && due.reason === 'before-time' ? 'skipped' : 'not-due', detail: due.reason };
       const r = await runSweep(rt, { now, trigger: 'schedule', recordedAt: now });
       return { sweep: 'ran', detail: `${r.fresh.length} new reminders, ${r.messages.length} messages` };
     } catch (e) {
@@ -174,7 +183,9 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
       if (cron === DAILY_CRON) {
         Object.assign(report, await dailySweep(false));
         const before = new Date(clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000);
-        await services.store.commit(services.store.events.purgeBefore(before)).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+        await services.store
+          .commit(services.store.events.purgeBefore(before))
+          .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
       } else {
         if (config.scheduler) {
           report.feeds = await pollDueFeeds({ store: services.store, feeds, clock, log }, { batch: FEEDS_PER_RUN });

@@ -20,7 +20,13 @@ export function consoleLogger(level: string, sink: Pick<Console, 'log' | 'error'
   const min = LEVELS[level as keyof typeof LEVELS] ?? LEVELS.info;
   const at = (name: 'debug' | 'info' | 'warn' | 'error') => (obj: object, msg?: string) => {
     if (LEVELS[name] < min) return;
-    const line = JSON.stringify({ level: name, time: new Date().toISOString(), app: 'govmedia', msg, ...(clean(obj) as object) });
+    const line = JSON.stringify({
+      level: name,
+      time: new Date().toISOString(),
+      app: 'govmedia',
+      msg,
+      ...(clean(obj) as object),
+    });
     if (name === 'error' || name === 'warn') sink.error(line);
     else sink.log(line);
   };

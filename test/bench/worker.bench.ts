@@ -42,7 +42,10 @@ function cpuMs(pid: number): number {
 function workerdPid(): number | null {
   try {
     const out = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' });
-    const mine = out.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[2] === 'workerd');
+    const mine = out
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c[2] === 'workerd');
     const child = mine.find((c) => Number(c[1]) === process.pid) ?? mine.at(-1);
     return child ? Number(child[0]) : null;
   } catch {
@@ -55,20 +58,33 @@ export default async function bench(): Promise<string[]> {
   const fake = await startFakeFeishu({ appId: APP, appSecret: SECRET, botOpenId: 'ou_bench_bot' });
   let mf: Miniflare | null = null;
   try {
-    execFileSync(path.join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    execFileSync(path.join(ROOT, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    });
     const script = path.join(dir, 'worker.js');
     const raw = fs.readFileSync(script);
     const gz = zlib.gzipSync(raw).length;
-    const lines = [`bundle (wrangler deploy --dry-run): ${kib(raw.length)} raw, ${kib(gz)} gzipped (aim < 1024 KiB gzipped; Free plan limit 3 MiB)`];
+    const lines = [
+      `bundle (wrangler deploy --dry-run): ${kib(raw.length)} raw, ${kib(gz)} gzipped (aim < 1024 KiB gzipped; Free plan limit 3 MiB)`,
+    ];
 
     const bare = await build({
-      stdin: { contents: "import { Hono } from 'hono'; const app = new Hono(); app.post('/bench/bare', (c) => c.json({})); export default app;", resolveDir: ROOT, loader: 'ts' },
+      stdin: {
+        contents:
+          "import { Hono } from 'hono'; const app = new Hono(); app.post('/bench/bare', (c) => c.json({})); export default app;",
+        resolveDir: ROOT,
+        loader: 'ts',
+      },
       bundle: true,
       format: 'esm',
       write: false,
       platform: 'neutral',
     });
-    const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8'))![1]!;
+    const compatibilityDate = /^compatibility_date = "([\d-]+)"/m.exec(
+      fs.readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8'),
+    )![1]!;
     mf = new Miniflare({
       workers: [
         {
@@ -79,29 +95,68 @@ export default async function bench(): Promise<string[]> {
           compatibilityDate,
           compatibilityFlags: ['nodejs_compat'],
           d1Databases: { DB: 'bench' },
-          bindings: { ADMINS: `feishu:${ADMIN}`, FEISHU_APP_ID: APP, FEISHU_APP_SECRET: SECRET, FEISHU_ENCRYPT_KEY: KEY, FEISHU_VERIFICATION_TOKEN: TOKEN, FEISHU_BASE_URL: fake.url, LOG_LEVEL: 'error' },
+          bindings: {
+            ADMINS: `feishu:${ADMIN}`,
+            FEISHU_APP_ID: APP,
+            FEISHU_APP_SECRET: SECRET,
+            FEISHU_ENCRYPT_KEY: KEY,
+            FEISHU_VERIFICATION_TOKEN: TOKEN,
+            FEISHU_BASE_URL: fake.url,
+            LOG_LEVEL: 'error',
+          },
         },
         { name: 'bare', modules: true, script: bare.outputFiles[0]!.text, compatibilityDate },
       ],
     });
     const db = await mf.getD1Database('DB', 'product');
-    for (const m of await readD1Migrations(path.join(ROOT, 'storage/migrations'))) for (const q of m.queries) await db.prepare(q).run();
+    for (const m of await readD1Migrations(path.join(ROOT, 'storage/migrations')))
+      for (const q of m.queries) await db.prepare(q).run();
     const product = await mf.getWorker('product');
     const bareWorker = await mf.getWorker('bare');
 
     let n = 0;
     const hook = async (from: string, text: string, chat = 'oc_bench_group') => {
-      const ev = messageReceive({ eventId: `bw-${++n}`, chatId: chat, chatType: chat.startsWith('oc_p2p') ? 'p2p' : 'group', messageId: `om_bw_${n}`, senderOpenId: from, text, botOpenId: chat.startsWith('oc_p2p') ? undefined : 'ou_bench_bot', verificationToken: TOKEN, appId: APP });
+      const ev = messageReceive({
+        eventId: `bw-${++n}`,
+        chatId: chat,
+        chatType: chat.startsWith('oc_p2p') ? 'p2p' : 'group',
+        messageId: `om_bw_${n}`,
+        senderOpenId: from,
+        text,
+        botOpenId: chat.startsWith('oc_p2p') ? undefined : 'ou_bench_bot',
+        verificationToken: TOKEN,
+        appId: APP,
+      });
       const r = feishuRequest(ev, { encryptKey: KEY });
-      const res = await product.fetch('https://bench.example/feishu/events', { method: 'POST', body: r.body, headers: r.headers });
+      const res = await product.fetch('https://bench.example/feishu/events', {
+        method: 'POST',
+        body: r.body,
+        headers: r.headers,
+      });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     };
     await hook(ADMIN, '/单位 新增 名称=兴国县教育局', 'oc_p2p_admin');
     await hook(ADMIN, '/单位 绑定群 单位=兴国县教育局');
-    const ev = messageReceive({ eventId: 'bw-liaison', chatId: 'oc_p2p_admin', chatType: 'p2p', messageId: 'om_bw_liaison', senderOpenId: ADMIN, text: '/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员', mentions: [{ key: '@_user_1', openId: LIAISON, name: '李联络' }], verificationToken: TOKEN, appId: APP });
+    const ev = messageReceive({
+      eventId: 'bw-liaison',
+      chatId: 'oc_p2p_admin',
+      chatType: 'p2p',
+      messageId: 'om_bw_liaison',
+      senderOpenId: ADMIN,
+      text: '/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员',
+      mentions: [{ key: '@_user_1', openId: LIAISON, name: '李联络' }],
+      verificationToken: TOKEN,
+      appId: APP,
+    });
     const req = feishuRequest(ev, { encryptKey: KEY });
-    await (await product.fetch('https://bench.example/feishu/events', { method: 'POST', body: req.body, headers: req.headers })).arrayBuffer();
+    await (
+      await product.fetch('https://bench.example/feishu/events', {
+        method: 'POST',
+        body: req.body,
+        headers: req.headers,
+      })
+    ).arrayBuffer();
     for (let i = 0; i < 5; i++) await hook(LIAISON, `/备案 开设 平台=微信公众号 名称=兴国教育${i} 开设日期=2026-11-02`);
 
     const pid = workerdPid();

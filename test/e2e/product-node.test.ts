@@ -13,7 +13,14 @@ const IDS = { encryptKey: 'node-shared-encrypt-key', bot: 'ou_bot_node_shared', 
 let world: FeishuWorld;
 
 beforeAll(async () => {
-  world = await startFeishuWorld({ name: 'shared', admin: IDS.admin, bot: IDS.bot, group: 'oc_unused', encryptKey: IDS.encryptKey, appSecret: 'node-shared-secret' });
+  world = await startFeishuWorld({
+    name: 'shared',
+    admin: IDS.admin,
+    bot: IDS.bot,
+    group: 'oc_unused',
+    encryptKey: IDS.encryptKey,
+    appSecret: 'node-shared-secret',
+  });
 });
 afterAll(() => world?.close());
 

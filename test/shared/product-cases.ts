@@ -38,7 +38,11 @@ const IN_CHARGE = 'ou_shared_incharge';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -57,7 +61,11 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
   let seq = 0;
   const h = () => harness();
 
-  const event = (from: string, text: string, o: { p2p?: boolean; mentions?: { key: string; openId: string; name: string }[]; eventId?: string } = {}) =>
+  const event = (
+    from: string,
+    text: string,
+    o: { p2p?: boolean; mentions?: { key: string; openId: string; name: string }[]; eventId?: string } = {},
+  ) =>
     messageReceive({
       eventId: o.eventId ?? randomEventId(),
       chatId: o.p2p ? `oc_p2p_${from}` : GROUP,
@@ -75,7 +83,9 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
   };
 
   const replyTo = (messageId: string) =>
-    until(`the reply to ${messageId}`, async () => (await h().requests()).find((r) => r.path === `/open-apis/im/v1/messages/${messageId}/reply` && r.status === 200));
+    until(`the reply to ${messageId}`, async () =>
+      (await h().requests()).find((r) => r.path === `/open-apis/im/v1/messages/${messageId}/reply` && r.status === 200),
+    );
 
   /** send a message, expect 200, wait for the bot's reply; its text */
   const say = async (from: string, text: string, o: Parameters<typeof event>[2] = {}): Promise<string> => {
@@ -87,7 +97,13 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
 
   const sentTo = async (receiveId: string, needles: string[]) =>
     until(`a message to ${receiveId} with ${needles.join(', ')}`, async () =>
-      (await h().requests()).find((r) => r.status === 200 && r.path === '/open-apis/im/v1/messages' && (r.body as { receive_id?: string }).receive_id === receiveId && needles.every((n) => textOf(r).includes(n))),
+      (await h().requests()).find(
+        (r) =>
+          r.status === 200 &&
+          r.path === '/open-apis/im/v1/messages' &&
+          (r.body as { receive_id?: string }).receive_id === receiveId &&
+          needles.every((n) => textOf(r).includes(n)),
+      ),
     );
 
   describe(`the product on ${runtime}`, () => {
@@ -102,7 +118,10 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       const r = await post('/feishu/events', ev);
       expect(r.status).toBe(200);
       // committed before the answer: the unit and the queued reply are both there
-      const [units, queued] = [await h().rows('SELECT name FROM units WHERE name = ?', '兴国县教育局'), await h().rows('SELECT target_type FROM outbox WHERE reply_to = ?', ev.event.message.message_id)];
+      const [units, queued] = [
+        await h().rows('SELECT name FROM units WHERE name = ?', '兴国县教育局'),
+        await h().rows('SELECT target_type FROM outbox WHERE reply_to = ?', ev.event.message.message_id),
+      ];
       const reply = textOf(await replyTo(ev.event.message.message_id));
       expect(reply).toContain('已新增单位');
       expect(units).toHaveLength(1);
@@ -111,8 +130,15 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
 
     it('people are added with mentions and the group is bound', async () => {
       expect(await say(ids.admin, '/单位 绑定群 单位=兴国县教育局')).toContain('已');
-      for (const [open, name, role] of [[LIAISON, '李联络', '联络员'], [IN_CHARGE, '赵分管', '分管领导']] as const) {
-        expect(await say(ids.admin, `/人员 新增 @_user_1 单位=兴国县教育局 角色=${role}`, { mentions: [{ key: '@_user_1', openId: open, name }] })).toContain('已');
+      for (const [open, name, role] of [
+        [LIAISON, '李联络', '联络员'],
+        [IN_CHARGE, '赵分管', '分管领导'],
+      ] as const) {
+        expect(
+          await say(ids.admin, `/人员 新增 @_user_1 单位=兴国县教育局 角色=${role}`, {
+            mentions: [{ key: '@_user_1', openId: open, name }],
+          }),
+        ).toContain('已');
       }
     });
 
@@ -132,7 +158,9 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       await sleep(300);
       expect(await h().rows('SELECT id FROM units WHERE name = ?', '兴国县卫生健康委员会')).toHaveLength(1);
       expect(await h().rows('SELECT id FROM outbox WHERE reply_to = ?', ev.event.message.message_id)).toHaveLength(1);
-      const replies = (await h().requests()).filter((r) => r.path === `/open-apis/im/v1/messages/${ev.event.message.message_id}/reply` && r.status === 200);
+      const replies = (await h().requests()).filter(
+        (r) => r.path === `/open-apis/im/v1/messages/${ev.event.message.message_id}/reply` && r.status === 200,
+      );
       expect(replies).toHaveLength(1);
     });
 
@@ -140,11 +168,23 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       expect(await say(LIAISON, '/送审 账号=兴国教育 标题=冬季供暖通知')).toContain('已送审');
       const card = await sentTo(IN_CHARGE, ['review.decide', '冬季供暖通知']);
       const messageId = (card.response as { data: { message_id: string } }).data.message_id;
-      const value = JSON.parse(/"value":(\{"action":"review\.decide"[^}]*\})/.exec(textOf(card))![1]!) as Record<string, unknown>;
+      const value = JSON.parse(/"value":(\{"action":"review\.decide"[^}]*\})/.exec(textOf(card))![1]!) as Record<
+        string,
+        unknown
+      >;
       const click = () =>
-        post('/feishu/cards', cardAction({ eventId: randomEventId(), operatorOpenId: IN_CHARGE, openMessageId: messageId, openChatId: `oc_p2p_${IN_CHARGE}`, value, tag: 'button', token: 'c-token' })).then(
-          async (r) => (await r.json()) as { toast: { content: string }; card?: unknown },
-        );
+        post(
+          '/feishu/cards',
+          cardAction({
+            eventId: randomEventId(),
+            operatorOpenId: IN_CHARGE,
+            openMessageId: messageId,
+            openChatId: `oc_p2p_${IN_CHARGE}`,
+            value,
+            tag: 'button',
+            token: 'c-token',
+          }),
+        ).then(async (r) => (await r.json()) as { toast: { content: string }; card?: unknown });
       const [x, y] = await Promise.all([click(), click()]);
       expect([x, y].filter((c) => c.card !== undefined)).toHaveLength(1);
       const decisions = await h().rows("SELECT id FROM audit_log WHERE action IN ('review.approve', 'review.reject')");
@@ -154,19 +194,28 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
     });
 
     it('a reply whose first send failed is delivered by the retry', async () => {
-      await until('an idle outbox', async () => (await h().rows("SELECT id FROM outbox WHERE status = 'pending'")).length === 0);
+      await until(
+        'an idle outbox',
+        async () => (await h().rows("SELECT id FROM outbox WHERE status = 'pending'")).length === 0,
+      );
       await h().failNext(1, 500);
       const ev = event(ids.admin, '/帮助', { p2p: true });
       expect((await post('/feishu/events', ev)).status).toBe(200);
       const failed = await until('a failed first attempt', async () => {
-        const [row] = await h().rows<{ attempts: number; next_attempt_at: number; status: string }>('SELECT attempts, next_attempt_at, status FROM outbox WHERE reply_to = ?', ev.event.message.message_id);
+        const [row] = await h().rows<{ attempts: number; next_attempt_at: number; status: string }>(
+          'SELECT attempts, next_attempt_at, status FROM outbox WHERE reply_to = ?',
+          ev.event.message.message_id,
+        );
         return row && row.attempts >= 1 ? row : undefined;
       });
       expect(failed.status).toBe('pending');
       await sleep(Math.max(0, Number(failed.next_attempt_at) - Date.now() + 50));
       await h().retry();
       await replyTo(ev.event.message.message_id);
-      const [row] = await h().rows<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox WHERE reply_to = ?', ev.event.message.message_id);
+      const [row] = await h().rows<{ status: string; attempts: number }>(
+        'SELECT status, attempts FROM outbox WHERE reply_to = ?',
+        ev.event.message.message_id,
+      );
       expect(row).toEqual({ status: 'sent', attempts: 2 });
     });
 
@@ -181,9 +230,14 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
       expect(digest.status).toBe(200);
       await h().daily();
       await sleep(300);
-      const digests = (await h().requests()).filter((r) => r.status === 200 && r.path === '/open-apis/im/v1/messages' && (r.body as { receive_id?: string }).receive_id === GROUP && textOf(r).includes('僵尸'));
+      const digests = (await h().requests()).filter(
+        (r) =>
+          r.status === 200 &&
+          r.path === '/open-apis/im/v1/messages' &&
+          (r.body as { receive_id?: string }).receive_id === GROUP &&
+          textOf(r).includes('僵尸'),
+      );
       expect(digests).toHaveLength(1);
     });
   });
 }
-

@@ -15,8 +15,16 @@ import { flattenWrites } from '../../storage/write.js';
 const d1 = openD1(env.DB);
 const store = createStore(d1.db, d1.executor);
 const now = new Date('2026-11-20T02:00:00Z');
-const unit = (id: number, name: string) => store.units.insert({ id, name, parentId: null, domains: [], createdAt: now });
-const count = async (sql: string, ...params: unknown[]) => Number((await env.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n);
+const unit = (id: number, name: string) =>
+  store.units.insert({ id, name, parentId: null, domains: [], createdAt: now });
+const count = async (sql: string, ...params: unknown[]) =>
+  Number(
+    (
+      await env.DB.prepare(sql)
+        .bind(...params)
+        .first<{ n: number }>()
+    )?.n,
+  );
 
 describe('D1 storage', () => {
   it('a commit is atomic: when one statement fails, none of them is applied', async () => {
@@ -25,11 +33,24 @@ describe('D1 storage', () => {
   });
 
   it('a guarded update that changed no row fails the whole batch with ConflictError', async () => {
-    await store.commit([store.outbox.enqueue({ channel: 'feishu', targetType: 'chat', target: 'oc_x', payload: { title: 't', blocks: [] }, dedupeKey: 'guard-test' }, now)]);
+    await store.commit([
+      store.outbox.enqueue(
+        {
+          channel: 'feishu',
+          targetType: 'chat',
+          target: 'oc_x',
+          payload: { title: 't', blocks: [] },
+          dedupeKey: 'guard-test',
+        },
+        now,
+      ),
+    ]);
     const row = await store.outbox.byKey('guard-test');
     // the first claim takes the lease; a second claim in the same instant finds nothing to change
     await store.commit(store.outbox.claim(row!.id, now, 60_000));
-    const err = await store.commit([store.outbox.claim(row!.id, now, 60_000), unit(103, '不应写入的单位')]).catch((e: unknown) => e);
+    const err = await store
+      .commit([store.outbox.claim(row!.id, now, 60_000), unit(103, '不应写入的单位')])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as ConflictError).label).toBe(`guard:outbox:${row!.id}`);
     expect(await count('SELECT count(*) n FROM units WHERE id = 103')).toBe(0);
@@ -38,7 +59,9 @@ describe('D1 storage', () => {
 
   it('recording an event id twice fails the second commit as a duplicate, with none of its writes', async () => {
     await store.commit([store.events.record('feishu:d1-ev1', now)]);
-    await expect(store.commit([unit(104, '乙局'), store.events.record('feishu:d1-ev1', now)])).rejects.toBeInstanceOf(DuplicateEventError);
+    await expect(store.commit([unit(104, '乙局'), store.events.record('feishu:d1-ev1', now)])).rejects.toBeInstanceOf(
+      DuplicateEventError,
+    );
     expect(await store.units.byName('乙局')).toBeNull();
   });
 
@@ -49,12 +72,20 @@ describe('D1 storage', () => {
 
   it('refuses a statement over 100 bound parameters before sending it', async () => {
     const params = Array.from({ length: D1_MAX_PARAMS + 1 }, (_, i) => i);
-    await expect(d1.executor.batch([{ sql: `SELECT ${params.map(() => '?').join(', ')}`, params }])).rejects.toBeInstanceOf(D1LimitError);
+    await expect(
+      d1.executor.batch([{ sql: `SELECT ${params.map(() => '?').join(', ')}`, params }]),
+    ).rejects.toBeInstanceOf(D1LimitError);
   });
 
   it('the sweep records a thousand reminders in statements of at most 100 parameters, once', async () => {
     const sweep = createSweepStore(d1.db);
-    const records = Array.from({ length: 1000 }, (_, i) => ({ key: `dormant:A${i}:2026-11-20`, kind: 'dormant', period: '2026-11-20', unitId: 1, accountId: i }));
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      key: `dormant:A${i}:2026-11-20`,
+      kind: 'dormant',
+      period: '2026-11-20',
+      unitId: 1,
+      accountId: i,
+    }));
     const statements = flattenWrites(sweep.record(records, now)).map((x) => x.statement);
     expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThanOrEqual(D1_MAX_PARAMS);
     await store.commit(sweep.record(records, now));

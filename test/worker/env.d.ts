@@ -15,7 +15,9 @@ interface WorkerTestEnv {
   /** the control server beside the fake Feishu API (global-setup.ts) */
   CONTROL_URL: string;
   /** the bundled Worker; `scheduled` resolves when its handler has finished */
-  PRODUCT: import('@cloudflare/workers-types').Fetcher & { scheduled(options: { cron?: string; scheduledTime?: number }): Promise<unknown> };
+  PRODUCT: import('@cloudflare/workers-types').Fetcher & {
+    scheduled(options: { cron?: string; scheduledTime?: number }): Promise<unknown>;
+  };
 }
 
 declare module 'cloudflare:workers' {
@@ -23,5 +25,9 @@ declare module 'cloudflare:workers' {
 }
 
 declare module 'cloudflare:test' {
-  export function applyD1Migrations(db: import('@cloudflare/workers-types').D1Database, migrations: D1Migration[], migrationsTableName?: string): Promise<void>;
+  export function applyD1Migrations(
+    db: import('@cloudflare/workers-types').D1Database,
+    migrations: D1Migration[],
+    migrationsTableName?: string,
+  ): Promise<void>;
 }

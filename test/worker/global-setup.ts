@@ -35,10 +35,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const script = path.join(outdir, 'worker.js');
   // The Worker must carry no Node-only code: esbuild marks each bundled file with a `// path` comment.
   const bundled = new Set(fs.readFileSync(script, 'utf8').match(/^\/\/ \S+$/gm) ?? []);
-  const forbidden = [...bundled].filter((c) => /better-sqlite3|@hono\/node-server|node_modules\/pino\/|^\/\/ (storage\/db|src\/node|src\/cli|src\/log|src\/app\/runtime)\.ts$/.test(c));
+  const forbidden = [...bundled].filter((c) =>
+    /better-sqlite3|@hono\/node-server|node_modules\/pino\/|^\/\/ (storage\/db|src\/node|src\/cli|src\/log|src\/app\/runtime)\.ts$/.test(
+      c,
+    ),
+  );
   if (forbidden.length) throw new Error(`the Worker bundle includes Node-only code: ${forbidden.join(', ')}`);
   project.provide('workerScript', script);
-  const fake = await startFakeFeishu({ appId: WORKER_TEST.appId, appSecret: WORKER_TEST.appSecret, botOpenId: WORKER_TEST.bot });
+  const fake = await startFakeFeishu({
+    appId: WORKER_TEST.appId,
+    appSecret: WORKER_TEST.appSecret,
+    botOpenId: WORKER_TEST.bot,
+  });
   const control = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const json = (v: unknown) => {

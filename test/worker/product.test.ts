@@ -22,10 +22,18 @@ const harness: ProductHarness = {
     await fetch(`${env.CONTROL_URL}/fail?n=${n}&status=${status}`, { method: 'POST' });
   },
   async rows<T>(sql: string, ...params: unknown[]) {
-    return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+    return (
+      await env.DB.prepare(sql)
+        .bind(...params)
+        .all<T>()
+    ).results;
   },
   daily: () => cron(DAILY_CRON),
   retry: () => cron(FREQUENT_CRON),
 };
 
-productCases('workerd', () => harness, { encryptKey: WORKER_TEST.encryptKey, bot: WORKER_TEST.bot, admin: WORKER_TEST.admin });
+productCases('workerd', () => harness, {
+  encryptKey: WORKER_TEST.encryptKey,
+  bot: WORKER_TEST.bot,
+  admin: WORKER_TEST.admin,
+});

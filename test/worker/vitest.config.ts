@@ -12,7 +12,9 @@ import { WORKER_TEST } from './constants.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 /** the same date as wrangler.toml */
-const COMPATIBILITY_DATE = /^compatibility_date = "([\d-]+)"/m.exec(fs.readFileSync(path.join(root, 'wrangler.toml'), 'utf8'))![1]!;
+const COMPATIBILITY_DATE = /^compatibility_date = "([\d-]+)"/m.exec(
+  fs.readFileSync(path.join(root, 'wrangler.toml'), 'utf8'),
+)![1]!;
 /** one local D1 database shared by the tests and the Worker */
 const D1_ID = 'govmedia-test';
 
