@@ -6,7 +6,7 @@
  */
 import { createDecipheriv, createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FeishuConfig } from '../../config.js';
+import type { FeishuConfig } from './config.js';
 
 export const MAX_SKEW_FUTURE_MS = 5 * 60_000;
 /** event ids are kept at least this long, so an older signed request is refused outright */
