@@ -15,7 +15,7 @@ function appFor(env: WorkerEnv): WorkerApp {
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const w = appFor(env);
-    ctx.waitUntil(w.loadIdentity());
+    ctx.waitUntil(w.start());
     const response = await w.app.fetch(request, env, ctx);
     // what the webhook queued is sent after the answer; a failure is retried by the next cron trigger
     if (w.takeKick()) ctx.waitUntil(w.deliver('request'));

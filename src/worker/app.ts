@@ -15,20 +15,15 @@
 import type { D1Database } from '@cloudflare/workers-types';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
-import { cardActions } from '../../commands/card-actions.js';
-import { registry } from '../../commands/registry.js';
-import type { Services } from '../../commands/types.js';
-import { openD1 } from '../../storage/d1.js';
-import { createFeedStore } from '../../storage/feeds.js';
+import { openD1 } from '../../storage/executor/d1.js';
+import { createFeedStore } from '../../storage/repos/feeds.js';
+import { createSweepStore } from '../../storage/repos/sweep.js';
 import { createStore } from '../../storage/store.js';
-import { createSweepStore } from '../../storage/sweep.js';
-import { mountFeishu } from '../channels/feishu/routes.js';
-import { EVENT_RETENTION_MS, FeishuVerifier } from '../channels/feishu/verify.js';
-import { createChannels } from '../channels/messengers.js';
+import { buildCore, type Core } from '../app/build.js';
+import type { ChannelDeps } from '../channels/channel.js';
+import { channelInfo, channelStates, messengersOf, openChannels } from '../channels/index.js';
 import { type Config, loadConfig } from '../config.js';
-import { officialCalendar } from '../domain/calendar-data.js';
-import { type Clock, systemClock } from '../domain/clock.js';
-import type { ChannelName } from '../domain/model.js';
+import type { Clock } from '../domain/clock.js';
 import { createApp } from '../http/app.js';
 import { type FeedPollReport, pollDueFeeds } from '../jobs/feeds.js';
 import { type DeliveryReport, deliverDue } from '../jobs/outbox.js';
@@ -37,6 +32,9 @@ import { runSweep } from '../jobs/sweep.js';
 import type { Logger } from '../ports/logger.js';
 import { DAILY_CRON } from './crons.js';
 import { consoleLogger } from './log.js';
+
+/** Platform event ids are kept this long (as on Node: Feishu retries for hours; replays older than 7 days are refused). */
+const EVENT_KEEP_MS = 8 * 86_400_000;
 
 /** The Worker's bindings: the D1 database and the same variables and secrets as the Node server. */
 export interface WorkerEnv {
@@ -64,15 +62,15 @@ export interface ScheduledReport {
 export interface WorkerApp {
   app: Hono;
   config: Config;
-  services: Services;
+  core: Core;
   /** deliver what is due now, within the budget of a request or of a cron run */
   deliver(kind: keyof typeof DELIVERY_BUDGET): Promise<DeliveryReport>;
   /** the work of one cron trigger (see above) */
   scheduled(cron: string): Promise<ScheduledReport>;
   /** true once after a webhook queued something (the caller then runs `deliver` in waitUntil) */
   takeKick(): boolean;
-  /** read the bot's own open_id once per isolate (in waitUntil); resolves at once when known or off */
-  loadIdentity(): Promise<void>;
+  /** the channels' start-up work (the Feishu bot's open_id), once per isolate, in waitUntil */
+  start(): Promise<void>;
 }
 
 /** The variables of `env` that are strings (the D1 binding and other objects are left out). */
@@ -85,24 +83,34 @@ export function envStrings(env: Record<string, unknown>): Record<string, string>
 export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logger } = {}): WorkerApp {
   const config = loadConfig(envStrings(env));
   const log = opts.log ?? consoleLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
-  const d1 = openD1(env.DB);
-  const sweep = createSweepStore(d1.db);
-  const feeds = createFeedStore(d1.db);
-  const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
-  const services: Services = {
-    store: createStore(d1.db, d1.executor),
-    clock,
+  // no console on a Worker: the chat channels only
+  const channels = openChannels(
+    config.channels.filter((c) => c.channel.name !== 'console'),
     log,
-    adminIdentities: config.admins,
-    deliveryChannels,
-    baseCalendar: officialCalendar(),
-    sweep,
-    feeds,
-  };
-  const channels = createChannels(config, log);
+  );
+  const d1 = openD1(env.DB);
+  const core = buildCore({
+    store: createStore(d1.db, d1.executor),
+    sweep: createSweepStore(d1.db),
+    feeds: createFeedStore(d1.db),
+    channels: channelInfo,
+    admins: config.admins,
+    clock: opts.clock,
+    log,
+    deliveryChannels: channels.filter((c) => c.messenger).map((c) => c.name),
+  });
+  const { services } = core;
+  const { clock } = services;
+  const messengers = messengersOf(channels);
   let kicked = false;
-  let identity: Promise<void> | null = null;
+  let started: Promise<void> | null = null;
+  const deps: ChannelDeps = {
+    core,
+    log,
+    kick: () => {
+      kicked = true;
+    },
+  };
 
   const app = createApp({
     log,
@@ -113,46 +121,30 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
         return {
           ok: true,
           db: 'ok',
-          channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' },
+          channels: channelStates(channels),
           outbox: { pending: s.pending, failed: s.failed },
         };
       } catch (e) {
         log.error({ err: e }, 'health check: database error');
-        return {
-          ok: false,
-          db: 'error',
-          channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'off' },
-        };
+        return { ok: false, db: 'error', channels: channelStates(channels) };
       }
     },
     mount(app) {
-      const feishu = channels.feishu;
-      if (!config.feishu || !feishu) return;
-      mountFeishu(app, {
-        services,
-        registry,
-        actions: cardActions,
-        verifier: new FeishuVerifier(config.feishu),
-        botOpenId: () => feishu.botId,
-        kick: () => {
-          kicked = true;
-        },
-      });
+      for (const c of channels) c.mount?.(app, deps);
     },
   });
 
   const deliver = (kind: keyof typeof DELIVERY_BUDGET): Promise<DeliveryReport> =>
-    deliverDue({ store: services.store, clock, log, messengers: channels.messengers }, DELIVERY_BUDGET[kind]);
+    deliverDue({ store: services.store, clock, log, messengers }, DELIVERY_BUDGET[kind]);
 
-  const rt = { services, sweep };
   async function dailySweep(catchUpOnly: boolean): Promise<Pick<ScheduledReport, 'sweep' | 'detail'>> {
     if (!config.scheduler) return { sweep: 'off' };
     try {
       const now = clock.now();
-      const due = await sweepDue(rt, now);
+      const due = await sweepDue(core, now);
       if (!due.due)
         return { sweep: catchUpOnly && due.reason === 'before-time' ? 'skipped' : 'not-due', detail: due.reason };
-      const r = await runSweep(rt, { now, trigger: 'schedule', recordedAt: now });
+      const r = await runSweep(core, { now, trigger: 'schedule', recordedAt: now });
       return { sweep: 'ran', detail: `${r.fresh.length} new reminders, ${r.messages.length} messages` };
     } catch (e) {
       log.error({ err: e }, 'daily reminders: sweep failed; the next trigger tries again');
@@ -163,32 +155,37 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
   return {
     app,
     config,
-    services,
+    core,
     deliver,
     takeKick() {
       const k = kicked;
       kicked = false;
       return k;
     },
-    loadIdentity() {
-      const feishu = channels.feishu;
-      if (!feishu || feishu.botId) return Promise.resolve();
-      identity ??= feishu.loadBotIdentity().then((id) => {
-        if (!id) identity = null; // try again on a later request
-      });
-      return identity;
+    start() {
+      // once per isolate (the Feishu bot's own open_id); tried again on a later request if it failed
+      started ??= Promise.all(channels.map((c) => c.start?.(deps)))
+        .then(() => undefined)
+        .catch((e: unknown) => {
+          log.warn({ err: e }, 'channel start failed; trying again on a later request');
+          started = null;
+        });
+      return started;
     },
     async scheduled(cron) {
       const report: Omit<ScheduledReport, 'delivery'> = { cron, sweep: 'skipped' };
       if (cron === DAILY_CRON) {
         Object.assign(report, await dailySweep(false));
-        const before = new Date(clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000);
+        const before = new Date(clock.now().getTime() - EVENT_KEEP_MS);
         await services.store
           .commit(services.store.events.purgeBefore(before))
           .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
       } else {
         if (config.scheduler) {
-          report.feeds = await pollDueFeeds({ store: services.store, feeds, clock, log }, { batch: FEEDS_PER_RUN });
+          report.feeds = await pollDueFeeds(
+            { store: services.store, feeds: core.feeds, clock, log },
+            { batch: FEEDS_PER_RUN },
+          );
         }
         Object.assign(report, await dailySweep(true));
       }

@@ -6,10 +6,10 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, DuplicateEventError } from '../../src/ports/store.js';
-import { D1_MAX_PARAMS, D1LimitError, openD1 } from '../../storage/d1.js';
+import { ConflictError, DuplicateEventError } from '../../src/ports/write.js';
+import { D1_MAX_PARAMS, D1LimitError, openD1 } from '../../storage/executor/d1.js';
 import { createStore } from '../../storage/store.js';
-import { createSweepStore } from '../../storage/sweep.js';
+import { createSweepStore } from '../../storage/repos/sweep.js';
 import { flattenWrites } from '../../storage/write.js';
 
 const d1 = openD1(env.DB);

@@ -2,20 +2,20 @@
  * The repositories on Cloudflare D1: a drizzle D1 database for the reads, and a BatchExecutor whose `batch` is one
  * `D1Database.batch` call. D1 runs a batch as one SQL transaction (all or none) and rolls it back when any statement
  * fails, so the guarded writes (`INSERT INTO guards … WHERE changes() = 0`, see write.ts) fail the whole commit just as
- * they do in a better-sqlite3 transaction; Store.commit turns that failure into ConflictError or DuplicateEventError
- * from the error text, which names the constraint on both engines.
+ * they do in a better-sqlite3 transaction. D1's errors become StorageError with the constraint SQLite names, so
+ * Store.commit maps them to ConflictError and DuplicateEventError exactly as on Node.
  *
  * D1's limits are checked before anything is sent: at most 100 bound parameters and 100 KB of SQL per statement
  * (they apply to each statement of a batch; the 30 s duration applies to the batch as a whole). A commit is never
  * split into several batches: that would give up its atomicity, which the once-only sweep and the guarded decisions
  * rely on; the writers keep their statements small instead (the sweep's multi-row inserts, the chunked IN lists).
  *
- * Runtime-neutral: imports only types from ./db.js and drizzle's D1 driver, so the Worker bundle carries no Node code.
+ * Runtime-neutral: imports ./types.js and drizzle's D1 driver only, so the Worker bundle carries no Node code.
  */
 import type { D1Database, D1PreparedStatement } from '@cloudflare/workers-types';
 import { drizzle } from 'drizzle-orm/d1';
-import type { BatchExecutor, Db, Statement } from './db.js';
-import * as schema from './schema.js';
+import * as schema from '../schema.js';
+import { type BatchExecutor, type Db, type Statement, StorageError, type StorageErrorCode } from './types.js';
 
 /** D1: "Maximum bound parameters per query". */
 export const D1_MAX_PARAMS = 100;
@@ -51,6 +51,32 @@ export function checkD1Statement(s: Statement): void {
   }
 }
 
+/** SQLite's extended result code in D1's message, e.g. "… (extended: SQLITE_CONSTRAINT_UNIQUE)", by kind. */
+function codeOf(message: string): StorageErrorCode {
+  const ext = /extended: (SQLITE_[A-Z_]+)/.exec(message)?.[1] ?? '';
+  if (
+    ext === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    ext === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    /\b(UNIQUE|PRIMARY KEY) constraint failed/.test(message)
+  ) {
+    return 'unique';
+  }
+  if (ext === 'SQLITE_CONSTRAINT_CHECK' || /\bCHECK constraint failed/.test(message)) return 'check';
+  if (ext.startsWith('SQLITE_BUSY') || /\bSQLITE_BUSY\b|database is locked/.test(message)) return 'busy';
+  return 'other';
+}
+
+/**
+ * A D1 error as a StorageError. D1 reports "D1_ERROR: UNIQUE constraint failed: inbound_events.id: SQLITE_CONSTRAINT
+ * (extended: SQLITE_CONSTRAINT_UNIQUE)"; the constraint is the part after "constraint failed: ".
+ */
+export function toStorageError(e: unknown): unknown {
+  if (!(e instanceof Error) || e instanceof D1LimitError || e instanceof StorageError) return e;
+  if (!/D1_|SQLITE_/.test(e.message)) return e;
+  const constraint = /constraint failed: (.+?)(?:: SQLITE_|$)/.exec(e.message)?.[1];
+  return new StorageError(codeOf(e.message), e.message, { constraint, cause: e });
+}
+
 export function d1Executor(d1: D1Database): BatchExecutor {
   const prepare = (s: Statement): D1PreparedStatement => {
     checkD1Statement(s);
@@ -61,10 +87,18 @@ export function d1Executor(d1: D1Database): BatchExecutor {
     async batch(statements) {
       if (statements.length === 0) return;
       const prepared = statements.map(prepare);
-      await d1.batch(prepared);
+      try {
+        await d1.batch(prepared);
+      } catch (e) {
+        throw toStorageError(e);
+      }
     },
     async get<T>(s: Statement) {
-      return ((await prepare(s).first<T>()) ?? undefined) as T | undefined;
+      try {
+        return ((await prepare(s).first<T>()) ?? undefined) as T | undefined;
+      } catch (e) {
+        throw toStorageError(e);
+      }
     },
   };
 }
