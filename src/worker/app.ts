@@ -33,6 +33,8 @@ import type { Logger } from '../ports/logger.js';
 import { DAILY_CRON } from './crons.js';
 import { consoleLogger } from './log.js';
 
+const NOT_ON_WORKERS: ReadonlySet<string> = new Set(['console', 'wechaty']);
+
 /** Platform event ids are kept this long (as on Node: Feishu retries for hours; replays older than 7 days are refused). */
 const EVENT_KEEP_MS = 8 * 86_400_000;
 
@@ -83,9 +85,9 @@ export function envStrings(env: Record<string, unknown>): Record<string, string>
 export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logger } = {}): WorkerApp {
   const config = loadConfig(envStrings(env));
   const log = opts.log ?? consoleLogger(config.logLevel);
-  // no console on a Worker: the chat channels only
+  // Not on a Worker: the console (a terminal), and WeChat through Wechaty (a logged-in bot needs a long-lived process).
   const channels = openChannels(
-    config.channels.filter((c) => c.channel.name !== 'console'),
+    config.channels.filter((c) => !NOT_ON_WORKERS.has(c.channel.name)),
     log,
   );
   const d1 = openD1(env.DB);

@@ -89,8 +89,7 @@ export default async function bench(): Promise<string[]> {
       workers: [
         {
           name: 'product',
-          modules: true,
-          scriptPath: script,
+          modules: [{ type: 'ESModule', path: script }],
           modulesRoot: dir,
           compatibilityDate,
           compatibilityFlags: ['nodejs_compat'],

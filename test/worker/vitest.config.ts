@@ -32,8 +32,8 @@ export default defineConfig(async () => {
           workers: [
             {
               name: 'product',
-              modules: true,
-              scriptPath: inject('workerScript'),
+              // one ES module, listed rather than scanned: the bundle keeps a dynamic import() of an optional package
+              modules: [{ type: 'ESModule', path: inject('workerScript') }],
               modulesRoot: path.dirname(inject('workerScript')),
               compatibilityDate: COMPATIBILITY_DATE,
               compatibilityFlags: ['nodejs_compat'],
