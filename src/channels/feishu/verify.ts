@@ -4,6 +4,7 @@
  * decrypt. The SDK does not look at the timestamp, so that check is ours: a request older than the event-id retention
  * (or from the future) is refused, and within the retention a replay is caught by the event id.
  */
+import { createDecipheriv, createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from './config.js';
 
@@ -27,9 +28,21 @@ export interface FeishuEnvelope {
 
 const quietLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
+/**
+ * Feishu's event encryption: AES-256-CBC with key SHA-256(Encrypt Key), base64(IV ‖ ciphertext). Decrypted to bytes
+ * first and decoded as UTF-8 once: the SDK's AESCipher decodes each chunk separately, which on workerd splits a
+ * Chinese character that straddles the last block (Node's decipher carries the partial character over; workerd's
+ * does not).
+ */
+function decryptEvent(key: Buffer, encrypt: string): string {
+  const buf = Buffer.from(encrypt, 'base64');
+  const decipher = createDecipheriv('aes-256-cbc', key, buf.subarray(0, 16));
+  return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
+}
+
 export class FeishuVerifier {
   private readonly handle: NonNullable<lark.EventDispatcher['requestHandle']> | null;
-  private readonly cipher: lark.AESCipher | null;
+  private readonly cipher: Buffer | null;
 
   constructor(private readonly config: Pick<FeishuConfig, 'encryptKey' | 'verificationToken' | 'appId'>) {
     const dispatcher = new lark.EventDispatcher({
@@ -39,7 +52,7 @@ export class FeishuVerifier {
       loggerLevel: lark.LoggerLevel.error,
     });
     this.handle = dispatcher.requestHandle ?? null;
-    this.cipher = config.encryptKey ? new lark.AESCipher(config.encryptKey) : null;
+    this.cipher = config.encryptKey ? createHash('sha256').update(config.encryptKey).digest() : null;
   }
 
   /** Verify and open a request body (already size-limited). Never throws. */
@@ -116,7 +129,7 @@ export class FeishuVerifier {
 
   private decrypt(encrypt: string): Record<string, unknown> | null {
     try {
-      const v: unknown = JSON.parse(this.cipher!.decrypt(encrypt));
+      const v: unknown = JSON.parse(decryptEvent(this.cipher!, encrypt));
       return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
     } catch {
       return null;
