@@ -31,6 +31,7 @@ import {
 import type { BatchExecutor, Db } from './db.js';
 import { flattenWrites, guardChanged, SqlWrite, w } from './write.js';
 
+import { createFileRepo, createImportRepo } from './files.js';
 import { createRepostRepo } from './reposts.js';
 import { createReviewRepo, createWordListRepo } from './reviews.js';
 import * as t from './schema.js';
@@ -612,6 +613,8 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     reviews: createReviewRepo(db),
     reposts: createRepostRepo(db),
     wordLists: createWordListRepo(db),
+    files: createFileRepo(db),
+    imports: createImportRepo(db),
 
     events: {
       record(id, at) {

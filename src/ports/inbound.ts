@@ -1,5 +1,6 @@
 /** What a channel turns a platform request into: who wrote what, where, mentioning whom. */
 import type { ChannelName, Identity } from '../domain/model.js';
+import type { InboundAttachment } from './attachments.js';
 
 export interface InboundMention {
   /** the token as it stands in the text after '@' (Feishu: `_user_1`; console: `feishu:ou_x` or a name) */
@@ -24,4 +25,6 @@ export interface InboundMessage {
   sender: Identity & { name?: string | null };
   text: string;
   mentions: InboundMention[];
+  /** a file the sender sent (the text is then empty); its bytes come from the channel's AttachmentSource */
+  attachment?: InboundAttachment;
 }

@@ -19,6 +19,7 @@ import type {
 } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
+import type { FileRepo, ImportRepo } from './files.js';
 import type { RepostRepo } from './reposts.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
 
@@ -29,7 +30,7 @@ export interface Write {
 export type Writes = Write | readonly Writes[];
 
 /** Ids users type, allocated before the write that uses them. */
-export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task';
+export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'file' | 'import';
 
 export type OutboxTargetType = 'reply' | 'chat' | 'user' | 'update';
 export interface OutboxMessage {
@@ -168,6 +169,8 @@ export interface Store {
   reviews: ReviewRepo;
   reposts: RepostRepo;
   wordLists: WordListRepo;
+  files: FileRepo;
+  imports: ImportRepo;
 
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */
