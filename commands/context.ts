@@ -9,7 +9,7 @@ import type { WorkCalendar } from '../src/domain/calendar.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { ChatRef } from '../src/ports/inbound.js';
 import type { OutboxMessage, Write, Writes } from '../src/ports/store.js';
-import type { CommandContext, NotifyOptions, Recipient, Services } from './types.js';
+import type { AttachmentHandle, CommandContext, NotifyOptions, Recipient, Services } from './types.js';
 
 const PLATFORM_CHANNELS: readonly ChannelName[] = ['feishu', 'wecom'];
 
@@ -81,6 +81,7 @@ export interface ContextInit {
   now: Date;
   calendar: WorkCalendar;
   policy: Policy;
+  attachment?: AttachmentHandle | null;
 }
 
 export class Context implements CommandContext {
@@ -94,6 +95,7 @@ export class Context implements CommandContext {
   readonly today: string;
   readonly calendar: WorkCalendar;
   readonly policy: Policy;
+  readonly attachment: AttachmentHandle | null;
 
   constructor(init: ContextInit) {
     this.services = init.services;
@@ -104,6 +106,7 @@ export class Context implements CommandContext {
     this.today = shanghaiDate(init.now);
     this.calendar = init.calendar;
     this.policy = init.policy;
+    this.attachment = init.attachment ?? null;
   }
 
   get store() {

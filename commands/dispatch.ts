@@ -10,13 +10,14 @@ import { resolvePolicy } from '../src/domain/policy.js';
 import { type Reply, textReply } from '../src/domain/reply.js';
 import type { Role } from '../src/domain/roles.js';
 import { shanghaiDate } from '../src/domain/time.js';
+import { AttachmentError } from '../src/ports/attachments.js';
 import type { ChatRef, InboundMessage } from '../src/ports/inbound.js';
 import type { Write } from '../src/ports/store.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { errorReply } from './errors.js';
 import { parseCommandLine, type RawArgs } from './parse.js';
-import type { CommandContext, CommandSpec, Services } from './types.js';
+import type { AttachmentHandle, CommandContext, CommandSpec, Services } from './types.js';
 
 export interface DispatchResult {
   /** null: say nothing (group chatter that is not a command) */
@@ -138,7 +139,7 @@ export async function resolveCaller(services: Services, sender: Identity & { nam
 }
 
 /** The context a command or card action runs in: settings and calendar overrides as stored now. */
-export async function buildContext(services: Services, caller: ResolvedCaller, sender: Identity & { name?: string | null }, chat: ChatRef, now: Date): Promise<Context> {
+export async function buildContext(services: Services, caller: ResolvedCaller, sender: Identity & { name?: string | null }, chat: ChatRef, now: Date, attachment: AttachmentHandle | null = null): Promise<Context> {
   const [overrides, stored] = await Promise.all([services.store.calendar.overrides(), services.store.settings.all()]);
   const person: PersonWithRoles = caller.person ?? {
     id: 0,
@@ -150,7 +151,7 @@ export async function buildContext(services: Services, caller: ResolvedCaller, s
     roles: [],
     identities: [{ channel: sender.channel, externalId: sender.externalId }],
   };
-  return new Context({ services, caller: person, isAdmin: caller.isAdmin, chat, now, calendar: services.baseCalendar.withOverrides(overrides), policy: resolvePolicy(stored) });
+  return new Context({ services, caller: person, isAdmin: caller.isAdmin, chat, now, calendar: services.baseCalendar.withOverrides(overrides), policy: resolvePolicy(stored), attachment });
 }
 
 let errorSeq = 0;
@@ -171,13 +172,40 @@ export async function runCommand(ctx: CommandContext, spec: CommandSpec, values:
   return spec.run(ctx, parsed.data);
 }
 
+/** A file sent without text in a direct chat runs the command that takes files of its kind (e.g. /台账 导入 for .xlsx). */
+function attachmentCommand(registry: Registry, msg: InboundMessage): string | null {
+  if (!msg.attachment || msg.chat.type !== 'p2p') return null;
+  const name = msg.attachment.name.toLowerCase();
+  const spec = registry.all().find((s) => s.attachments?.some((ext) => name.endsWith(ext.toLowerCase())));
+  return spec ? `/${spec.path.join(' ')}` : null;
+}
+
+function attachmentHandle(services: Services, msg: InboundMessage): AttachmentHandle | null {
+  const a = msg.attachment;
+  if (!a) return null;
+  const source = services.attachments?.[msg.chat.channel];
+  const messageId = msg.messageId;
+  return {
+    ...a,
+    async fetch(maxBytes) {
+      if (!source || !messageId) throw new AttachmentError('这个渠道暂不能读取文件，请用命令行导入：npm run cli -- import 文件.xlsx');
+      return source.fetch(messageId, a, maxBytes);
+    },
+  };
+}
+
 export async function dispatch(services: Services, registry: Registry, msg: InboundMessage): Promise<DispatchResult> {
   const now = services.clock.now();
   const silent: DispatchResult = { reply: null, writes: [], notified: [], command: null };
   let spec: CommandSpec | null = null;
   let base: Write[] = [];
   try {
-    const line = parseCommandLine(msg.text);
+    const fileCommand = msg.attachment && msg.text.trim() === '' ? attachmentCommand(registry, msg) : null;
+    if (msg.attachment && msg.text.trim() === '' && !fileCommand) {
+      if (msg.chat.type === 'group') return silent;
+      return { ...silent, reply: textReply(`收到文件「${msg.attachment.name}」。我能读取的文件：.xlsx 台账（管理员在单聊中发送，先预览再导入）。发送 /帮助 查看命令。`) };
+    }
+    const line = parseCommandLine(fileCommand ?? msg.text);
     if (line.kind === 'none') {
       if (msg.chat.type === 'group') return silent;
       return { ...silent, reply: textReply('您好，我是政务新媒体助手。命令以 / 开头，发送 /帮助 查看您可以使用的命令。') };
@@ -205,7 +233,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const parsed = await spec.args(h).safeParseAsync(bound.values);
     if (!parsed.success) throw new AppError({ code: 'bad_argument', problems: zodProblems(parsed.error) });
 
-    const ctx = await buildContext(services, caller, msg.sender, msg.chat, now);
+    const ctx = await buildContext(services, caller, msg.sender, msg.chat, now, attachmentHandle(services, msg));
     const reply = await spec.run(ctx, parsed.data);
     return { reply, writes: [...base, ...ctx.writes], notified: ctx.notified, command: commandLabel(spec) };
   } catch (e) {

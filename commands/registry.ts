@@ -7,6 +7,7 @@ import { helpCommands } from './help.js';
 import { personCommands } from './person.js';
 import { remindCommands } from './remind.js';
 import { createRegistry } from './registry-core.js';
+import { registerCommands } from './register.js';
 import { repostCommands } from './repost.js';
 import { reviewCommands } from './review.js';
 import { settingsCommands } from './settings.js';
@@ -18,6 +19,7 @@ specs.push(
   ...helpCommands(() => specs),
   ...accountCommands,
   ...filingCommands,
+  ...registerCommands,
   ...reviewCommands,
   ...repostCommands,
   ...unitCommands,

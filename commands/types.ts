@@ -10,7 +10,9 @@ import type { Policy } from '../src/domain/policy.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { Role } from '../src/domain/roles.js';
 import type { DateStr } from '../src/domain/time.js';
+import type { AttachmentSources, InboundAttachment } from '../src/ports/attachments.js';
 import type { ChatRef } from '../src/ports/inbound.js';
+import type { RegisterSheetFormat } from '../src/ports/sheets.js';
 import type { Logger } from '../src/ports/logger.js';
 import type { FeedStore } from '../src/ports/feeds.js';
 import type { Store, Writes } from '../src/ports/store.js';
@@ -35,6 +37,15 @@ export interface Services {
   sweep?: SweepStore;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** the register spreadsheet format (/台账 导出, /台账 导入); absent: those commands say so */
+  registerSheets?: RegisterSheetFormat;
+  /** per channel, how to download a file a user sent */
+  attachments?: AttachmentSources;
+}
+
+/** A file the message carries; `fetch` downloads it (bounded by `maxBytes`) from the channel. */
+export interface AttachmentHandle extends InboundAttachment {
+  fetch(maxBytes: number): Promise<Uint8Array>;
 }
 
 export type Recipient =
@@ -59,6 +70,8 @@ export interface CommandContext {
   readonly isAdmin: boolean;
   /** phone numbers are shown in full only in a direct chat with an admin */
   readonly showPhones: boolean;
+  /** the file the message carries, if any */
+  readonly attachment: AttachmentHandle | null;
   /** queue writes; the dispatcher commits them atomically with the reply and the event id */
   write(...w: Writes[]): void;
   audit(action: string, subject: string, details?: Record<string, unknown>): void;
@@ -95,6 +108,8 @@ export interface CommandSpec<A = unknown> {
   mention?: string;
   /** accept any key (for /设置) */
   openKeys?: boolean;
+  /** file name endings (e.g. '.xlsx') this command takes when a file is sent in a direct chat without text */
+  attachments?: readonly string[];
   args: (h: ArgHelpers) => z.ZodType<A>;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }

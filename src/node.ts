@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
   if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
-  const channels = createChannels(config, log);
+  const channels = createChannels(config, log, services.store.files);
+  Object.assign(services.attachments ?? {}, channels.attachments);
   const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));

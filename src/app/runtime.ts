@@ -7,8 +7,10 @@ import { createFeedStore } from '../../storage/feeds.js';
 import { createStore } from '../../storage/store.js';
 import { createSweepStore } from '../../storage/sweep.js';
 import { officialCalendar } from '../domain/calendar-data.js';
+import { registerSheetFormat } from './register-sheet/index.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
+import type { AttachmentSources } from '../ports/attachments.js';
 import type { FeedStore } from '../ports/feeds.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
@@ -31,6 +33,8 @@ export function createRuntime(opts: {
   clock?: Clock;
   log?: Logger;
   deliveryChannels?: readonly ChannelName[];
+  /** per channel, how to download files users send; may be filled in after the channels are created */
+  attachments?: AttachmentSources;
 }): Runtime {
   const db = openSqlite(opts.databasePath);
   const sweep = createSweepStore(db.db);
@@ -44,6 +48,8 @@ export function createRuntime(opts: {
     baseCalendar: officialCalendar(),
     sweep,
     feeds,
+    registerSheets: registerSheetFormat,
+    attachments: opts.attachments ?? {},
   };
   return { services, registry, db, sweep, feeds, close: () => db.close() };
 }

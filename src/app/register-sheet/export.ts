@@ -5,47 +5,8 @@
  */
 import ExcelJS from 'exceljs';
 import type { DateStr } from '../../domain/time.js';
+import type { RegisterSheetData, SheetUnit } from '../../ports/sheets.js';
 import { REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey, ROSTER_COLUMNS, ROSTER_FIRST_DATA_ROW, ROSTER_HEADER_ROW, ROSTER_TITLE, sheetName } from './layout.js';
-
-export interface SheetPerson {
-  name: string;
-  title: string | null;
-  /** as it should appear (full or masked) */
-  phone: string | null;
-}
-
-export interface SheetAccount {
-  platform: string;
-  name: string;
-  externalId: string | null;
-  url: string | null;
-  /** 正常 / 已关停 / 已注销 */
-  status: string;
-  openedOn: DateStr | null;
-  /** 自主运营 / 委托运营 */
-  operation: string;
-  operatorName: string | null;
-  officer: SheetPerson | null;
-  lastPostAt: Date | null;
-  idleDays: number | null;
-  /** the opening filing, e.g. F12 */
-  filing: string | null;
-  note: string | null;
-}
-
-export interface SheetUnit {
-  name: string;
-  liaisons: SheetPerson[];
-  accounts: SheetAccount[];
-}
-
-export interface RegisterSheetData {
-  /** 填报日期 */
-  date: DateStr;
-  /** when the file was made (workbook properties) */
-  now: Date;
-  units: SheetUnit[];
-}
 
 const SHANGHAI_MS = 8 * 3_600_000;
 /** A calendar day as an Excel date (exceljs writes a Date's UTC fields). */

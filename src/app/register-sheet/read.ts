@@ -9,19 +9,12 @@
  */
 import ExcelJS from 'exceljs';
 import { type ParsedRoster, ROSTER_LIMITS, type RosterPeopleCells, type RosterProblem, type RosterRow } from '../../domain/roster.js';
+import { SheetError } from '../../ports/sheets.js';
 import { REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey } from './layout.js';
 import { checkZip, ZipGuardError } from './zip-guard.js';
 
 /** The largest file accepted (bytes). */
 export const MAX_SHEET_FILE_BYTES = 5 * 1024 * 1024;
-
-/** The file can't be read as a register. `message` is short Chinese for the user; nothing was written. */
-export class SheetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SheetError';
-  }
-}
 
 const norm = (s: string): string => s.replace(/[\u3000\s]+/g, '');
 

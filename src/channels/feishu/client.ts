@@ -7,6 +7,9 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from '../../config.js';
+import type { Block, Reply } from '../../domain/reply.js';
+import { AttachmentError, type AttachmentSource, type InboundAttachment } from '../../ports/attachments.js';
+import type { FileRepo } from '../../ports/files.js';
 import type { Logger } from '../../ports/logger.js';
 import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
@@ -83,7 +86,20 @@ function classify(e: unknown): DeliveryError {
   return new DeliveryError(e instanceof Error ? e.message : String(e), 'retry');
 }
 
-export class FeishuMessenger implements Messenger {
+type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
+const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
+
+/** Feishu's file_type for an upload, from the file name (im/v1/files: opus mp4 pdf doc xls ppt stream). */
+export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'pdf') return 'pdf';
+  if (ext === 'doc' || ext === 'docx') return 'doc';
+  if (ext === 'xls' || ext === 'xlsx' || ext === 'csv') return 'xls';
+  if (ext === 'ppt' || ext === 'pptx') return 'ppt';
+  return 'stream';
+}
+
+export class FeishuMessenger implements Messenger, AttachmentSource {
   readonly client: lark.Client;
   private readonly cache = new lark.DefaultCache();
   private botOpenId: string | null = null;
@@ -91,6 +107,8 @@ export class FeishuMessenger implements Messenger {
   constructor(
     config: FeishuConfig,
     private readonly log: Logger,
+    /** where the files of file/image blocks are read from when they are sent */
+    private readonly files: Pick<FileRepo, 'get'> | null = null,
   ) {
     lark.defaultHttpInstance.defaults.timeout = HTTP_TIMEOUT_MS;
     this.client = new lark.Client({
@@ -139,7 +157,75 @@ export class FeishuMessenger implements Messenger {
       this.check(r);
       return { platformMessageId: messageId };
     }
-    const { msgType, content } = renderFeishu(row.payload);
+    const attached = row.payload.blocks.filter(isFileBlock);
+    if (attached.length === 0) {
+      const { msgType, content } = renderFeishu(row.payload);
+      return this.deliver(row, msgType, content, uuid);
+    }
+    // The rest of the reply first (card or text), then each file or image as its own message. Every part has its own
+    // uuid derived from the row's, so a retry after a partial send does not send a part twice.
+    const rest: Reply = { ...row.payload, blocks: row.payload.blocks.filter((b) => !isFileBlock(b)) };
+    let first: SendResult | null = null;
+    if (rest.blocks.length > 0) {
+      const { msgType, content } = renderFeishu(rest);
+      first = await this.deliver(row, msgType, content, uuid);
+    }
+    let last: SendResult = { platformMessageId: null };
+    for (const [i, b] of attached.entries()) {
+      const f = this.files ? await this.files.get(b.fileId) : null;
+      if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
+      const buf = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+      if (b.type === 'file') {
+        const up = await this.client.im.file.create({ data: { file_type: feishuFileType(f.name), file_name: b.name || f.name, file: buf } });
+        if (!up?.file_key) throw new DeliveryError('file upload returned no file_key', 'retry');
+        last = await this.deliver(row, 'file', JSON.stringify({ file_key: up.file_key }), `${uuid.slice(0, 46)}-f${i}`);
+      } else {
+        const up = await this.client.im.image.create({ data: { image_type: 'message', image: buf } });
+        if (!up?.image_key) throw new DeliveryError('image upload returned no image_key', 'retry');
+        last = await this.deliver(row, 'image', JSON.stringify({ image_key: up.image_key }), `${uuid.slice(0, 46)}-f${i}`);
+      }
+    }
+    return first ?? last;
+  }
+
+  /** Download a file a user sent (GET im/v1/messages/:message_id/resources/:file_key?type=file), at most `maxBytes`. */
+  async fetch(messageId: string, attachment: InboundAttachment, maxBytes: number): Promise<Uint8Array> {
+    let res: { getReadableStream(): NodeJS.ReadableStream; headers?: unknown };
+    try {
+      res = await this.client.im.messageResource.get({ path: { message_id: messageId, file_key: attachment.ref }, params: { type: 'file' } });
+    } catch (e) {
+      this.log.warn(scrub([e]), 'feishu file download failed');
+      throw new AttachmentError('飞书没有返回这个文件，请稍后重新发送');
+    }
+    const headers = (res.headers ?? {}) as Record<string, unknown>;
+    const declared = Number(headers['content-length']);
+    const stream = res.getReadableStream() as NodeJS.ReadableStream & { destroy?: () => void };
+    const tooLarge = (): AttachmentError => new AttachmentError(`文件超过 ${Math.round(maxBytes / 1048576)} MB 的上限`);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      stream.destroy?.();
+      throw tooLarge();
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+        const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        total += b.length;
+        if (total > maxBytes) {
+          stream.destroy?.();
+          throw tooLarge();
+        }
+        chunks.push(b);
+      }
+    } catch (e) {
+      if (e instanceof AttachmentError) throw e;
+      throw new AttachmentError('下载文件时连接中断，请重新发送');
+    }
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+
+  /** Send one message: a reply to the command message (or to the chat when it is gone), or a new message. */
+  private async deliver(row: OutboxRow, msgType: string, content: string, uuid: string): Promise<SendResult> {
     if (row.targetType === 'reply' && row.replyTo) {
       let r: FeishuResponse;
       try {

@@ -60,6 +60,18 @@ function messageText(type: string, content: string): string | null {
   return null;
 }
 
+/** A file message's content: {"file_key": "file_v2_…", "file_name": "名单.xlsx"}. */
+const fileMessage = z.object({ file_key: z.string().min(1).max(256), file_name: z.string().min(1).max(256) }).loose();
+
+function fileContent(content: string): { file_key: string; file_name: string } | null {
+  try {
+    const r = fileMessage.safeParse(JSON.parse(content));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export type FeishuInbound =
   | { kind: 'message'; message: InboundMessage }
   | { kind: 'unsupported-message'; chatType: 'group' | 'p2p'; messageId: string; chatId: string; eventId: string; sender: string }
@@ -75,6 +87,21 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
   const senderId = sender.sender_id?.open_id;
   if (!senderId) return { kind: 'ignore', reason: 'no sender open_id' };
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  const file = message.message_type === 'file' ? fileContent(message.content) : null;
+  if (file) {
+    return {
+      kind: 'message',
+      message: {
+        eventId,
+        messageId: message.message_id,
+        chat: { channel: 'feishu', id: message.chat_id, type: chatType },
+        sender: { channel: 'feishu', externalId: senderId },
+        text: '',
+        mentions: [],
+        attachment: { kind: 'file', name: file.file_name, ref: file.file_key },
+      },
+    };
+  }
   const text = messageText(message.message_type, message.content);
   if (text === null) return { kind: 'unsupported-message', chatType, messageId: message.message_id, chatId: message.chat_id, eventId, sender: senderId };
   const mentions: InboundMention[] = [];
