@@ -277,7 +277,8 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       platform = inName.platform;
       name = inName.name;
     } else if (name !== '') {
-      err(`看不出「${name}」是哪个平台的账号：请加「平台」列，或把名称写成「微信公众号：${name}」`);
+      const written = /^[【[]?([^：:】\]]{1,12})[】\]]?\s*[：:]/.exec(name)?.[1] ?? /[(（【[]([^()（）【】[\]]{1,12})[)）】\]]$/.exec(name)?.[1];
+      err(written ? `平台「${written.trim()}」不在平台列表中（可选：${PLATFORM_NAMES.join('、')}）` : `看不出「${name}」是哪个平台的账号：请加「平台」列，或把名称写成「微信公众号：${name}」`);
     }
     if (name === '') err('缺少政务新媒体名称');
     else if (name.length > 60) err(`名称「${name.slice(0, 20)}…」太长（最多 60 字）`);

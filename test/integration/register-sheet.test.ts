@@ -196,7 +196,7 @@ describe('a file with errors: every problem by sheet and row, nothing written', 
     const out = text(await sendFile('有错误的名单.xlsx', await xlsxBytes(wb)));
     expect(out).toContain('导入预览 I1');
     expect(out).toMatch(/❌ 「教育局」第 6 行：本单位在微信公众号已有账号 「兴国教育」（本文件）。神木 第八条.*请在「备注」写明理由/);
-    expect(out).toContain('❌ 「教育局」第 7 行：看不出「脸书：兴国教育」是哪个平台的账号');
+    expect(out).toContain('❌ 「教育局」第 7 行：平台「脸书」不在平台列表中');
     expect(out).toContain('❌ 「教育局」第 8 行：联络员「李联络」的联系电话「1381234」无法识别');
     expect(out).toContain('❌ 「教育局」第 9 行：「王信息」同时是联络员和信息员');
     expect(out).toContain('有错误不导入：4 行');

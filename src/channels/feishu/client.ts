@@ -5,6 +5,9 @@
  * 5xx and rate limits are retried; a bad request is not. The SDK's own logging is routed through ours and stripped of
  * request details (it would otherwise print the app secret and bearer tokens).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from '../../config.js';
 import type { Block, Reply } from '../../domain/reply.js';
@@ -99,6 +102,27 @@ export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 's
   return 'stream';
 }
 
+/**
+ * Upload bytes as a file stream, the way the SDK documents (`fs.createReadStream`): its multipart encoder (form-data)
+ * takes the part's filename and length from a file stream, and sends a bare Buffer without a filename, which the
+ * upload APIs do not take as a file. The temporary copy is removed at once.
+ */
+async function withUploadStream<T>(name: string, bytes: Uint8Array, fn: (s: fs.ReadStream) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-upload-'));
+  try {
+    const file = path.join(dir, name.replace(/[/\\\0]/g, '_').slice(-120) || 'file');
+    fs.writeFileSync(file, bytes, { mode: 0o600 });
+    const stream = fs.createReadStream(file);
+    try {
+      return await fn(stream);
+    } finally {
+      stream.destroy();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export class FeishuMessenger implements Messenger, AttachmentSource {
   readonly client: lark.Client;
   private readonly cache = new lark.DefaultCache();
@@ -174,13 +198,13 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     for (const [i, b] of attached.entries()) {
       const f = this.files ? await this.files.get(b.fileId) : null;
       if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
-      const buf = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+      const name = b.type === 'file' ? b.name || f.name : f.name;
       if (b.type === 'file') {
-        const up = await this.client.im.file.create({ data: { file_type: feishuFileType(f.name), file_name: b.name || f.name, file: buf } });
+        const up = await withUploadStream(name, f.bytes, (file) => this.client.im.file.create({ data: { file_type: feishuFileType(name), file_name: name, file } }));
         if (!up?.file_key) throw new DeliveryError('file upload returned no file_key', 'retry');
         last = await this.deliver(row, 'file', JSON.stringify({ file_key: up.file_key }), `${uuid.slice(0, 46)}-f${i}`);
       } else {
-        const up = await this.client.im.image.create({ data: { image_type: 'message', image: buf } });
+        const up = await withUploadStream(name, f.bytes, (image) => this.client.im.image.create({ data: { image_type: 'message', image } }));
         if (!up?.image_key) throw new DeliveryError('image upload returned no image_key', 'retry');
         last = await this.deliver(row, 'image', JSON.stringify({ image_key: up.image_key }), `${uuid.slice(0, 46)}-f${i}`);
       }
