@@ -48,10 +48,7 @@ export interface AttachmentHandle extends InboundAttachment {
   fetch(maxBytes: number): Promise<Uint8Array>;
 }
 
-export type Recipient =
-  | { person: PersonWithRoles }
-  | { unit: Unit }
-  | { admins: true };
+export type Recipient = { person: PersonWithRoles } | { unit: Unit } | { admins: true };
 
 export interface NotifyOptions {
   /** an enqueue with a key used before is dropped (once-only notifications) */

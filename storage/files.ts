@@ -8,9 +8,15 @@ import { guardChanged, w } from './write.js';
 export function createFileRepo(db: Db): FileRepo {
   return {
     put(f, at) {
-      if (f.bytes.byteLength > MAX_STORED_FILE_BYTES) throw new RangeError(`file ${f.name} is ${f.bytes.byteLength} bytes, over ${MAX_STORED_FILE_BYTES}`);
+      if (f.bytes.byteLength > MAX_STORED_FILE_BYTES)
+        throw new RangeError(`file ${f.name} is ${f.bytes.byteLength} bytes, over ${MAX_STORED_FILE_BYTES}`);
       const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
-      return w('file.put', db.insert(t.files).values({ id: f.id, name: f.name, mime: f.mime, bytes, createdAt: at.getTime(), createdBy: f.createdBy }));
+      return w(
+        'file.put',
+        db
+          .insert(t.files)
+          .values({ id: f.id, name: f.name, mime: f.mime, bytes, createdAt: at.getTime(), createdBy: f.createdBy }),
+      );
     },
     async get(id) {
       const [r] = await db.select().from(t.files).where(eq(t.files.id, id));
@@ -38,7 +44,15 @@ export function createImportRepo(db: Db): ImportRepo {
     async byId(id) {
       const [r] = await db.select().from(t.importPreviews).where(eq(t.importPreviews.id, id));
       if (!r) return null;
-      return { id: r.id, fileName: r.fileName, roster: r.roster, planDigest: r.planDigest, status: r.status as ImportStatus, createdBy: r.createdBy, createdAt: new Date(r.createdAt) };
+      return {
+        id: r.id,
+        fileName: r.fileName,
+        roster: r.roster,
+        planDigest: r.planDigest,
+        status: r.status as ImportStatus,
+        createdBy: r.createdBy,
+        createdAt: new Date(r.createdAt),
+      };
     },
     setStatus(id, status, by, at) {
       return [

@@ -13,8 +13,25 @@
  * - 神木 第六条: every imported account is filed, its deadline counted from its opening date.
  */
 import type { WorkCalendar } from './calendar.js';
-import { checkAccountName, type Deadline, filingDeadline, inferOperatorKind, nameConsistencyWarning, operatorWarning, samePlatformAccounts, samePlatformMessage } from './filing.js';
-import { type Account, ACCOUNT_STATUS_NAMES, type AccountStatus, type Operation, type OperatorKind, type PersonWithRoles, type Unit } from './model.js';
+import {
+  checkAccountName,
+  type Deadline,
+  filingDeadline,
+  inferOperatorKind,
+  nameConsistencyWarning,
+  operatorWarning,
+  samePlatformAccounts,
+  samePlatformMessage,
+} from './filing.js';
+import {
+  type Account,
+  ACCOUNT_STATUS_NAMES,
+  type AccountStatus,
+  type Operation,
+  type OperatorKind,
+  type PersonWithRoles,
+  type Unit,
+} from './model.js';
 import { isPhone, maskPhone } from './phone.js';
 import { findPlatform, PLATFORM_NAMES, type PlatformCode, platformName } from './platforms.js';
 import type { Policy } from './policy.js';
@@ -158,7 +175,9 @@ function halfWidth(s: string): string {
  */
 export function splitPlatformFromName(cell: string): { platform: PlatformCode; name: string } | null {
   const s = clean(cell);
-  const prefix = /^[【[(（]?\s*([^：:】\])）]{1,12}?)\s*[】\])）]?\s*[：:]\s*(.+)$/.exec(s) ?? /^[【[]\s*([^】\]]{1,12})\s*[】\]]\s*(.+)$/.exec(s);
+  const prefix =
+    /^[【[(（]?\s*([^：:】\])）]{1,12}?)\s*[】\])）]?\s*[：:]\s*(.+)$/.exec(s) ??
+    /^[【[]\s*([^】\]]{1,12})\s*[】\]]\s*(.+)$/.exec(s);
   if (prefix) {
     const p = findPlatform(prefix[1]!);
     if (p) return { platform: p, name: clean(prefix[2]) };
@@ -179,7 +198,13 @@ export function splitPlatformFromName(cell: string): { platform: PlatformCode; n
 }
 
 /** A phone number as written: null when empty, 'masked' when it is shown masked (138****5678), else normalized or invalid. */
-export function readPhone(cell: string): { kind: 'none' } | { kind: 'masked'; text: string } | { kind: 'ok'; phone: string } | { kind: 'invalid'; text: string } {
+export function readPhone(
+  cell: string,
+):
+  | { kind: 'none' }
+  | { kind: 'masked'; text: string }
+  | { kind: 'ok'; phone: string }
+  | { kind: 'invalid'; text: string } {
   const raw = halfWidth(clean(cell));
   if (raw === '') return { kind: 'none' };
   if (/^\d{2,3}\*{2,}\d{2,4}$/.test(raw.replace(/[\s-]/g, ''))) return { kind: 'masked', text: raw };
@@ -198,7 +223,11 @@ export function readDateText(cell: string): DateStr | null {
 }
 
 const SPLIT = /[、,，;；/\n]+/;
-const splitCell = (s: string): string[] => clean(s).split(SPLIT).map((x) => x.trim()).filter(Boolean);
+const splitCell = (s: string): string[] =>
+  clean(s)
+    .split(SPLIT)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 interface PersonEntry {
   name: string;
@@ -212,8 +241,10 @@ function peopleOf(cells: RosterPeopleCells, what: string, warn: (m: string) => v
   if (names.length === 0) return [];
   const titles = splitCell(cells.title);
   const phones = splitCell(cells.phone);
-  if (titles.length > 1 && titles.length !== names.length) warn(`${what}有 ${names.length} 人，职务写了 ${titles.length} 个，无法一一对应，职务未导入`);
-  if (phones.length > 1 && phones.length !== names.length && names.length > 1) warn(`${what}有 ${names.length} 人，电话写了 ${phones.length} 个，无法一一对应，电话未导入`);
+  if (titles.length > 1 && titles.length !== names.length)
+    warn(`${what}有 ${names.length} 人，职务写了 ${titles.length} 个，无法一一对应，职务未导入`);
+  if (phones.length > 1 && phones.length !== names.length && names.length > 1)
+    warn(`${what}有 ${names.length} 人，电话写了 ${phones.length} 个，无法一一对应，电话未导入`);
   return names.map((name, i) => ({
     name,
     title: titles.length === names.length ? (titles[i] ?? null) : titles.length === 1 ? (titles[0] ?? null) : null,
@@ -221,12 +252,30 @@ function peopleOf(cells: RosterPeopleCells, what: string, warn: (m: string) => v
   }));
 }
 
-const STATUS_WORDS: Record<string, AccountStatus> = { 正常: 'active', 在用: 'active', 运行: 'active', 已关停: 'suspended', 关停: 'suspended', 已注销: 'closed', 注销: 'closed' };
-const OPERATION_WORDS: Record<string, Operation> = { 自主运营: 'self', 自主: 'self', 自营: 'self', 委托运营: 'entrusted', 委托: 'entrusted' };
+const STATUS_WORDS: Record<string, AccountStatus> = {
+  正常: 'active',
+  在用: 'active',
+  运行: 'active',
+  已关停: 'suspended',
+  关停: 'suspended',
+  已注销: 'closed',
+  注销: 'closed',
+};
+const OPERATION_WORDS: Record<string, Operation> = {
+  自主运营: 'self',
+  自主: 'self',
+  自营: 'self',
+  委托运营: 'entrusted',
+  委托: 'entrusted',
+};
 
 /** A short, stable digest of a plan: confirmation applies a preview only while the register still gives the same plan. */
 export function planDigest(plan: ImportPlan): string {
-  const json = JSON.stringify([plan.units, plan.people, plan.accounts.map((a) => ({ ...a, warnings: a.warnings.length }))]);
+  const json = JSON.stringify([
+    plan.units,
+    plan.people,
+    plan.accounts.map((a) => ({ ...a, warnings: a.warnings.length })),
+  ]);
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < json.length; i++) {
@@ -251,8 +300,13 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
   let unchanged = 0;
 
   const existingPeopleIn = (unit: Unit | undefined, name: string): PersonWithRoles[] =>
-    unit ? current.people.filter((p) => p.active && p.name === name && (p.unitId === unit.id || p.roles.some((g) => g.unitId === unit.id))) : [];
-  const accountsIn = (unit: Unit | undefined): Account[] => (unit ? current.accounts.filter((a) => a.unitId === unit.id) : []);
+    unit
+      ? current.people.filter(
+          (p) => p.active && p.name === name && (p.unitId === unit.id || p.roles.some((g) => g.unitId === unit.id)),
+        )
+      : [];
+  const accountsIn = (unit: Unit | undefined): Account[] =>
+    unit ? current.accounts.filter((a) => a.unitId === unit.id) : [];
 
   for (const r of roster.rows) {
     const errors: string[] = [];
@@ -260,7 +314,9 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
     const err = (m: string): void => void errors.push(m);
     const warn = (m: string): void => void warnings.push(m);
 
-    const unitName = clean(r.unit).replace(/[(（]\s*(加盖)?公章\s*[)）]/g, '').trim();
+    const unitName = clean(r.unit)
+      .replace(/[(（]\s*(加盖)?公章\s*[)）]/g, '')
+      .trim();
     if (unitName === '') err('没有单位：请在「报送单位」写明单位名称（或把工作表命名为单位名称）');
     else if (unitName.length > 60) err(`单位名称「${unitName.slice(0, 20)}…」太长`);
     const unit = unitsByName.get(unitName);
@@ -277,8 +333,14 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       platform = inName.platform;
       name = inName.name;
     } else if (name !== '') {
-      const written = /^[【[]?([^：:】\]]{1,12})[】\]]?\s*[：:]/.exec(name)?.[1] ?? /[(（【[]([^()（）【】[\]]{1,12})[)）】\]]$/.exec(name)?.[1];
-      err(written ? `平台「${written.trim()}」不在平台列表中（可选：${PLATFORM_NAMES.join('、')}）` : `看不出「${name}」是哪个平台的账号：请加「平台」列，或把名称写成「微信公众号：${name}」`);
+      const written =
+        /^[【[]?([^：:】\]]{1,12})[】\]]?\s*[：:]/.exec(name)?.[1] ??
+        /[(（【[]([^()（）【】[\]]{1,12})[)）】\]]$/.exec(name)?.[1];
+      err(
+        written
+          ? `平台「${written.trim()}」不在平台列表中（可选：${PLATFORM_NAMES.join('、')}）`
+          : `看不出「${name}」是哪个平台的账号：请加「平台」列，或把名称写成「微信公众号：${name}」`,
+      );
     }
     if (name === '') err('缺少政务新媒体名称');
     else if (name.length > 60) err(`名称「${name.slice(0, 20)}…」太长（最多 60 字）`);
@@ -286,9 +348,18 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
     // People: the 联络员 (分管领导) and the 信息员 (管理责任人).
     const liaisons = peopleOf(r.liaison, '联络员', warn);
     const officers = peopleOf(r.officer, '信息员', warn);
-    if (officers.length > 1) warn(`信息员写了 ${officers.length} 人，账号的信息员记为「${officers[0]!.name}」，其余也登记为信息员`);
-    const rowPeople: { entry: PersonEntry; role: ImportRole; phone: string | null; existing: PersonWithRoles | null }[] = [];
-    for (const [role, list] of [['liaison', liaisons], ['officer', officers]] as const) {
+    if (officers.length > 1)
+      warn(`信息员写了 ${officers.length} 人，账号的信息员记为「${officers[0]!.name}」，其余也登记为信息员`);
+    const rowPeople: {
+      entry: PersonEntry;
+      role: ImportRole;
+      phone: string | null;
+      existing: PersonWithRoles | null;
+    }[] = [];
+    for (const [role, list] of [
+      ['liaison', liaisons],
+      ['officer', officers],
+    ] as const) {
       for (const entry of list) {
         const label = `${IMPORT_ROLE_NAMES[role]}「${entry.name}」`;
         if (entry.name.length > 30 || /\d{5,}/.test(entry.name)) {
@@ -300,9 +371,13 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
         const existing = found.length === 1 ? found[0]! : null;
         const phone = readPhone(entry.phoneCell);
         let phoneValue: string | null = null;
-        if (phone.kind === 'invalid') err(`${label}的联系电话「${phone.text}」无法识别（应为 13812345678 或 0797-1234567 这样的号码）`);
+        if (phone.kind === 'invalid')
+          err(`${label}的联系电话「${phone.text}」无法识别（应为 13812345678 或 0797-1234567 这样的号码）`);
         else if (phone.kind === 'ok') phoneValue = phone.phone;
-        else if (phone.kind === 'masked' && !(existing?.phone && maskPhone(existing.phone) === phone.text.replace(/[\s-]/g, ''))) {
+        else if (
+          phone.kind === 'masked' &&
+          !(existing?.phone && maskPhone(existing.phone) === phone.text.replace(/[\s-]/g, ''))
+        ) {
           warn(`${label}的电话已打码（${phone.text}），未导入`);
         }
         rowPeople.push({ entry, role, phone: phoneValue, existing });
@@ -316,7 +391,9 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       const planned = people.get(ref)?.addRoles.includes(other) ?? false;
       const held = p.existing?.roles.some((g) => g.role === other && g.unitId === unit?.id) ?? false;
       if ((inRow && p.role === 'officer') || planned || held) {
-        err(`「${p.entry.name}」同时是联络员和信息员：联络员（分管领导）与信息员（管理责任人）应由不同的人担任（兴国 五）`);
+        err(
+          `「${p.entry.name}」同时是联络员和信息员：联络员（分管领导）与信息员（管理责任人）应由不同的人担任（兴国 五）`,
+        );
       }
     }
 
@@ -328,7 +405,8 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       if (dup !== undefined) err(`与第 ${accounts[dup]!.row} 行（${accounts[dup]!.sheet}）是同一个账号`);
       const externalId = clean(r.externalId) || null;
       const url = clean(r.url) || null;
-      if (url !== null && !/^https?:\/\/[^\s/]+/i.test(url)) err(`链接「${url.slice(0, 40)}」须是 http:// 或 https:// 开头的网址`);
+      if (url !== null && !/^https?:\/\/[^\s/]+/i.test(url))
+        err(`链接「${url.slice(0, 40)}」须是 http:// 或 https:// 开头的网址`);
       if (externalId !== null && externalId.length > 100) err('账号ID 太长（最多 100 字）');
       let status: AccountStatus = 'active';
       if (clean(r.status) !== '') {
@@ -352,11 +430,13 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       } else if (operatorName) operation = 'entrusted';
       if (operation === 'entrusted' && !operatorName) err('委托运营须写明运营单位（浙江 二(四)：记录受托方）');
       if (operation === 'self') operatorName = null;
-      const operatorKind: OperatorKind | null = operation === 'entrusted' && operatorName ? inferOperatorKind(operatorName) : null;
+      const operatorKind: OperatorKind | null =
+        operation === 'entrusted' && operatorName ? inferOperatorKind(operatorName) : null;
       const reason = clean(r.note) || null;
       const officerRef = officers[0] ? personRef(unitName, officers[0].name) : null;
       const existingAccounts = accountsIn(unit);
-      const existing = existingAccounts.find((a) => a.platform === platform && nameKey(a.name) === nameKey(name)) ?? null;
+      const existing =
+        existingAccounts.find((a) => a.platform === platform && nameKey(a.name) === nameKey(name)) ?? null;
       if (existing) {
         const changes: FieldChange[] = [];
         const diff = (field: string, from: string | null, to: string | null): void => {
@@ -370,11 +450,17 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
         }
         if (officerRef) {
           const officerEntry = rowPeople.find((p) => p.role === 'officer' && p.entry.name === officers[0]!.name);
-          const currentOfficer = existing.officerId === null ? null : (current.people.find((p) => p.id === existing.officerId)?.name ?? `P${existing.officerId}`);
-          if (!officerEntry?.existing || officerEntry.existing.id !== existing.officerId) diff('信息员', currentOfficer, officers[0]!.name);
+          const currentOfficer =
+            existing.officerId === null
+              ? null
+              : (current.people.find((p) => p.id === existing.officerId)?.name ?? `P${existing.officerId}`);
+          if (!officerEntry?.existing || officerEntry.existing.id !== existing.officerId)
+            diff('信息员', currentOfficer, officers[0]!.name);
         }
         if (status !== existing.status) {
-          warn(`状态与台账不同（台账：${ACCOUNT_STATUS_NAMES[existing.status]}，文件：${ACCOUNT_STATUS_NAMES[status]}）：导入不改变状态，关停、注销请用 /备案 关停|注销 办理`);
+          warn(
+            `状态与台账不同（台账：${ACCOUNT_STATUS_NAMES[existing.status]}，文件：${ACCOUNT_STATUS_NAMES[status]}）：导入不改变状态，关停、注销请用 /备案 关停|注销 办理`,
+          );
         }
         if (operation === 'entrusted' && changes.some((c) => c.field === '运营' || c.field === '运营单位')) {
           const w = operatorWarning(operatorKind);
@@ -392,20 +478,46 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
           openedOn: existing.openedOn,
           status: existing.status,
           operation: changes.some((c) => c.field === '运营') ? operation : existing.operation,
-          operatorName: changes.some((c) => c.field === '运营' || c.field === '运营单位') ? operatorName : existing.operatorName,
-          operatorKind: changes.some((c) => c.field === '运营' || c.field === '运营单位') ? operatorKind : existing.operatorKind,
+          operatorName: changes.some((c) => c.field === '运营' || c.field === '运营单位')
+            ? operatorName
+            : existing.operatorName,
+          operatorKind: changes.some((c) => c.field === '运营' || c.field === '运营单位')
+            ? operatorKind
+            : existing.operatorKind,
           officer: officerRef,
           reason,
           changes,
           warnings: [],
           pending: false,
-          deadline: filingDeadline('change', env.today, env.today, { emergency: false, policy: env.policy, calendar: env.calendar }),
+          deadline: filingDeadline('change', env.today, env.today, {
+            emergency: false,
+            policy: env.policy,
+            calendar: env.calendar,
+          }),
         };
       } else {
         // Accounts of the unit as they will be: the register's and those planned from earlier rows.
         const plannedSiblings = accounts
           .filter((a) => a.unit === unitName && a.existingId === null)
-          .map((a, i): Account => ({ id: -(i + 1), unitId: unit?.id ?? -1, platform: a.platform, name: a.name, externalId: null, url: null, openedOn: null, status: a.status, operation: 'self', operatorName: null, operatorKind: null, officerId: null, feedUrl: null, passwordChangedOn: null, createdAt: new Date(0) }));
+          .map(
+            (a, i): Account => ({
+              id: -(i + 1),
+              unitId: unit?.id ?? -1,
+              platform: a.platform,
+              name: a.name,
+              externalId: null,
+              url: null,
+              openedOn: null,
+              status: a.status,
+              operation: 'self',
+              operatorName: null,
+              operatorKind: null,
+              officerId: null,
+              feedUrl: null,
+              passwordChangedOn: null,
+              createdAt: new Date(0),
+            }),
+          );
         const siblings = [...existingAccounts, ...plannedSiblings];
         const accWarnings: string[] = [];
         const others = status === 'active' ? samePlatformAccounts(siblings, platform) : [];
@@ -414,7 +526,15 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
           if (!reason) err(`${msg}如确需开设，请在「备注」写明理由`);
           else accWarnings.push(`${msg}开设理由：${reason}`);
         }
-        const names = [...new Set([...current.people.filter((p) => unit && (p.unitId === unit.id || p.roles.some((g) => g.unitId === unit.id))).map((p) => p.name), ...rowPeople.map((p) => p.entry.name), ...[...people.values()].filter((p) => p.unit === unitName).map((p) => p.name)])];
+        const names = [
+          ...new Set([
+            ...current.people
+              .filter((p) => unit && (p.unitId === unit.id || p.roles.some((g) => g.unitId === unit.id)))
+              .map((p) => p.name),
+            ...rowPeople.map((p) => p.entry.name),
+            ...[...people.values()].filter((p) => p.unit === unitName).map((p) => p.name),
+          ]),
+        ];
         const findings = checkAccountName(name, names);
         accWarnings.push(...findings.map((f) => f.message));
         if (status === 'active') {
@@ -445,19 +565,31 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
           changes: [],
           warnings: accWarnings,
           pending: findings.length > 0,
-          deadline: filingDeadline('open', eventDate > env.today ? env.today : eventDate, env.today, { emergency: false, policy: env.policy, calendar: env.calendar }),
+          deadline: filingDeadline('open', eventDate, env.today, {
+            emergency: false,
+            policy: env.policy,
+            calendar: env.calendar,
+          }),
         };
       }
     }
 
-    const at = (m: string, severity: RosterProblem['severity']): RosterProblem => ({ sheet: r.sheet, row: r.row, message: m, severity });
+    const at = (m: string, severity: RosterProblem['severity']): RosterProblem => ({
+      sheet: r.sheet,
+      row: r.row,
+      message: m,
+      severity,
+    });
     if (errors.length > 0) {
       skipped++;
       problems.push(...errors.map((m) => at(m, 'error')), ...warnings.map((m) => at(m, 'warning')));
       continue;
     }
     problems.push(...warnings.map((m) => at(m, 'warning')));
-    if (account?.warnings.length) problems.push(...account.warnings.map((m) => at(`${platformName(account!.platform)}「${account!.name}」：${m}`, 'warning')));
+    if (account?.warnings.length)
+      problems.push(
+        ...account.warnings.map((m) => at(`${platformName(account!.platform)}「${account!.name}」：${m}`, 'warning')),
+      );
 
     // Commit the row into the plan.
     let changedSomething = false;
@@ -466,7 +598,16 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       const ref = personRef(unitName, p.entry.name);
       let planned = people.get(ref);
       if (!planned) {
-        planned = { ref, unit: unitName, name: p.entry.name, existingId: p.existing?.id ?? null, title: p.existing?.title ?? null, phone: p.existing?.phone ?? null, changes: [], addRoles: [] };
+        planned = {
+          ref,
+          unit: unitName,
+          name: p.entry.name,
+          existingId: p.existing?.id ?? null,
+          title: p.existing?.title ?? null,
+          phone: p.existing?.phone ?? null,
+          changes: [],
+          addRoles: [],
+        };
         people.set(ref, planned);
         firstSeen.set(ref, r.row);
       }
@@ -477,7 +618,12 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
         if (was === value) return;
         const fromFile = planned!.existingId === null ? was !== null : planned!.changes.some((c) => c.field === field);
         if (fromFile) {
-          problems.push(at(`「${p.entry.name}」的${field}与第 ${firstSeen.get(ref)} 行不同，采用第 ${firstSeen.get(ref)} 行的`, 'warning'));
+          problems.push(
+            at(
+              `「${p.entry.name}」的${field}与第 ${firstSeen.get(ref)} 行不同，采用第 ${firstSeen.get(ref)} 行的`,
+              'warning',
+            ),
+          );
           return;
         }
         if (planned!.existingId !== null) planned!.changes.push({ field, from: was, to: value });
@@ -487,7 +633,8 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
       setField('电话', p.phone);
       const holds = p.existing?.roles.some((g) => g.role === p.role && g.unitId === unit?.id) ?? false;
       if (!holds && !planned.addRoles.includes(p.role)) planned.addRoles.push(p.role);
-      if (planned.existingId === null || planned.changes.length > 0 || planned.addRoles.length > 0) changedSomething = true;
+      if (planned.existingId === null || planned.changes.length > 0 || planned.addRoles.length > 0)
+        changedSomething = true;
     }
     if (account) {
       accountAt.set(key, accounts.length);
@@ -498,7 +645,9 @@ export function planImport(roster: ParsedRoster, current: RegisterSnapshot, env:
     if (!changedSomething) unchanged++;
   }
 
-  const plannedPeople = [...people.values()].filter((p) => p.existingId === null || p.changes.length > 0 || p.addRoles.length > 0);
+  const plannedPeople = [...people.values()].filter(
+    (p) => p.existingId === null || p.changes.length > 0 || p.addRoles.length > 0,
+  );
   return {
     units: newUnits,
     people: plannedPeople,

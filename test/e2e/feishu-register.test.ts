@@ -17,7 +17,14 @@ let world: FeishuWorld;
 let seq = 0;
 
 beforeAll(async () => {
-  world = await startFeishuWorld({ name: 'register', admin: ADMIN, bot: 'ou_bot_sheet', group: 'oc_sheet_group', encryptKey: 'register-e2e-key', appSecret: 'register-e2e-secret' });
+  world = await startFeishuWorld({
+    name: 'register',
+    admin: ADMIN,
+    bot: 'ou_bot_sheet',
+    group: 'oc_sheet_group',
+    encryptKey: 'register-e2e-key',
+    appSecret: 'register-e2e-secret',
+  });
 });
 afterAll(() => world?.close());
 
@@ -26,9 +33,24 @@ async function sendFile(from: string, name: string, bytes: Uint8Array): Promise<
   const messageId = `om_file_${++seq}_${Date.now()}`;
   const fileKey = `file_v3_user_${seq}`;
   world.fake.addResource(messageId, fileKey, bytes);
-  const r = await world.chat.post('/feishu/events', fileMessageReceive({ chatId: `oc_p2p_${from}`, chatType: 'p2p', messageId, senderOpenId: from, fileKey, fileName: name }));
+  const r = await world.chat.post(
+    '/feishu/events',
+    fileMessageReceive({
+      chatId: `oc_p2p_${from}`,
+      chatType: 'p2p',
+      messageId,
+      senderOpenId: from,
+      fileKey,
+      fileName: name,
+    }),
+  );
   expect(r.status).toBe(200);
-  return sentText(await world.fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 20_000));
+  return sentText(
+    await world.fake.waitFor(
+      (x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200,
+      20_000,
+    ),
+  );
 }
 
 function count(table: string): number {
@@ -48,7 +70,12 @@ async function roster(): Promise<Uint8Array> {
     ['兴国教育（微博）', '李联络', '副局长', 13812345678, '王信息', '干事', '0797-1234567', ''],
     ['兴国教育（脸书）', '李联络', '副局长', 13812345678, '王信息', '干事', '0797-1234567', ''],
   ]);
-  twoRowHeaderSheet(wb, '兴国县卫生健康委员会', [{ platform: '抖音', name: '健康兴国', officer: ['刘信息', '科员', '13900002222'] }], ['张分管', '副主任', '13900001111']);
+  twoRowHeaderSheet(
+    wb,
+    '兴国县卫生健康委员会',
+    [{ platform: '抖音', name: '健康兴国', officer: ['刘信息', '科员', '13900002222'] }],
+    ['张分管', '副主任', '13900001111'],
+  );
   return xlsxBytes(wb);
 }
 
@@ -73,11 +100,21 @@ describe('/台账 over Feishu: a file message in, a file message out', () => {
     const before = world.fake.requests.length;
     const answer = await world.chat.say(ADMIN, '/台账 导出', { p2p: true });
     expect(answer).toContain('台账导出');
-    const upload = await world.fake.waitFor((r) => r.seq > before && r.path === '/open-apis/im/v1/files' && r.status === 200, 20_000);
+    const upload = await world.fake.waitFor(
+      (r) => r.seq > before && r.path === '/open-apis/im/v1/files' && r.status === 200,
+      20_000,
+    );
     expect(upload.headers['content-type']).toMatch(/^multipart\/form-data/);
-    const fileMsg = await world.fake.waitFor((r) => r.seq > upload.seq && r.status === 200 && (r.body as { msg_type?: string }).msg_type === 'file', 20_000);
+    const fileMsg = await world.fake.waitFor(
+      (r) => r.seq > upload.seq && r.status === 200 && (r.body as { msg_type?: string }).msg_type === 'file',
+      20_000,
+    );
     const [file] = world.fake.uploads().filter((u) => u.seq === upload.seq);
-    expect(file).toMatchObject({ kind: 'file', type: 'xls', fileName: expect.stringMatching(/^政务新媒体台账-全部单位-\d{4}-\d{2}-\d{2}\.xlsx$/) });
+    expect(file).toMatchObject({
+      kind: 'file',
+      type: 'xls',
+      fileName: expect.stringMatching(/^政务新媒体台账-全部单位-\d{4}-\d{2}-\d{2}\.xlsx$/),
+    });
     expect(JSON.parse((fileMsg.body as { content: string }).content)).toEqual({ file_key: file!.key });
     // the file follows the card, as a reply to the same command message
     expect(fileMsg.path).toMatch(/\/reply$/);

@@ -38,10 +38,27 @@ beforeEach(async () => {
 afterEach(() => bot.close());
 
 /** An admin (or `as`) sends a file in a direct chat; returns the reply. */
-async function sendFile(name: string, bytes: Uint8Array, as = ADMIN, type: 'p2p' | 'group' = 'p2p'): Promise<Reply | null> {
+async function sendFile(
+  name: string,
+  bytes: Uint8Array,
+  as = ADMIN,
+  type: 'p2p' | 'group' = 'p2p',
+): Promise<Reply | null> {
   const ref = `file_${++n}`;
   served.set(ref, bytes);
-  const r = await handleInbound(bot.rt.services, bot.rt.registry, { chat: { channel: 'console', id: 'console', type }, sender: as, text: '', mentions: [], messageId: `m${n}`, attachment: { kind: 'file', name, ref } }, { replyVia: 'return' });
+  const r = await handleInbound(
+    bot.rt.services,
+    bot.rt.registry,
+    {
+      chat: { channel: 'console', id: 'console', type },
+      sender: as,
+      text: '',
+      mentions: [],
+      messageId: `m${n}`,
+      attachment: { kind: 'file', name, ref },
+    },
+    { replyVia: 'return' },
+  );
   return r.reply;
 }
 const text = (r: Reply | null): string => (r ? renderText(r) : '');
@@ -95,7 +112,11 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     const jyj = await store.units.byName('兴国县教育局');
     expect(jyj).not.toBeNull();
     const accounts = await store.accounts.ofUnit(jyj!.id);
-    expect(accounts.map((a) => `${a.platform}:${a.name}`).sort()).toEqual(['douyin:兴国教育', 'wechat_mp:兴国教育', 'weibo:兴国教育']);
+    expect(accounts.map((a) => `${a.platform}:${a.name}`).sort()).toEqual([
+      'douyin:兴国教育',
+      'wechat_mp:兴国教育',
+      'weibo:兴国教育',
+    ]);
     const people = await store.people.list({ unitId: jyj!.id });
     const li = people.find((p) => p.name === '李联络')!;
     const wang = people.find((p) => p.name === '王信息')!;
@@ -104,7 +125,13 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     expect(accounts.every((a) => a.officerId === wang.id)).toBe(true);
     // 神木 第六条: each imported account is filed; opened today (no date in the 名单), due in 5 working days.
     const f1 = await store.filings.byId(1);
-    expect(f1).toMatchObject({ kind: 'open', eventDate: '2026-11-22', dueDate: '2026-11-27', late: false, status: 'filed' });
+    expect(f1).toMatchObject({
+      kind: 'open',
+      eventDate: '2026-11-22',
+      dueDate: '2026-11-27',
+      late: false,
+      status: 'filed',
+    });
     const wj = await store.units.byName('兴国县卫生健康委员会');
     const zhang = (await store.people.list({ unitId: wj!.id })).find((p) => p.name === '张分管');
     expect(zhang?.roles).toEqual([{ role: 'liaison', unitId: wj!.id }]);
@@ -130,7 +157,28 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     expect(wb.worksheets.map((w) => w.name)).toEqual(['台账', '兴国县教育局', '兴国县卫生健康委员会']);
     const reg = wb.getWorksheet('台账')!;
     expect(reg.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(reg.getRow(1).values).toEqual([undefined, '单位', '平台', '名称', '账号ID', '链接', '状态', '开设日期', '运营方式', '运营单位', '联络员', '联络员职务', '联络员电话', '信息员', '信息员职务', '信息员电话', '最近更新', '距今天数', '备案号', '备注']);
+    expect(reg.getRow(1).values).toEqual([
+      undefined,
+      '单位',
+      '平台',
+      '名称',
+      '账号ID',
+      '链接',
+      '状态',
+      '开设日期',
+      '运营方式',
+      '运营单位',
+      '联络员',
+      '联络员职务',
+      '联络员电话',
+      '信息员',
+      '信息员职务',
+      '信息员电话',
+      '最近更新',
+      '距今天数',
+      '备案号',
+      '备注',
+    ]);
     expect(reg.getCell('G2').value).toBeInstanceOf(Date);
     expect((reg.getCell('G2').value as Date).toISOString().slice(0, 10)).toBe('2026-11-22');
     expect(reg.getColumn(1).width).toBeGreaterThan(10);
@@ -140,8 +188,19 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     expect(unit.getCell('A1').value).toBe('政务新媒体责任人员名单');
     expect(unit.getCell('A2').value).toBe('报送单位：兴国县教育局');
     expect(unit.getCell('F2').value).toBe('填报日期：2026年11月22日');
-    expect([unit.getCell('A3').value, unit.getCell('C3').value, unit.getCell('F3').value, unit.getCell('I3').value]).toEqual(['政务新媒体名称', '联络员', '信息员', '备注']);
-    expect([4, 5, 6, 7, 8].map((c) => unit.getCell(4, c).value)).toEqual(['职务', '联系电话', '姓名', '职务', '联系电话']);
+    expect([
+      unit.getCell('A3').value,
+      unit.getCell('C3').value,
+      unit.getCell('F3').value,
+      unit.getCell('I3').value,
+    ]).toEqual(['政务新媒体名称', '联络员', '信息员', '备注']);
+    expect([4, 5, 6, 7, 8].map((c) => unit.getCell(4, c).value)).toEqual([
+      '职务',
+      '联系电话',
+      '姓名',
+      '职务',
+      '联系电话',
+    ]);
     expect(unit.getCell('D3').isMerged).toBe(true);
     expect(unit.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
 
@@ -160,7 +219,10 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
 
   it('a liaison exports their own unit only, with phone numbers masked; outsiders are refused', async () => {
     await seedCounty(bot);
-    await bot.say('feishu:ou_jy_liaison', '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-20 信息员=@王信息');
+    await bot.say(
+      'feishu:ou_jy_liaison',
+      '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-20 信息员=@王信息',
+    );
     const r = await bot.send('feishu:ou_jy_liaison', '/台账 导出');
     const block = r.reply!.blocks.find((b) => b.type === 'file') as { fileId: number; name: string };
     expect(block.name).toBe('政务新媒体台账-兴国县教育局-2026-11-22.xlsx');
@@ -195,7 +257,9 @@ describe('a file with errors: every problem by sheet and row, nothing written', 
     const before = await counts();
     const out = text(await sendFile('有错误的名单.xlsx', await xlsxBytes(wb)));
     expect(out).toContain('导入预览 I1');
-    expect(out).toMatch(/❌ 「教育局」第 6 行：本单位在微信公众号已有账号 「兴国教育」（本文件）。神木 第八条.*请在「备注」写明理由/);
+    expect(out).toMatch(
+      /❌ 「教育局」第 6 行：本单位在微信公众号已有账号 「兴国教育」（本文件）。神木 第八条.*请在「备注」写明理由/,
+    );
     expect(out).toContain('❌ 「教育局」第 7 行：平台「脸书」不在平台列表中');
     expect(out).toContain('❌ 「教育局」第 8 行：联络员「李联络」的联系电话「1381234」无法识别');
     expect(out).toContain('❌ 「教育局」第 9 行：「王信息」同时是联络员和信息员');
@@ -204,7 +268,9 @@ describe('a file with errors: every problem by sheet and row, nothing written', 
     expect(await counts()).toEqual(before);
     const done = text(await bot.send(ADMIN, '/台账 导入 确认 I1').then((r) => r.reply));
     expect(done).toContain('未导入：4 行（有错误）');
-    const accounts = await bot.rt.services.store.accounts.ofUnit((await bot.rt.services.store.units.byName('兴国县教育局'))!.id);
+    const accounts = await bot.rt.services.store.accounts.ofUnit(
+      (await bot.rt.services.store.units.byName('兴国县教育局'))!.id,
+    );
     expect(accounts.map((a) => a.platform).sort()).toEqual(['wechat_mp', 'xiaohongshu']);
   });
 
@@ -215,14 +281,21 @@ describe('a file with errors: every problem by sheet and row, nothing written', 
       '兴国县教育局',
       [
         { platform: '微信公众号', name: '兴国教育', officer: ['王信息', '干事', '13812340000'] },
-        { platform: '微信公众号', name: '兴国教育服务', officer: ['王信息', '干事', '13812340000'], note: '承担政务服务功能' },
+        {
+          platform: '微信公众号',
+          name: '兴国教育服务',
+          officer: ['王信息', '干事', '13812340000'],
+          note: '承担政务服务功能',
+        },
         { platform: '脸书', name: '兴国教育', officer: ['王信息', '干事', '13812340000'] },
       ],
       ['李联络', '副局长', '13812345678'],
     );
     const out = text(await sendFile('名单.xlsx', await xlsxBytes(wb)));
     expect(out).toContain('❌ 「兴国县教育局」第 6 行：平台「脸书」不在平台列表中');
-    expect(out).toMatch(/⚠ 「兴国县教育局」第 5 行：微信公众号「兴国教育服务」：本单位在微信公众号已有账号.*开设理由：承担政务服务功能/);
+    expect(out).toMatch(
+      /⚠ 「兴国县教育局」第 5 行：微信公众号「兴国教育服务」：本单位在微信公众号已有账号.*开设理由：承担政务服务功能/,
+    );
     expect(out).toContain('账号：新增 2');
   });
 
@@ -247,11 +320,29 @@ describe('files are untrusted: a clear message and nothing written', () => {
     [
       'a zip bomb (an entry declared small that inflates to 30 MB)',
       'bomb.xlsx',
-      async () => handMadeZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(30 * 1024 * 1024, 0x20), lie: 1000 }]),
+      async () =>
+        handMadeZip([
+          { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+          { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(30 * 1024 * 1024, 0x20), lie: 1000 },
+        ]),
       '解压后过大',
     ],
-    ['a zip that is not a spreadsheet', 'x.xlsx', async () => handMadeZip([{ name: 'hello.txt', data: Buffer.from('hi') }]), '不是 Excel 表格'],
-    ['an empty workbook', 'x.xlsx', async () => { const wb = new ExcelJS.Workbook(); wb.addWorksheet('Sheet1').getCell('A1').value = '你好'; return xlsxBytes(wb); }, '没有找到责任人员名单或台账'],
+    [
+      'a zip that is not a spreadsheet',
+      'x.xlsx',
+      async () => handMadeZip([{ name: 'hello.txt', data: Buffer.from('hi') }]),
+      '不是 Excel 表格',
+    ],
+    [
+      'an empty workbook',
+      'x.xlsx',
+      async () => {
+        const wb = new ExcelJS.Workbook();
+        wb.addWorksheet('Sheet1').getCell('A1').value = '你好';
+        return xlsxBytes(wb);
+      },
+      '没有找到责任人员名单或台账',
+    ],
     ['over 5 MB', 'big.xlsx', async () => new Uint8Array(6 * 1024 * 1024), '超过 5 MB'],
     ['an old .xls', '名单.xls', async () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), '另存为” .xlsx'],
   ];
@@ -268,7 +359,21 @@ describe('files are untrusted: a clear message and nothing written', () => {
 
   it('more rows than the limit', async () => {
     const wb = new ExcelJS.Workbook();
-    seedLayoutSheet(wb, '教育局', '兴国县教育局', Array.from({ length: 2_100 }, (_, i) => [`兴国教育${i}（微博）`, '李联络', '副局长', 13812345678, '王信息', '干事', '13812340000', '']));
+    seedLayoutSheet(
+      wb,
+      '教育局',
+      '兴国县教育局',
+      Array.from({ length: 2_100 }, (_, i) => [
+        `兴国教育${i}（微博）`,
+        '李联络',
+        '副局长',
+        13812345678,
+        '王信息',
+        '干事',
+        '13812340000',
+        '',
+      ]),
+    );
     const out = text(await sendFile('多.xlsx', await xlsxBytes(wb)));
     expect(out).toContain('超过上限 2000 行');
     expect((await counts()).accounts).toBe(0);
@@ -278,7 +383,9 @@ describe('files are untrusted: a clear message and nothing written', () => {
     const bytes = await countyRoster();
     expect(await sendFile('名单.xlsx', bytes, ADMIN, 'group')).toBeNull();
     await seedCounty(bot);
-    expect(text(await sendFile('名单.xlsx', bytes, { channel: 'feishu', externalId: 'ou_jy_liaison' }))).toContain('没有权限');
+    expect(text(await sendFile('名单.xlsx', bytes, { channel: 'feishu', externalId: 'ou_jy_liaison' }))).toContain(
+      '没有权限',
+    );
     expect(text(await sendFile('照片.png', new Uint8Array([1, 2, 3])))).toContain('.xlsx 台账');
     expect(fetches).toEqual([]);
   });
@@ -292,9 +399,36 @@ describe('planImport with no files', () => {
         sheets: ['S'],
         problems: [],
         rows: [
-          { sheet: 'S', row: 5, unit: '兴国县教育局', platform: '', name: '【抖音】兴国教育', liaison: { name: '李联络', title: '副局长', phone: '+86 138 1234 5678' }, officer: { name: '王信息', title: '', phone: '' }, note: '' },
-          { sheet: 'S', row: 6, unit: '兴国县教育局', platform: '', name: '兴国教育-快手', liaison: { name: '李联络', title: '副局长', phone: '13900000000' }, officer: { name: '王信息', title: '', phone: '' }, note: '' },
-          { sheet: 'S', row: 7, unit: '兴国县教育局', platform: '', name: '微信：2026兴国教育文化节', liaison: { name: '李联络', title: '', phone: '' }, officer: { name: '王信息', title: '', phone: '' }, note: '' },
+          {
+            sheet: 'S',
+            row: 5,
+            unit: '兴国县教育局',
+            platform: '',
+            name: '【抖音】兴国教育',
+            liaison: { name: '李联络', title: '副局长', phone: '+86 138 1234 5678' },
+            officer: { name: '王信息', title: '', phone: '' },
+            note: '',
+          },
+          {
+            sheet: 'S',
+            row: 6,
+            unit: '兴国县教育局',
+            platform: '',
+            name: '兴国教育-快手',
+            liaison: { name: '李联络', title: '副局长', phone: '13900000000' },
+            officer: { name: '王信息', title: '', phone: '' },
+            note: '',
+          },
+          {
+            sheet: 'S',
+            row: 7,
+            unit: '兴国县教育局',
+            platform: '',
+            name: '微信：2026兴国教育文化节',
+            liaison: { name: '李联络', title: '', phone: '' },
+            officer: { name: '王信息', title: '', phone: '' },
+            note: '',
+          },
         ],
       },
       { units: [], people: [], accounts: [] },

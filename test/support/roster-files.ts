@@ -7,10 +7,24 @@
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 
-export type RosterLine = [name: string, liaison: string, liaisonTitle: string, liaisonPhone: string | number, officer: string, officerTitle: string, officerPhone: string | number, note?: string];
+export type RosterLine = [
+  name: string,
+  liaison: string,
+  liaisonTitle: string,
+  liaisonPhone: string | number,
+  officer: string,
+  officerTitle: string,
+  officerPhone: string | number,
+  note?: string,
+];
 
 /** A sheet in the seed's one-row header layout, as the 附件 prints it. */
-export function seedLayoutSheet(wb: ExcelJS.Workbook, sheet: string, unit: string, lines: (RosterLine | null)[]): ExcelJS.Worksheet {
+export function seedLayoutSheet(
+  wb: ExcelJS.Workbook,
+  sheet: string,
+  unit: string,
+  lines: (RosterLine | null)[],
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(sheet);
   ws.mergeCells('A1:H1');
   ws.getCell('A1').value = '兴国县政务新媒体责任人员名单';
@@ -33,7 +47,12 @@ export function seedLayoutSheet(wb: ExcelJS.Workbook, sheet: string, unit: strin
  * A sheet with the two-row header (联络员 / 信息员 merged over 姓名 职务 联系电话), a 平台 column, no 报送单位 (the sheet
  * is named after the unit), and the 联络员 cells merged down over the unit's accounts.
  */
-export function twoRowHeaderSheet(wb: ExcelJS.Workbook, unit: string, lines: { platform: string; name: string; officer: [string, string, string]; note?: string }[], liaison: [string, string, string]): ExcelJS.Worksheet {
+export function twoRowHeaderSheet(
+  wb: ExcelJS.Workbook,
+  unit: string,
+  lines: { platform: string; name: string; officer: [string, string, string]; note?: string }[],
+  liaison: [string, string, string],
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(unit);
   ws.mergeCells('A1:I1');
   ws.getCell('A1').value = '政务新媒体责任人员名单';
@@ -47,7 +66,9 @@ export function twoRowHeaderSheet(wb: ExcelJS.Workbook, unit: string, lines: { p
   ws.getCell('F2').value = '信息员';
   ws.mergeCells('I2:I3');
   ws.getCell('I2').value = '备注';
-  ['姓名', '职务', '联系电话', '姓名', '职务', '联系电话'].forEach((label, i) => (ws.getCell(3, 3 + i).value = label));
+  ['姓名', '职务', '联系电话', '姓名', '职务', '联系电话'].forEach((label, i) => {
+    ws.getCell(3, 3 + i).value = label;
+  });
   lines.forEach((l, i) => {
     ws.getRow(4 + i).values = [l.name, l.platform, liaison[0], liaison[1], liaison[2], ...l.officer, l.note ?? ''];
   });

@@ -6,7 +6,16 @@
 import ExcelJS from 'exceljs';
 import type { DateStr } from '../../domain/time.js';
 import type { RegisterSheetData, SheetUnit } from '../../ports/sheets.js';
-import { REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey, ROSTER_COLUMNS, ROSTER_FIRST_DATA_ROW, ROSTER_HEADER_ROW, ROSTER_TITLE, sheetName } from './layout.js';
+import {
+  REGISTER_COLUMNS,
+  REGISTER_SHEET,
+  type RegisterColumnKey,
+  ROSTER_COLUMNS,
+  ROSTER_FIRST_DATA_ROW,
+  ROSTER_HEADER_ROW,
+  ROSTER_TITLE,
+  sheetName,
+} from './layout.js';
 
 const SHANGHAI_MS = 8 * 3_600_000;
 /** A calendar day as an Excel date (exceljs writes a Date's UTC fields). */
@@ -14,7 +23,8 @@ const excelDate = (d: DateStr): Date => new Date(`${d}T00:00:00Z`);
 /** An instant as Shanghai wall time. */
 const excelDateTime = (t: Date): Date => new Date(t.getTime() + SHANGHAI_MS);
 const joined = (xs: (string | null)[]): string => (xs.some((x) => x) ? xs.map((x) => x ?? '').join('、') : '');
-const chineseDate = (d: DateStr): string => `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
+const chineseDate = (d: DateStr): string =>
+  `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
 
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF999999' } };
 const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
@@ -67,7 +77,10 @@ function registerSheet(wb: ExcelJS.Workbook, name: string, data: RegisterSheetDa
 }
 
 function rosterSheet(wb: ExcelJS.Workbook, name: string, u: SheetUnit, date: DateStr): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 0, ySplit: ROSTER_FIRST_DATA_ROW - 1 }], pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: ROSTER_FIRST_DATA_ROW - 1 }],
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   ws.columns = ROSTER_COLUMNS.map((c) => ({ width: c.width }));
   const last = ROSTER_COLUMNS.length;
   ws.mergeCells(1, 1, 1, last);

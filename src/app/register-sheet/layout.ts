@@ -50,7 +50,11 @@ export const ROSTER_FIRST_DATA_ROW = 5;
 
 /** Excel's sheet-name rules: at most 31 characters, none of []:*?/\, unique (case-insensitively). */
 export function sheetName(wanted: string, taken: Set<string>): string {
-  const base = wanted.replace(/[[\]:*?/\\]/g, '_').replace(/^'+|'+$/g, '').slice(0, 31) || '单位';
+  const base =
+    wanted
+      .replace(/[[\]:*?/\\]/g, '_')
+      .replace(/^'+|'+$/g, '')
+      .slice(0, 31) || '单位';
   let name = base;
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base.slice(0, 31 - String(i).length - 1)}_${i}`;
   taken.add(name.toLowerCase());

@@ -8,7 +8,13 @@
  * then sheet, row and column counts; anything wrong is a SheetError with a short Chinese message.
  */
 import ExcelJS from 'exceljs';
-import { type ParsedRoster, ROSTER_LIMITS, type RosterPeopleCells, type RosterProblem, type RosterRow } from '../../domain/roster.js';
+import {
+  type ParsedRoster,
+  ROSTER_LIMITS,
+  type RosterPeopleCells,
+  type RosterProblem,
+  type RosterRow,
+} from '../../domain/roster.js';
 import { SheetError } from '../../ports/sheets.js';
 import { REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey } from './layout.js';
 import { checkZip, ZipGuardError } from './zip-guard.js';
@@ -47,7 +53,8 @@ function dateText(ws: ExcelJS.Worksheet, row: number, col: number): string {
   const cell = ws.getCell(row, col);
   const v = (cell.isMerged ? cell.master : cell).value;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
-  if (typeof v === 'number' && v > 20_000 && v < 80_000) return new Date(Date.UTC(1899, 11, 30) + Math.round(v) * 86_400_000).toISOString().slice(0, 10);
+  if (typeof v === 'number' && v > 20_000 && v < 80_000)
+    return new Date(Date.UTC(1899, 11, 30) + Math.round(v) * 86_400_000).toISOString().slice(0, 10);
   return cellText(ws, row, col);
 }
 
@@ -77,7 +84,8 @@ function extent(ws: ExcelJS.Worksheet): Extent {
       used++;
     }
   });
-  if (used > ROSTER_LIMITS.rows) throw new SheetError(`工作表「${ws.name}」有 ${used} 行，超过上限 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
+  if (used > ROSTER_LIMITS.rows)
+    throw new SheetError(`工作表「${ws.name}」有 ${used} 行，超过上限 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
   return { rows: Math.min(rows, ROSTER_LIMITS.rows + 200), cols, wide };
 }
 
@@ -93,10 +101,14 @@ interface RosterColumns {
 }
 
 /** Find the header row of a 责任人员名单 sheet and what each column holds. */
-function rosterHeader(ws: ExcelJS.Worksheet, ext: Extent): { row: number; dataFrom: number; cols: RosterColumns } | null {
+function rosterHeader(
+  ws: ExcelJS.Worksheet,
+  ext: Extent,
+): { row: number; dataFrom: number; cols: RosterColumns } | null {
   for (let r = 1; r <= Math.min(20, ext.rows); r++) {
     const texts = Array.from({ length: ext.cols }, (_, i) => norm(cellText(ws, r, i + 1, true)));
-    if (!texts.some((t) => t.includes('名称')) || !texts.some((t) => t.includes('联络员') || t.includes('信息员'))) continue;
+    if (!texts.some((t) => t.includes('名称')) || !texts.some((t) => t.includes('联络员') || t.includes('信息员')))
+      continue;
     const subTexts = Array.from({ length: ext.cols }, (_, i) => norm(cellText(ws, r + 1, i + 1, true)));
     const isSub = subTexts.some((t) => t === '姓名' || t === '职务' || t.includes('电话'));
     const cols: RosterColumns = { liaison: {}, officer: {} };
@@ -147,7 +159,10 @@ function submittingUnit(ws: ExcelJS.Worksheet, headerRow: number, ext: Extent): 
       const t = cellText(ws, r, c, true);
       const m = /报\s*送\s*单\s*位\s*[:：]?\s*(.*)$/.exec(t);
       if (!m) continue;
-      let v = (m[1] ?? '').replace(/填\s*报\s*日\s*期.*$/, '').replace(/[(（]\s*(加盖)?\s*公\s*章\s*[)）]/g, '').trim();
+      let v = (m[1] ?? '')
+        .replace(/填\s*报\s*日\s*期.*$/, '')
+        .replace(/[(（]\s*(加盖)?\s*公\s*章\s*[)）]/g, '')
+        .trim();
       if (v === '') {
         for (let d = c + 1; d <= ext.cols; d++) {
           const next = cellText(ws, r, d, true);
@@ -163,7 +178,8 @@ function submittingUnit(ws: ExcelJS.Worksheet, headerRow: number, ext: Extent): 
 }
 
 /** A sheet name that can stand for the unit (not "Sheet1", "附件", "责任人员名单"). */
-const unitLikeSheetName = (name: string): boolean => !/^(sheet|工作表)\s*\d*$/i.test(name.trim()) && !/(名单|附件|模板|汇总|台账)/.test(name);
+const unitLikeSheetName = (name: string): boolean =>
+  !/^(sheet|工作表)\s*\d*$/i.test(name.trim()) && !/(名单|附件|模板|汇总|台账)/.test(name);
 
 function readRosterSheet(ws: ExcelJS.Worksheet, ext: Extent, rows: RosterRow[], problems: RosterProblem[]): boolean {
   const header = rosterHeader(ws, ext);
@@ -173,11 +189,21 @@ function readRosterSheet(ws: ExcelJS.Worksheet, ext: Extent, rows: RosterRow[], 
   let unit = submittingUnit(ws, header.row, ext);
   if (unit === '' && cols.unit === undefined) {
     if (unitLikeSheetName(ws.name)) unit = ws.name.trim();
-    else problems.push({ sheet: ws.name, row: null, message: '没有写「报送单位」，工作表名也不是单位名称：本表各行的单位需补上', severity: 'error' });
+    else
+      problems.push({
+        sheet: ws.name,
+        row: null,
+        message: '没有写「报送单位」，工作表名也不是单位名称：本表各行的单位需补上',
+        severity: 'error',
+      });
   }
   const labels = new Set(['政务新媒体名称', '名称', '姓名', '职务', '联系电话']);
   for (let r = header.dataFrom; r <= ext.rows; r++) {
-    const people = (g: RosterColumns['liaison']): RosterPeopleCells => ({ name: at(r, g.name), title: at(r, g.title), phone: at(r, g.phone) });
+    const people = (g: RosterColumns['liaison']): RosterPeopleCells => ({
+      name: at(r, g.name),
+      title: at(r, g.title),
+      phone: at(r, g.phone),
+    });
     const row: RosterRow = {
       sheet: ws.name,
       row: r,
@@ -192,7 +218,12 @@ function readRosterSheet(ws: ExcelJS.Worksheet, ext: Extent, rows: RosterRow[], 
     if (cells.every((x) => x === '')) continue;
     if (labels.has(norm(row.name))) continue;
     if (FOOTER.test(norm(row.name)) && cells.filter((x) => x !== '').length <= 1) continue;
-    if (row.name === '' && cells.filter((x) => x !== '').length > 0 && FOOTER.test(norm(cells.find((x) => x !== '') ?? ''))) continue;
+    if (
+      row.name === '' &&
+      cells.filter((x) => x !== '').length > 0 &&
+      FOOTER.test(norm(cells.find((x) => x !== '') ?? ''))
+    )
+      continue;
     rows.push(row);
   }
   return true;
@@ -233,7 +264,8 @@ function readRegisterSheet(ws: ExcelJS.Worksheet, ext: Extent, rows: RosterRow[]
 /** A link cell: the hyperlink's target, else the text. */
 function urlText(ws: ExcelJS.Worksheet, r: number, c: number): string {
   const v = ws.getCell(r, c).value;
-  if (v && typeof v === 'object' && 'hyperlink' in v && typeof v.hyperlink === 'string') return v.hyperlink.slice(0, 2000).trim();
+  if (v && typeof v === 'object' && 'hyperlink' in v && typeof v.hyperlink === 'string')
+    return v.hyperlink.slice(0, 2000).trim();
   return cellText(ws, r, c);
 }
 
@@ -243,7 +275,10 @@ function urlText(ws: ExcelJS.Worksheet, r: number, c: number): string {
  */
 export async function readRegisterWorkbook(bytes: Uint8Array): Promise<ParsedRoster> {
   if (bytes.byteLength === 0) throw new SheetError('文件是空的');
-  if (bytes.byteLength > MAX_SHEET_FILE_BYTES) throw new SheetError(`文件太大（${(bytes.byteLength / 1048576).toFixed(1)} MB），上限 ${MAX_SHEET_FILE_BYTES / 1048576} MB`);
+  if (bytes.byteLength > MAX_SHEET_FILE_BYTES)
+    throw new SheetError(
+      `文件太大（${(bytes.byteLength / 1048576).toFixed(1)} MB），上限 ${MAX_SHEET_FILE_BYTES / 1048576} MB`,
+    );
   try {
     checkZip(bytes, { maxEntries: 400, maxTotalBytes: 25 * 1024 * 1024, maxEntryBytes: 20 * 1024 * 1024 });
   } catch (e) {
@@ -258,24 +293,42 @@ export async function readRegisterWorkbook(bytes: Uint8Array): Promise<ParsedRos
   }
   const sheets = wb.worksheets.filter((ws) => ws.state !== 'hidden' && ws.state !== 'veryHidden');
   if (sheets.length === 0) throw new SheetError('文件里没有工作表');
-  if (sheets.length > ROSTER_LIMITS.sheets) throw new SheetError(`文件有 ${sheets.length} 个工作表，超过上限 ${ROSTER_LIMITS.sheets} 个`);
+  if (sheets.length > ROSTER_LIMITS.sheets)
+    throw new SheetError(`文件有 ${sheets.length} 个工作表，超过上限 ${ROSTER_LIMITS.sheets} 个`);
   const rows: RosterRow[] = [];
   const problems: RosterProblem[] = [];
   const extents = new Map(sheets.map((ws) => [ws, extent(ws)]));
   const register = sheets.find((ws) => ws.name.trim() === REGISTER_SHEET);
   if (register && readRegisterSheet(register, extents.get(register)!, rows)) {
-    if (rows.length > ROSTER_LIMITS.rows) throw new SheetError(`文件共有 ${rows.length} 行，超过上限 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
+    if (rows.length > ROSTER_LIMITS.rows)
+      throw new SheetError(`文件共有 ${rows.length} 行，超过上限 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
     return { kind: 'register', sheets: [register.name], rows, problems };
   }
   const read: string[] = [];
   for (const ws of sheets) {
     const ext = extents.get(ws)!;
     if (ext.rows === 0) continue;
-    if (ext.wide) problems.push({ sheet: ws.name, row: null, message: `第 ${ROSTER_LIMITS.columns} 列以后的内容未读取`, severity: 'warning' });
+    if (ext.wide)
+      problems.push({
+        sheet: ws.name,
+        row: null,
+        message: `第 ${ROSTER_LIMITS.columns} 列以后的内容未读取`,
+        severity: 'warning',
+      });
     if (readRosterSheet(ws, ext, rows, problems)) read.push(ws.name);
-    else problems.push({ sheet: ws.name, row: null, message: '找不到表头（应有「政务新媒体名称」「联络员」「信息员」等列），本表未读取', severity: 'warning' });
-    if (rows.length > ROSTER_LIMITS.rows) throw new SheetError(`文件共有超过 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
+    else
+      problems.push({
+        sheet: ws.name,
+        row: null,
+        message: '找不到表头（应有「政务新媒体名称」「联络员」「信息员」等列），本表未读取',
+        severity: 'warning',
+      });
+    if (rows.length > ROSTER_LIMITS.rows)
+      throw new SheetError(`文件共有超过 ${ROSTER_LIMITS.rows} 行，请分成几个文件发送`);
   }
-  if (read.length === 0) throw new SheetError('没有找到责任人员名单或台账：表头应有「政务新媒体名称」「联络员」「信息员」等列（或导出的「台账」工作表）');
+  if (read.length === 0)
+    throw new SheetError(
+      '没有找到责任人员名单或台账：表头应有「政务新媒体名称」「联络员」「信息员」等列（或导出的「台账」工作表）',
+    );
   return { kind: 'roster', sheets: read, rows, problems };
 }

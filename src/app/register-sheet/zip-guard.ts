@@ -14,7 +14,11 @@ export interface ZipLimits {
   maxEntryBytes: number;
 }
 
-export const XLSX_ZIP_LIMITS: ZipLimits = { maxEntries: 400, maxTotalBytes: 60 * 1024 * 1024, maxEntryBytes: 40 * 1024 * 1024 };
+export const XLSX_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 400,
+  maxTotalBytes: 60 * 1024 * 1024,
+  maxEntryBytes: 40 * 1024 * 1024,
+};
 
 /** The file is not a sound zip, or is over the limits. `message` is short Chinese for the user. */
 export class ZipGuardError extends Error {
@@ -34,7 +38,8 @@ export function checkZip(buf: Uint8Array, limits: ZipLimits = XLSX_ZIP_LIMITS): 
   const bad = (why: string): never => {
     throw new ZipGuardError(why);
   };
-  if (b.length < 22 || b.readUInt32LE(0) !== LFH) bad('文件不是 .xlsx 格式（若是旧版 .xls，请在 Excel/WPS 中另存为 .xlsx 后再发送）');
+  if (b.length < 22 || b.readUInt32LE(0) !== LFH)
+    bad('文件不是 .xlsx 格式（若是旧版 .xls，请在 Excel/WPS 中另存为 .xlsx 后再发送）');
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 0xffff); i--) {
     if (b.readUInt32LE(i) === EOCD) {
@@ -65,8 +70,10 @@ export function checkZip(buf: Uint8Array, limits: ZipLimits = XLSX_ZIP_LIMITS): 
     const name = b.toString('utf8', p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
     if (flags & 1) bad('文件已加密（设置了打开密码），请取消密码后再发送');
-    if (compressed === 0xffffffff || declared === 0xffffffff || local === 0xffffffff) bad('文件过大或格式不受支持（ZIP64）');
-    if (declared > limits.maxEntryBytes || total + declared > limits.maxTotalBytes) bad('文件解压后过大，不像正常的台账表格');
+    if (compressed === 0xffffffff || declared === 0xffffffff || local === 0xffffffff)
+      bad('文件过大或格式不受支持（ZIP64）');
+    if (declared > limits.maxEntryBytes || total + declared > limits.maxTotalBytes)
+      bad('文件解压后过大，不像正常的台账表格');
     if (local + 30 > b.length || b.readUInt32LE(local) !== LFH) bad('文件已损坏（条目位置不对），请重新保存后再发送');
     const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
     if (start + compressed > b.length) bad('文件已损坏（条目不完整），请重新保存后再发送');
@@ -75,9 +82,12 @@ export function checkZip(buf: Uint8Array, limits: ZipLimits = XLSX_ZIP_LIMITS): 
     if (method === 0) size = compressed;
     else if (method === 8) {
       try {
-        size = inflateRawSync(data, { maxOutputLength: Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total) + 1 }).length;
+        size = inflateRawSync(data, {
+          maxOutputLength: Math.min(limits.maxEntryBytes, limits.maxTotalBytes - total) + 1,
+        }).length;
       } catch (e) {
-        if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') bad('文件解压后过大，不像正常的台账表格');
+        if (e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+          bad('文件解压后过大，不像正常的台账表格');
         bad('文件已损坏（无法解压），请重新保存后再发送');
       }
     } else bad('文件使用了不支持的压缩方式，请用 Excel 或 WPS 另存为 .xlsx 后再发送');
@@ -86,6 +96,7 @@ export function checkZip(buf: Uint8Array, limits: ZipLimits = XLSX_ZIP_LIMITS): 
     if (total > limits.maxTotalBytes) bad('文件解压后过大，不像正常的台账表格');
     names.push(name);
   }
-  if (!names.includes('[Content_Types].xml') || !names.some((x) => x.startsWith('xl/'))) bad('文件不是 Excel 表格（.xlsx）');
+  if (!names.includes('[Content_Types].xml') || !names.some((x) => x.startsWith('xl/')))
+    bad('文件不是 Excel 表格（.xlsx）');
   return names;
 }

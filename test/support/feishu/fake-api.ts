@@ -241,7 +241,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 /** A multipart/form-data body, parsed by the platform's Fetch implementation (undici), not by our code. */
 async function readForm(raw: Buffer, contentType: string): Promise<FormData | null> {
   try {
-    return await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+    return await new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: raw,
+    }).formData();
   } catch {
     return null;
   }
@@ -288,19 +292,30 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     if (auth === undefined || auth === '') {
       return {
         status: 401,
-        body: feishuError(99991661, 'Missing access token for authorization. Please make a request with token attached.'),
+        body: feishuError(
+          99991661,
+          'Missing access token for authorization. Please make a request with token attached.',
+        ),
       };
     }
     if (auth !== `Bearer ${tenantToken}`) {
       return {
         status: 401,
-        body: feishuError(99991663, 'Invalid access token for authorization. Please make a request with token attached.'),
+        body: feishuError(
+          99991663,
+          'Invalid access token for authorization. Please make a request with token attached.',
+        ),
       };
     }
     return undefined;
   };
 
-  const messageData = (messageId: string, msgType: string, content: string, extra: Partial<KnownMessage> & { parentId?: string }) => {
+  const messageData = (
+    messageId: string,
+    msgType: string,
+    content: string,
+    extra: Partial<KnownMessage> & { parentId?: string },
+  ) => {
     const t = String(now());
     return {
       message_id: messageId,
@@ -318,7 +333,9 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   };
 
   /** Shared checks for create/reply bodies; returns the parsed content or an error reply. */
-  const checkContent = (body: Record<string, unknown>): { msgType: string; raw: string; parsed: unknown; uuid?: string } | Reply => {
+  const checkContent = (
+    body: Record<string, unknown>,
+  ): { msgType: string; raw: string; parsed: unknown; uuid?: string } | Reply => {
     const { msg_type: msgType, content, uuid } = body;
     if (typeof msgType !== 'string' || msgType === '') return validationError('msg_type is required');
     if (typeof content !== 'string' || content === '') return validationError('content must be a JSON string');
@@ -334,7 +351,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     if (msgType === 'file' || msgType === 'image') {
       const k = msgType === 'file' ? 'file_key' : 'image_key';
       const key = isRecord(parsed) ? parsed[k] : undefined;
-      if (typeof key !== 'string' || !uploaded.some((u) => u.kind === msgType && u.key === key)) return validationError(`content.${k} is not a key this app uploaded`);
+      if (typeof key !== 'string' || !uploaded.some((u) => u.kind === msgType && u.key === key))
+        return validationError(`content.${k} is not a key this app uploaded`);
     }
     return { msgType, raw: content, parsed, ...(typeof uuid === 'string' ? { uuid } : {}) };
   };
@@ -437,7 +455,12 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     return { status: 200, body: { code: 0, msg: 'success', data: {} } };
   };
 
-  const handleUpload = async (kind: 'file' | 'image', raw: Buffer, headers: IncomingHttpHeaders, reqSeq: number): Promise<Reply> => {
+  const handleUpload = async (
+    kind: 'file' | 'image',
+    raw: Buffer,
+    headers: IncomingHttpHeaders,
+    reqSeq: number,
+  ): Promise<Reply> => {
     const denied = authFailure(headers);
     if (denied !== undefined) return denied;
     const ct = headers['content-type'] ?? '';
@@ -446,25 +469,51 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     if (!form) return validationError('malformed multipart body');
     const type = form.get(kind === 'file' ? 'file_type' : 'image_type');
     const blob = form.get(kind === 'file' ? 'file' : 'image');
-    if (typeof type !== 'string' || (kind === 'file' ? !FILE_TYPES.has(type) : type !== 'message' && type !== 'avatar')) return validationError(`${kind}_type is invalid`);
+    if (typeof type !== 'string' || (kind === 'file' ? !FILE_TYPES.has(type) : type !== 'message' && type !== 'avatar'))
+      return validationError(`${kind}_type is invalid`);
     if (blob === null || typeof blob === 'string') return validationError(`${kind} is required`);
     const bytes = Buffer.from(await blob.arrayBuffer());
-    if (bytes.length === 0 || bytes.length > (kind === 'file' ? MAX_UPLOAD_FILE : MAX_UPLOAD_IMAGE)) return validationError(`${kind} is empty or too large`);
+    if (bytes.length === 0 || bytes.length > (kind === 'file' ? MAX_UPLOAD_FILE : MAX_UPLOAD_IMAGE))
+      return validationError(`${kind} is empty or too large`);
     const fileName = form.get('file_name');
-    if (kind === 'file' && (typeof fileName !== 'string' || fileName === '')) return validationError('file_name is required');
+    if (kind === 'file' && (typeof fileName !== 'string' || fileName === ''))
+      return validationError('file_name is required');
     const key = `${kind === 'file' ? 'file_v3_' : 'img_v3_'}${randomBytes(12).toString('hex')}`;
     uploaded.push({ kind, key, type, ...(typeof fileName === 'string' ? { fileName } : {}), bytes, seq: reqSeq });
-    return { status: 200, body: { code: 0, msg: 'success', data: kind === 'file' ? { file_key: key } : { image_key: key } } };
+    return {
+      status: 200,
+      body: { code: 0, msg: 'success', data: kind === 'file' ? { file_key: key } : { image_key: key } },
+    };
   };
 
-  const route = (method: string, path: string, query: Record<string, string>, headers: IncomingHttpHeaders, body: unknown, reqSeq: number): Reply => {
+  const route = (
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    headers: IncomingHttpHeaders,
+    body: unknown,
+    reqSeq: number,
+  ): Reply => {
     if (method === 'POST' && path === TOKEN_PATH) return tokenReply(body, 'tenant');
     if (method === 'POST' && path === APP_TOKEN_PATH) return tokenReply(body, 'app');
     // Bot info (https://open.feishu.cn/document/client-docs/bot-v3/obtain-bot-info): {code, msg, bot: {open_id, …}}
     if (method === 'GET' && path === BOT_INFO_PATH) {
       const denied = authFailure(headers);
       if (denied !== undefined) return denied;
-      return { status: 200, body: { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '政务新媒体助手', avatar_url: '', ip_white_list: [], open_id: options.botOpenId ?? 'ou_bot_0000' } } };
+      return {
+        status: 200,
+        body: {
+          code: 0,
+          msg: 'ok',
+          bot: {
+            activate_status: 2,
+            app_name: '政务新媒体助手',
+            avatar_url: '',
+            ip_white_list: [],
+            open_id: options.botOpenId ?? 'ou_bot_0000',
+          },
+        },
+      };
     }
 
     const resource = method === 'GET' ? RESOURCE_ITEM.exec(path) : null;
