@@ -23,7 +23,7 @@ import {
 } from '../src/domain/roster.js';
 import { AttachmentError } from '../src/ports/attachments.js';
 import { type RegisterSheetFormat, type SheetPerson, SheetError, type SheetUnit } from '../src/ports/sheets.js';
-import { type CommandContext, defineCommand } from './types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
 
 /** A preview can be confirmed for this long. */
 const PREVIEW_TTL_MS = 7 * 86_400_000;

@@ -10,16 +10,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { errorText } from '../commands/errors.js';
-import { buildContext, resolveCaller } from '../commands/dispatch.js';
+import { buildContext, resolveCaller } from '../commands/core/dispatch.js';
+import { errorText } from '../commands/core/errors.js';
 import { buildExport, importDirect } from '../commands/register.js';
 import { AppError } from './domain/errors.js';
-import { backupSqlite, openSqlite } from '../storage/db.js';
-import { createRuntime } from './app/runtime.js';
+import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
+import { createRuntime } from './node-runtime.js';
 import { runConsole } from './channels/console/console.js';
-import { createChannels } from './channels/messengers.js';
+import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
-import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
+import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Logger } from './ports/logger.js';
 import { createLogger } from './log.js';
@@ -37,6 +37,10 @@ const USAGE = `usage: npm run cli -- <subcommand>
   migrate
   backup FILE`;
 
+/** The channels that deliver messages in this configuration (the CLI opens no webhooks). */
+const deliveryChannels = (config: Config): ChannelName[] =>
+  config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name);
+
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n`);
   process.exit(2);
@@ -45,7 +49,7 @@ function fail(msg: string): never {
 function parseIdentity(s: string): Identity {
   const i = s.indexOf(':');
   const channel = s.slice(0, i) as ChannelName;
-  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1)
+  if (i <= 0 || !CHANNELS.some((c) => c.name === channel) || s.length === i + 1)
     fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
   return { channel, externalId: s.slice(i + 1) };
 }
@@ -83,12 +87,11 @@ async function main(argv: string[]): Promise<void> {
         admins,
         clock: now ? offsetClock(now) : systemClock,
         log,
-        deliveryChannels: config.feishu ? ['feishu'] : [],
+        deliveryChannels: deliveryChannels(config),
       });
       try {
         await runConsole({
-          services: rt.services,
-          registry: rt.registry,
+          core: rt.core,
           as,
           input: process.stdin,
           output: process.stdout,
@@ -129,12 +132,13 @@ async function main(argv: string[]): Promise<void> {
         fail(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
       }
       const [file, ...extra] = parsed.positionals;
-      if (!file || extra.length > 0)
+      if (!file || extra.length > 0) {
         fail(
           sub === 'export'
             ? 'usage: npm run cli -- export FILE.xlsx [--unit 单位名称]'
             : 'usage: npm run cli -- import FILE.xlsx [--dry-run]',
         );
+      }
       await registerSheet(config, log, sub, file, {
         unit: parsed.values.unit,
         dryRun: parsed.values['dry-run'] === true,
@@ -171,7 +175,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     admins: config.admins,
     clock: systemClock,
     log,
-    deliveryChannels: config.feishu ? ['feishu'] : [],
+    deliveryChannels: deliveryChannels(config),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -194,7 +198,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const { messengers } = createChannels(config, log, rt.services.store.files);
+    const messengers = messengersOf(openChannels(config.channels, log));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(
@@ -216,7 +220,7 @@ async function registerSheet(
   file: string,
   opts: { unit?: string; dryRun: boolean },
 ): Promise<void> {
-  const operator = { channel: 'console' as const, externalId: 'local' };
+  const operator: Identity = { channel: 'console', externalId: 'local' };
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: [...config.admins, operator],
@@ -245,7 +249,7 @@ async function registerSheet(
         out(`exported ${r.units.length} unit(s), ${r.accounts} account(s) to ${file}`);
         return;
       }
-      let size: number;
+      let size = 0;
       try {
         size = fs.statSync(file).size;
       } catch {

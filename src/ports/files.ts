@@ -3,7 +3,7 @@
  * A file is stored with the command's other writes; the outbox row that sends it carries only its id, so a queued
  * file survives restarts and retries like any message.
  */
-import type { Write, Writes } from './store.js';
+import type { Write, Writes } from './write.js';
 
 /** Refuse to store a file over this size (Feishu's file limit is 30 MB, images 10 MB). */
 export const MAX_STORED_FILE_BYTES = 20 * 1024 * 1024;

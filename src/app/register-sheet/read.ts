@@ -280,7 +280,7 @@ export async function readRegisterWorkbook(bytes: Uint8Array): Promise<ParsedRos
       `文件太大（${(bytes.byteLength / 1048576).toFixed(1)} MB），上限 ${MAX_SHEET_FILE_BYTES / 1048576} MB`,
     );
   try {
-    checkZip(bytes, { maxEntries: 400, maxTotalBytes: 25 * 1024 * 1024, maxEntryBytes: 20 * 1024 * 1024 });
+    await checkZip(bytes, { maxEntries: 400, maxTotalBytes: 25 * 1024 * 1024, maxEntryBytes: 20 * 1024 * 1024 });
   } catch (e) {
     if (e instanceof ZipGuardError) throw new SheetError(e.message);
     throw e;

@@ -5,16 +5,12 @@
  * 5xx and rate limits are retried; a bad request is not. The SDK's own logging is routed through ours and stripped of
  * request details (it would otherwise print the app secret and bearer tokens).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FeishuConfig } from '../../config.js';
+import type { FeishuConfig } from './config.js';
 import type { Block, Reply } from '../../domain/reply.js';
 import { AttachmentError, type AttachmentSource, type InboundAttachment } from '../../ports/attachments.js';
-import type { FileRepo } from '../../ports/files.js';
 import type { Logger } from '../../ports/logger.js';
-import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
+import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
 import { renderCard, renderFeishu } from './card.js';
 
@@ -106,38 +102,23 @@ export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 's
   return 'stream';
 }
 
-/**
- * Upload bytes as a file stream, the way the SDK documents (`fs.createReadStream`): its multipart encoder (form-data)
- * takes the part's filename and length from a file stream, and sends a bare Buffer without a filename, which the
- * upload APIs do not take as a file. The temporary copy is removed at once.
- */
-async function withUploadStream<T>(name: string, bytes: Uint8Array, fn: (s: fs.ReadStream) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-upload-'));
-  try {
-    const file = path.join(dir, name.replace(/[/\\\0]/g, '_').slice(-120) || 'file');
-    fs.writeFileSync(file, bytes, { mode: 0o600 });
-    const stream = fs.createReadStream(file);
-    try {
-      return await fn(stream);
-    } finally {
-      stream.destroy();
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+interface UploadResponse {
+  code?: number;
+  msg?: string;
+  data?: { file_key?: string; image_key?: string };
 }
 
 export class FeishuMessenger implements Messenger, AttachmentSource {
   readonly client: lark.Client;
   private readonly cache = new lark.DefaultCache();
   private botOpenId: string | null = null;
+  private readonly baseUrl: string;
 
   constructor(
     config: FeishuConfig,
     private readonly log: Logger,
-    /** where the files of file/image blocks are read from when they are sent */
-    private readonly files: Pick<FileRepo, 'get'> | null = null,
   ) {
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     lark.defaultHttpInstance.defaults.timeout = HTTP_TIMEOUT_MS;
     this.client = new lark.Client({
       appId: config.appId,
@@ -168,7 +149,7 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     return this.botOpenId;
   }
 
-  async send(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult> {
+  async send(row: OutboxRow, opts: SendOptions): Promise<SendResult> {
     try {
       return await this.attempt(row, opts);
     } catch (e) {
@@ -180,10 +161,7 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     }
   }
 
-  private async attempt(
-    row: OutboxRow,
-    opts: { idempotencyKey: string; original: OutboxRow | null },
-  ): Promise<SendResult> {
+  private async attempt(row: OutboxRow, opts: SendOptions): Promise<SendResult> {
     const uuid = opts.idempotencyKey.slice(0, 50);
     if (row.targetType === 'update') {
       const messageId = opts.original?.platformMessageId;
@@ -210,29 +188,67 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     }
     let last: SendResult = { platformMessageId: null };
     for (const [i, b] of attached.entries()) {
-      const f = this.files ? await this.files.get(b.fileId) : null;
+      const f = opts.files ? await opts.files.get(b.fileId) : null;
       if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
-      const name = b.type === 'file' ? b.name || f.name : f.name;
+      const partUuid = `${uuid.slice(0, 46)}-f${i}`;
       if (b.type === 'file') {
-        const up = await withUploadStream(name, f.bytes, (file) =>
-          this.client.im.file.create({ data: { file_type: feishuFileType(name), file_name: name, file } }),
-        );
-        if (!up?.file_key) throw new DeliveryError('file upload returned no file_key', 'retry');
-        last = await this.deliver(row, 'file', JSON.stringify({ file_key: up.file_key }), `${uuid.slice(0, 46)}-f${i}`);
+        const key = await this.upload('file', b.name || f.name, f.bytes);
+        last = await this.deliver(row, 'file', JSON.stringify({ file_key: key }), partUuid);
       } else {
-        const up = await withUploadStream(name, f.bytes, (image) =>
-          this.client.im.image.create({ data: { image_type: 'message', image } }),
-        );
-        if (!up?.image_key) throw new DeliveryError('image upload returned no image_key', 'retry');
-        last = await this.deliver(
-          row,
-          'image',
-          JSON.stringify({ image_key: up.image_key }),
-          `${uuid.slice(0, 46)}-f${i}`,
-        );
+        const key = await this.upload('image', f.name, f.bytes);
+        last = await this.deliver(row, 'image', JSON.stringify({ image_key: key }), partUuid);
       }
     }
     return first ?? last;
+  }
+
+  /**
+   * Upload a file (POST im/v1/files: file_type, file_name, file) or an image (POST im/v1/images: image_type=message,
+   * image) as multipart/form-data, with the tenant token the SDK keeps. Sent with the platform's fetch and FormData,
+   * which give the file part its filename and length (the SDK's encoder sends a Buffer without a filename).
+   */
+  private async upload(kind: 'file' | 'image', name: string, bytes: Uint8Array): Promise<string> {
+    const tokens = this.client.tokenManager as { getTenantAccessToken(): Promise<string | undefined> };
+    const token = await tokens.getTenantAccessToken();
+    if (!token) throw new DeliveryError('no tenant access token', 'retry');
+    const form = new FormData();
+    const blob = new Blob([new Uint8Array(bytes)]);
+    if (kind === 'file') {
+      form.set('file_type', feishuFileType(name));
+      form.set('file_name', name);
+      form.set('file', blob, name);
+    } else {
+      form.set('image_type', 'message');
+      form.set('image', blob, name);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/open-apis/im/v1/${kind === 'file' ? 'files' : 'images'}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: form,
+        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS * 4),
+      });
+    } catch (e) {
+      throw new DeliveryError(`network: ${kind} upload ${e instanceof Error ? e.message : String(e)}`, 'retry');
+    }
+    let body: UploadResponse = {};
+    try {
+      body = (await res.json()) as UploadResponse;
+    } catch {
+      /* not JSON: judged by the status */
+    }
+    const detail = `${kind} upload HTTP ${res.status}${body.code !== undefined ? ` code ${body.code}` : ''}${body.msg ? ` ${body.msg}` : ''}`;
+    if (res.status === 401 || (body.code !== undefined && TOKEN_CODES.has(body.code))) {
+      this.cache.values.clear();
+      throw new DeliveryError(detail, 'retry');
+    }
+    if (res.status === 429 || res.status >= 500 || (body.code !== undefined && RETRY_CODES.has(body.code))) {
+      throw new DeliveryError(detail, 'retry', 2_000);
+    }
+    const key = kind === 'file' ? body.data?.file_key : body.data?.image_key;
+    if (!res.ok || body.code !== 0 || !key) throw new DeliveryError(detail, 'permanent');
+    return key;
   }
 
   /** Download a file a user sent (GET im/v1/messages/:message_id/resources/:file_key?type=file), at most `maxBytes`. */
@@ -255,12 +271,12 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
       stream.destroy?.();
       throw tooLarge();
     }
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let total = 0;
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-        const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        total += b.length;
+      for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+        const b = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+        total += b.byteLength;
         if (total > maxBytes) {
           stream.destroy?.();
           throw tooLarge();
@@ -271,7 +287,13 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
       if (e instanceof AttachmentError) throw e;
       throw new AttachmentError('下载文件时连接中断，请重新发送');
     }
-    return new Uint8Array(Buffer.concat(chunks));
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
   }
 
   /** Send one message: a reply to the command message (or to the chat when it is gone), or a new message. */

@@ -3,7 +3,7 @@
  * each checked, so a malformed event is dropped rather than half-used.
  */
 import { z } from 'zod';
-import type { CardActionInput } from '../../../commands/actions.js';
+import type { CardActionInput } from '../../ports/inbound.js';
 import type { InboundMention, InboundMessage } from '../../ports/inbound.js';
 import type { FeishuEnvelope } from './verify.js';
 
@@ -85,17 +85,7 @@ function fileContent(content: string): { file_key: string; file_name: string } |
   }
 }
 
-export type FeishuInbound =
-  | { kind: 'message'; message: InboundMessage }
-  | {
-      kind: 'unsupported-message';
-      chatType: 'group' | 'p2p';
-      messageId: string;
-      chatId: string;
-      eventId: string;
-      sender: string;
-    }
-  | { kind: 'ignore'; reason: string };
+export type FeishuInbound = { kind: 'message'; message: InboundMessage } | { kind: 'ignore'; reason: string };
 
 export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null): FeishuInbound {
   const eventId = env.header?.event_id;
@@ -108,8 +98,9 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
   const senderId = sender.sender_id?.open_id;
   if (!senderId) return { kind: 'ignore', reason: 'no sender open_id' };
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
-  const file = message.message_type === 'file' ? fileContent(message.content) : null;
-  if (file) {
+  const text = messageText(message.message_type, message.content);
+  if (text === null) {
+    const file = message.message_type === 'file' ? fileContent(message.content) : null;
     return {
       kind: 'message',
       message: {
@@ -119,20 +110,11 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
         sender: { channel: 'feishu', externalId: senderId },
         text: '',
         mentions: [],
-        attachment: { kind: 'file', name: file.file_name, ref: file.file_key },
+        kind: 'other',
+        ...(file ? { attachment: { kind: 'file' as const, name: file.file_name, ref: file.file_key } } : {}),
       },
     };
   }
-  const text = messageText(message.message_type, message.content);
-  if (text === null)
-    return {
-      kind: 'unsupported-message',
-      chatType,
-      messageId: message.message_id,
-      chatId: message.chat_id,
-      eventId,
-      sender: senderId,
-    };
   const mentions: InboundMention[] = [];
   let body = text;
   for (const m of message.mentions ?? []) {
