@@ -6,6 +6,8 @@
 
 export const ROSTER_TITLE = '政务新媒体责任人员名单';
 export const REGISTER_SHEET = '台账';
+/** The largest file accepted for import (bytes). */
+export const MAX_SHEET_FILE_BYTES = 5 * 1024 * 1024;
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The 台账 sheet's columns, in order: label, width (characters), kind. */

@@ -16,11 +16,8 @@ import {
   type RosterRow,
 } from '../../domain/roster.js';
 import { SheetError } from '../../ports/sheets.js';
-import { REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey } from './layout.js';
+import { MAX_SHEET_FILE_BYTES, REGISTER_COLUMNS, REGISTER_SHEET, type RegisterColumnKey } from './layout.js';
 import { checkZip, ZipGuardError } from './zip-guard.js';
-
-/** The largest file accepted (bytes). */
-export const MAX_SHEET_FILE_BYTES = 5 * 1024 * 1024;
 
 const norm = (s: string): string => s.replace(/[\u3000\s]+/g, '');
 
