@@ -108,6 +108,7 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     const done = text(await bot.send(ADMIN, '/台账 导入 确认 I1').then((r) => r.reply));
     expect(done).toContain('已导入 I1');
     expect(done).toContain('备案：5 条（F1–F5）');
+    expect(done).toContain('/人员 新增 @此人');
     const store = bot.rt.services.store;
     const jyj = await store.units.byName('兴国县教育局');
     expect(jyj).not.toBeNull();
@@ -138,6 +139,12 @@ describe('importing a 责任人员名单 (兴国 五: 联络员 and 信息员 fo
     const audit = await store.audit.recent('I1', 5);
     expect(audit.map((a) => a.action)).toContain('register.import');
     expect(await counts()).toEqual({ units: 2, people: 5 + 1, accounts: 5, filings: 5 });
+    // @mentioning an imported person binds their chat identity instead of registering them twice
+    expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_li 姓名=李联络 单位=兴国县教育局 角色=联络员')).toContain(
+      '已更新「李联络」',
+    );
+    expect((await store.people.byIdentity({ channel: 'feishu', externalId: 'ou_li' }))?.id).toBe(li.id);
+    expect(await bot.say('feishu:ou_li', '/账号')).toContain('兴国教育');
     // confirming again changes nothing
     expect(text(await bot.send(ADMIN, '/台账 导入 确认 I1').then((r) => r.reply))).toContain('已经导入过了');
     expect(await counts()).toEqual({ units: 2, people: 6, accounts: 5, filings: 5 });
