@@ -20,6 +20,7 @@ import type {
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
 import type { FileRepo, ImportRepo } from './files.js';
+import type { BindingStore } from './bindings.js';
 import type { RepostRepo } from './reposts.js';
 import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
@@ -171,6 +172,9 @@ export interface Store {
   wordLists: WordListRepo;
   files: FileRepo;
   imports: ImportRepo;
+
+  /** one-time codes binding a chat identity to a person (/人员 绑定码, /绑定) */
+  bindings: BindingStore;
 
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */
