@@ -3,6 +3,7 @@
  * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
  */
 import { type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
 import { createSweepStore } from '../storage/repos/sweep.js';
 import { createStore } from '../storage/store.js';
@@ -17,7 +18,10 @@ export interface Runtime extends Core {
 }
 
 export function createRuntime(
-  opts: { databasePath: string } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'attachments'>,
+  opts: { databasePath: string } & Pick<
+    CoreParts,
+    'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'
+  >,
 ): Runtime {
   const db = openSqlite(opts.databasePath);
   const core = buildCore({
@@ -31,6 +35,8 @@ export function createRuntime(
     deliveryChannels: opts.deliveryChannels,
     registerSheets: registerSheetFormat,
     attachments: opts.attachments,
+    wecomHost: opts.wecomHost,
+    channelState: createChannelState(db.db),
   });
   return { ...core, core, db, close: () => db.close() };
 }

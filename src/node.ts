@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
 import { attachmentsOf, channelStates, messengersOf, openChannels } from './channels/index.js';
+import { wecomApiHost } from './channels/wecom/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { startFeedPoller } from './jobs/feeds.js';
@@ -30,14 +31,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const channels = openChannels(config.channels, log);
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: config.admins,
     log,
-    deliveryChannels: channels.filter((c) => c.messenger).map((c) => c.name),
-    attachments: attachmentsOf(channels),
+    deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
+    wecomHost: wecomApiHost(config.channels),
   });
+  const channels = openChannels(config.channels, log, rt.core);
+  // Files users send are downloaded through the channel they came in on.
+  Object.assign(rt.services.attachments, attachmentsOf(channels));
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) {

@@ -11,6 +11,7 @@ import { officialCalendar } from '../domain/calendar-data.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
 import type { AttachmentSources } from '../ports/attachments.js';
+import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChannelInfo, Services } from '../ports/services.js';
@@ -28,6 +29,8 @@ export interface Core {
   sweep: SweepStore;
   /** feed polling state */
   feeds: FeedStore;
+  /** small expiring values channels keep in the database (a platform token, a card's update code) */
+  channelState?: ChannelState;
 }
 
 export interface CoreParts {
@@ -46,6 +49,9 @@ export interface CoreParts {
   registerSheets?: RegisterSheetFormat;
   /** per channel, downloading files users send (filled in once the channels are open) */
   attachments?: AttachmentSources;
+  /** the host a WeCom group push webhook must be on */
+  wecomHost?: string;
+  channelState?: ChannelState;
 }
 
 export function buildCore(parts: CoreParts): Core {
@@ -65,6 +71,14 @@ export function buildCore(parts: CoreParts): Core {
     registerSheets: parts.registerSheets,
     attachments: parts.attachments ?? {},
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
+    ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };
-  return { services, registry, actions: cardActions, sweep: parts.sweep, feeds: parts.feeds };
+  return {
+    services,
+    registry,
+    actions: cardActions,
+    sweep: parts.sweep,
+    feeds: parts.feeds,
+    ...(parts.channelState ? { channelState: parts.channelState } : {}),
+  };
 }

@@ -70,6 +70,8 @@ export interface Services {
   registerSheets?: RegisterSheetFormat;
   /** per channel, downloading files users send; filled in by the entry once the channels are open */
   attachments: AttachmentSources;
+  /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
+  wecomHost?: string;
 }
 
 /** What users call a channel: 飞书 for feishu. */
