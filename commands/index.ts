@@ -13,6 +13,7 @@ import { passwordCommands } from './password.js';
 import { personCommands } from './person.js';
 import { postCommands } from './post.js';
 import { publishCommands } from './publish.js';
+import { registerCommands } from './register.js';
 import { remindCommands } from './remind.js';
 import { repostCommands } from './repost.js';
 import { reviewCommands } from './review.js';
@@ -29,6 +30,7 @@ specs.push(
   ...postCommands,
   ...passwordCommands,
   ...filingCommands,
+  ...registerCommands,
   ...reviewCommands,
   ...approveCommands,
   ...publishCommands,

@@ -5,7 +5,24 @@ import type { PersonWithRoles, Unit } from '../src/domain/model.js';
 import { maskPhone } from '../src/domain/phone.js';
 import type { Reply } from '../src/domain/reply.js';
 import { type RoleGrant, roleName } from '../src/domain/roles.js';
-import { defineCommand } from './core/types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
+
+/**
+ * A person registered without a chat identity (imported from a 责任人员名单) who has the name given, in the unit given:
+ * @mentioning them binds the identity to that person rather than registering them twice.
+ */
+async function unboundNamesake(
+  ctx: CommandContext,
+  unit: Unit | undefined,
+  name: string | null | undefined,
+  hasIdentity: boolean,
+): Promise<PersonWithRoles | null> {
+  if (!unit || !name || !hasIdentity) return null;
+  const found = (await ctx.store.people.list({ unitId: unit.id })).filter(
+    (p) => p.name === name && p.identities.length === 0,
+  );
+  return found.length === 1 ? found[0]! : null;
+}
 
 const add = defineCommand({
   path: ['人员', '新增'],
@@ -56,7 +73,8 @@ const add = defineCommand({
         problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`],
       });
     const grants: RoleGrant[] = a.角色.map((role) => ({ role, unitId: role === 'admin' ? null : (a.单位 as Unit).id }));
-    const existing = a.人员.person;
+    const existing =
+      a.人员.person ?? (await unboundNamesake(ctx, a.单位, a.姓名 ?? a.人员.name, a.人员.identity !== null));
     const labels = a.角色.map(roleName).join('、');
     if (existing) {
       const patch: Partial<PersonWithRoles> = {};

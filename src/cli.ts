@@ -2,10 +2,18 @@
  * The command-line tool: `npm run cli -- <subcommand>`.
  *   console [--as feishu:ou_x] [--now ISO]   the chat commands at a prompt, or piped in one per line
  *   remind [--now ISO] [--dry-run]            the daily reminders sweep as if at that moment; queues and delivers
+ *   export FILE.xlsx [--unit 单位]            the register as a spreadsheet (台账 + 责任人员名单 per unit)
+ *   import FILE.xlsx [--dry-run]              import a register spreadsheet; --dry-run shows the preview only
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildContext, resolveCaller } from '../commands/core/dispatch.js';
+import { errorText } from '../commands/core/errors.js';
+import { buildExport, importDirect } from '../commands/register.js';
+import { AppError } from './domain/errors.js';
 import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
 import { createRuntime } from './node-runtime.js';
 import { runConsole } from './channels/console/console.js';
@@ -25,6 +33,8 @@ import { runSweep } from './jobs/sweep.js';
 const USAGE = `usage: npm run cli -- <subcommand>
   console [--as feishu:<open_id>|wecom:<userid>] [--now 2026-11-20T09:00:00+08:00]
   remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]
+  export FILE.xlsx [--unit 单位名称]
+  import FILE.xlsx [--dry-run]
   migrate
   backup FILE`;
 
@@ -110,6 +120,33 @@ async function main(argv: string[]): Promise<void> {
       await remind(config, log, { now: parseNow(values.now), dryRun: values['dry-run'] === true });
       return;
     }
+    case 'export':
+    case 'import': {
+      let parsed: { values: { unit?: string; 'dry-run'?: boolean }; positionals: string[] };
+      try {
+        parsed = parseArgs({
+          args: rest,
+          options: sub === 'export' ? { unit: { type: 'string' } } : { 'dry-run': { type: 'boolean' } },
+          allowPositionals: true,
+          strict: true,
+        });
+      } catch (e) {
+        fail(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+      }
+      const [file, ...extra] = parsed.positionals;
+      if (!file || extra.length > 0) {
+        fail(
+          sub === 'export'
+            ? 'usage: npm run cli -- export FILE.xlsx [--unit 单位名称]'
+            : 'usage: npm run cli -- import FILE.xlsx [--dry-run]',
+        );
+      }
+      await registerSheet(config, log, sub, file, {
+        unit: parsed.values.unit,
+        dryRun: parsed.values['dry-run'] === true,
+      });
+      return;
+    }
     case 'migrate': {
       const db = openSqlite(config.databasePath);
       db.close();
@@ -170,6 +207,71 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     out(
       `delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`,
     );
+  } finally {
+    rt.close();
+  }
+}
+
+/**
+ * `export` / `import`: the same as /台账 导出 and /台账 导入 in chat, as the local operator (an admin, phone numbers in
+ * full). An import is applied at once unless --dry-run (then nothing is written); its writes are one atomic commit.
+ */
+async function registerSheet(
+  config: Config,
+  log: Logger,
+  sub: 'export' | 'import',
+  file: string,
+  opts: { unit?: string; dryRun: boolean },
+): Promise<void> {
+  const operator: Identity = { channel: 'console', externalId: 'local' };
+  const rt = createRuntime({
+    databasePath: config.databasePath,
+    admins: [...config.admins, operator],
+    clock: systemClock,
+    log,
+  });
+  const out = (s: string): void => void process.stdout.write(`${s}\n`);
+  try {
+    const { services } = rt;
+    const now = services.clock.now();
+    const caller = await resolveCaller(services, operator, now);
+    const ctx = await buildContext(services, caller, operator, { channel: 'console', id: 'console', type: 'p2p' }, now);
+    try {
+      if (sub === 'export') {
+        const unit = opts.unit ? await services.store.units.byName(opts.unit) : undefined;
+        if (opts.unit && !unit) fail(`没有名为「${opts.unit}」的单位`);
+        const r = await buildExport(ctx, unit ?? undefined);
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        fs.writeFileSync(file, r.bytes);
+        ctx.audit('register.export', `cli:${path.basename(file)}`, {
+          units: r.units.map((u) => u.name),
+          accounts: r.accounts,
+          phones: 'full',
+        });
+        await services.store.commit([...caller.writes, ...ctx.writes]);
+        out(`exported ${r.units.length} unit(s), ${r.accounts} account(s) to ${file}`);
+        return;
+      }
+      let size = 0;
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        fail(`cannot read ${file}`);
+      }
+      const max = services.registerSheets?.maxBytes ?? 0;
+      if (size > max)
+        fail(`「${path.basename(file)}」太大（${(size / 1048576).toFixed(1)} MB），上限 ${max / 1048576} MB`);
+      const reply = await importDirect(ctx, path.basename(file), new Uint8Array(fs.readFileSync(file)), !opts.dryRun);
+      out(renderText(reply));
+      if (!opts.dryRun) await services.store.commit([...caller.writes, ...ctx.writes]);
+    } catch (e) {
+      if (e instanceof AppError) {
+        process.stderr.write(`${errorText(e.data)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      throw e;
+    }
   } finally {
     rt.close();
   }

@@ -8,6 +8,7 @@ import { createFeedStore } from '../storage/repos/feeds.js';
 import { createSweepStore } from '../storage/repos/sweep.js';
 import { createStore } from '../storage/store.js';
 import { buildCore, type Core, type CoreParts } from './app/build.js';
+import { registerSheetFormat } from './app/register-sheet/index.js';
 import { channelInfo } from './channels/index.js';
 
 export interface Runtime extends Core {
@@ -17,7 +18,10 @@ export interface Runtime extends Core {
 }
 
 export function createRuntime(
-  opts: { databasePath: string } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost'>,
+  opts: { databasePath: string } & Pick<
+    CoreParts,
+    'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'
+  >,
 ): Runtime {
   const db = openSqlite(opts.databasePath);
   const core = buildCore({
@@ -29,6 +33,8 @@ export function createRuntime(
     clock: opts.clock,
     log: opts.log,
     deliveryChannels: opts.deliveryChannels,
+    registerSheets: registerSheetFormat,
+    attachments: opts.attachments,
     wecomHost: opts.wecomHost,
     channelState: createChannelState(db.db),
   });

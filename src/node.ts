@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
-import { channelStates, messengersOf, openChannels } from './channels/index.js';
+import { attachmentsOf, channelStates, messengersOf, openChannels } from './channels/index.js';
 import { wecomApiHost } from './channels/wecom/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     wecomHost: wecomApiHost(config.channels),
   });
   const channels = openChannels(config.channels, log, rt.core);
+  // Files users send are downloaded through the channel they came in on.
+  Object.assign(rt.services.attachments, attachmentsOf(channels));
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) {

@@ -9,7 +9,7 @@
  * - JSON columns hold small structured values (warnings, findings, scope lists).
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const counters = sqliteTable('counters', {
   name: text('name').primaryKey(),
@@ -341,6 +341,33 @@ export const feedState = sqliteTable('feed_state', {
 export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [
   check('guards_ok', sql`${t.ok} = 1`),
 ]);
+
+/** Files the bot sends (an exported register, a report), stored with the command that made them. */
+export const files = sqliteTable('files', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  mime: text('mime').notNull(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  createdBy: integer('created_by'),
+});
+
+/** Register import previews (I<n>): the roster read from a file, applied when an admin confirms. */
+export const importPreviews = sqliteTable(
+  'import_previews',
+  {
+    id: integer('id').primaryKey(),
+    fileName: text('file_name').notNull(),
+    roster: text('roster', { mode: 'json' }).$type<unknown>().notNull(),
+    planDigest: text('plan_digest').notNull(),
+    status: text('status').notNull(),
+    createdBy: integer('created_by'),
+    createdAt: integer('created_at').notNull(),
+    decidedBy: integer('decided_by'),
+    decidedAt: integer('decided_at'),
+  },
+  (t) => [index('import_previews_status').on(t.status)],
+);
 
 /**
  * One-time codes that bind a chat identity (e.g. WeChat through Wechaty) to a registered person: an admin issues one for a

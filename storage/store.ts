@@ -12,6 +12,7 @@ import { createAuditRepo } from './repos/audit.js';
 import { createBindingRepo } from './repos/bindings.js';
 import { createCalendarRepo } from './repos/calendar.js';
 import { createEventRepo } from './repos/events.js';
+import { createFileRepo, createImportRepo } from './repos/files.js';
 import { createFilingRepo } from './repos/filings.js';
 import { createOutboxRepo } from './repos/outbox.js';
 import { createPeopleRepo } from './repos/people.js';
@@ -73,6 +74,8 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     reviews: createReviewRepo(db),
     reposts: createRepostRepo(db),
     wordLists: createWordListRepo(db),
+    files: createFileRepo(db),
+    imports: createImportRepo(db),
     events: createEventRepo(db),
     bindings: createBindingRepo(db),
   };

@@ -9,7 +9,7 @@ import type { WorkCalendar } from '../../src/domain/calendar.js';
 import type { Policy } from '../../src/domain/policy.js';
 import type { ChatRef } from '../../src/ports/inbound.js';
 import type { Write, Writes } from '../../src/ports/write.js';
-import type { CommandContext } from './types.js';
+import type { AttachmentHandle, CommandContext } from './types.js';
 import type { NotifyOptions, Recipient, Services } from '../../src/ports/services.js';
 
 export interface ContextInit {
@@ -20,6 +20,7 @@ export interface ContextInit {
   now: Date;
   calendar: WorkCalendar;
   policy: Policy;
+  attachment?: AttachmentHandle | null;
 }
 
 export class Context implements CommandContext {
@@ -33,6 +34,7 @@ export class Context implements CommandContext {
   readonly today: string;
   readonly calendar: WorkCalendar;
   readonly policy: Policy;
+  readonly attachment: AttachmentHandle | null;
 
   constructor(init: ContextInit) {
     this.services = init.services;
@@ -43,6 +45,7 @@ export class Context implements CommandContext {
     this.today = shanghaiDate(init.now);
     this.calendar = init.calendar;
     this.policy = init.policy;
+    this.attachment = init.attachment ?? null;
   }
 
   get store() {

@@ -9,13 +9,14 @@ import type { Identity, PersonWithRoles } from '../../src/domain/model.js';
 import { resolvePolicy } from '../../src/domain/policy.js';
 import { type Reply, textReply } from '../../src/domain/reply.js';
 import type { Role } from '../../src/domain/roles.js';
+import { AttachmentError } from '../../src/ports/attachments.js';
 import type { ChatRef, InboundMention, InboundMessage } from '../../src/ports/inbound.js';
 import type { Write } from '../../src/ports/write.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { errorReply, GREETING } from './errors.js';
 import { parseCommandLine, type RawArgs } from './parse.js';
-import type { CommandContext, CommandSpec } from './types.js';
+import type { AttachmentHandle, CommandContext, CommandSpec } from './types.js';
 import type { Services } from '../../src/ports/services.js';
 
 export interface DispatchResult {
@@ -173,6 +174,7 @@ export async function buildContext(
   sender: Identity & { name?: string | null },
   chat: ChatRef,
   now: Date,
+  attachment: AttachmentHandle | null = null,
 ): Promise<Context> {
   const [overrides, stored] = await Promise.all([services.store.calendar.overrides(), services.store.settings.all()]);
   const person: PersonWithRoles = caller.person ?? {
@@ -193,7 +195,33 @@ export async function buildContext(
     now,
     calendar: services.baseCalendar.withOverrides(overrides),
     policy: resolvePolicy(stored),
+    attachment,
   });
+}
+
+/** A file sent without text in a direct chat runs the command that takes files of its kind (e.g. /台账 导入 for .xlsx). */
+function attachmentCommand(registry: Registry, msg: InboundMessage): string | null {
+  if (!msg.attachment || msg.chat.type !== 'p2p') return null;
+  const name = msg.attachment.name.toLowerCase();
+  const spec = registry.all().find((s) => s.attachments?.some((ext) => name.endsWith(ext.toLowerCase())));
+  return spec ? `/${spec.path.join(' ')}` : null;
+}
+
+/** The message's file, downloaded on demand through its channel's AttachmentSource. */
+function attachmentHandle(services: Services, msg: InboundMessage): AttachmentHandle | null {
+  const a = msg.attachment;
+  if (!a) return null;
+  const source = services.attachments[msg.chat.channel];
+  const messageId = msg.messageId;
+  return {
+    ...a,
+    async fetch(maxBytes) {
+      if (!source || !messageId) {
+        throw new AttachmentError('这个渠道暂不能读取文件，请在服务器上用命令行导入：npm run cli -- import 文件.xlsx');
+      }
+      return source.fetch(messageId, a, maxBytes);
+    },
+  };
 }
 
 let errorSeq = 0;
@@ -244,7 +272,17 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
   let spec: CommandSpec | null = null;
   let base: Write[] = [];
   try {
-    const line = parseCommandLine(msg.text);
+    const fileCommand = msg.attachment && msg.text.trim() === '' ? attachmentCommand(registry, msg) : null;
+    if (msg.attachment && msg.text.trim() === '' && !fileCommand) {
+      if (msg.chat.type === 'group') return silent;
+      return {
+        ...silent,
+        reply: textReply(
+          `收到文件「${msg.attachment.name}」。我能读取的文件：.xlsx 台账（管理员在单聊中发送，先预览再导入）。发送 /帮助 查看命令。`,
+        ),
+      };
+    }
+    const line = parseCommandLine(fileCommand ?? msg.text);
     if (line.kind === 'none') {
       if (msg.chat.type === 'group') return silent;
       return { ...silent, reply: textReply(GREETING) };
@@ -273,7 +311,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     }
     const bound = bindArgs(spec, line.args, hit.consumed);
     if (bound.problems.length) throw new AppError({ code: 'bad_argument', problems: bound.problems });
-    const ctx = await buildContext(services, caller, msg.sender, msg.chat, now);
+    const ctx = await buildContext(services, caller, msg.sender, msg.chat, now, attachmentHandle(services, msg));
     const reply = await execute(ctx, spec, bound.values, msg.mentions);
     return { reply, writes: [...base, ...ctx.writes], notified: ctx.notified, command: commandLabel(spec) };
   } catch (e) {

@@ -9,6 +9,7 @@ import type { Policy } from '../../src/domain/policy.js';
 import type { Reply } from '../../src/domain/reply.js';
 import type { Role } from '../../src/domain/roles.js';
 import type { DateStr } from '../../src/domain/time.js';
+import type { InboundAttachment } from '../../src/ports/attachments.js';
 import type { ChatRef } from '../../src/ports/inbound.js';
 import type { Store } from '../../src/ports/store.js';
 import type { Writes } from '../../src/ports/write.js';
@@ -17,6 +18,11 @@ import type { ArgHelpers } from './args.js';
 
 /** 'anyone' includes people who are not registered (help, whoami); 'registered' any registered person. */
 export type Access = 'anyone' | 'registered' | Role;
+
+/** A file the message carries; `fetch` downloads it (bounded by `maxBytes`) from the channel. */
+export interface AttachmentHandle extends InboundAttachment {
+  fetch(maxBytes: number): Promise<Uint8Array>;
+}
 
 export interface CommandContext {
   readonly services: Services;
@@ -30,6 +36,8 @@ export interface CommandContext {
   readonly isAdmin: boolean;
   /** phone numbers are shown in full only in a direct chat with an admin */
   readonly showPhones: boolean;
+  /** the file the message carries, if any */
+  readonly attachment: AttachmentHandle | null;
   /** queue writes; the dispatcher commits them atomically with the reply and the event id */
   write(...w: Writes[]): void;
   audit(action: string, subject: string, details?: Record<string, unknown>): void;
@@ -66,6 +74,8 @@ export interface CommandSpec<A = unknown> {
   mention?: string;
   /** accept any key (for /设置) */
   openKeys?: boolean;
+  /** file name endings (e.g. '.xlsx') this command takes when a file is sent in a direct chat without text */
+  attachments?: readonly string[];
   args: (h: ArgHelpers) => z.ZodType<A>;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }

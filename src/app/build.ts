@@ -10,10 +10,12 @@ import type { WorkCalendar } from '../domain/calendar.js';
 import { officialCalendar } from '../domain/calendar-data.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
+import type { AttachmentSources } from '../ports/attachments.js';
 import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChannelInfo, Services } from '../ports/services.js';
+import type { RegisterSheetFormat } from '../ports/sheets.js';
 import type { Store } from '../ports/store.js';
 import type { SweepStore } from '../ports/sweep.js';
 import { planSweep } from '../jobs/sweep.js';
@@ -43,6 +45,10 @@ export interface CoreParts {
   clock?: Clock;
   log?: Logger;
   baseCalendar?: WorkCalendar;
+  /** the register spreadsheet format (Node: src/app/register-sheet); absent, /台账 导出|导入 say it is off */
+  registerSheets?: RegisterSheetFormat;
+  /** per channel, downloading files users send (filled in once the channels are open) */
+  attachments?: AttachmentSources;
   /** the host a WeCom group push webhook must be on */
   wecomHost?: string;
   channelState?: ChannelState;
@@ -62,6 +68,8 @@ export function buildCore(parts: CoreParts): Core {
     baseCalendar: parts.baseCalendar ?? officialCalendar(),
     notifier: createNotifier(base),
     feeds: parts.feeds,
+    registerSheets: parts.registerSheets,
+    attachments: parts.attachments ?? {},
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
     ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };

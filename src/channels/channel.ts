@@ -8,6 +8,7 @@
 import type { Hono } from 'hono';
 import type { Core } from '../app/build.js';
 import type { ChannelName } from '../domain/model.js';
+import type { AttachmentSource } from '../ports/attachments.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
 
@@ -37,6 +38,8 @@ export interface ChannelInstance {
   name: ChannelName;
   /** sends queued messages (absent for channels whose replies are returned, like the console) */
   messenger?: Messenger;
+  /** downloads files users send (Feishu: the message resource; WeCom: media/get) */
+  attachments?: AttachmentSource;
   /** the channel's webhook routes */
   mount?(app: Hono, deps: ChannelDeps): void;
   /** long-running connections (a bot login), started with the server */

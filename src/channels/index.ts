@@ -5,6 +5,7 @@
  */
 import type { Core } from '../app/build.js';
 import type { ChannelName } from '../domain/model.js';
+import type { AttachmentSources } from '../ports/attachments.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
 import type { Channel, ChannelInstance, ConfiguredChannel } from './channel.js';
@@ -26,6 +27,13 @@ export function openChannels(configured: readonly ConfiguredChannel[], log: Logg
 export function messengersOf(open: readonly ChannelInstance[]): Partial<Record<ChannelName, Messenger>> {
   const out: Partial<Record<ChannelName, Messenger>> = {};
   for (const c of open) if (c.messenger) out[c.name] = c.messenger;
+  return out;
+}
+
+/** The attachment sources of the open channels, keyed by channel (downloading files users send). */
+export function attachmentsOf(open: readonly ChannelInstance[]): AttachmentSources {
+  const out: AttachmentSources = {};
+  for (const c of open) if (c.attachments) out[c.name] = c.attachments;
   return out;
 }
 

@@ -27,7 +27,9 @@ export type Block =
       /** the same choice as typed commands, for channels without buttons or without a comment box */
       fallback?: string;
     }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  | { type: 'file'; fileId: number; name: string }
+  | { type: 'image'; fileId: number; alt: string };
 
 export interface Reply {
   title?: string;
@@ -72,6 +74,12 @@ export function renderText(r: Reply): string {
         break;
       case 'note':
         out.push(`（${b.text}）`);
+        break;
+      case 'file':
+        out.push(`[文件] ${b.name}`);
+        break;
+      case 'image':
+        out.push(`[图片] ${b.alt}`);
         break;
     }
   });

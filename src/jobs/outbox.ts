@@ -83,7 +83,7 @@ async function deliverOne(
     }
   }
   try {
-    const r = await messenger.send(row, { idempotencyKey: idempotencyKey(row), original });
+    const r = await messenger.send(row, { idempotencyKey: idempotencyKey(row), original, files: store.files });
     await store.commit(store.outbox.markSent(row.id, r.platformMessageId, clock.now()));
     return 'sent';
   } catch (e) {

@@ -4,6 +4,7 @@
  */
 import type { ChannelName, Identity } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
+import type { InboundAttachment } from './attachments.js';
 
 export interface InboundMention {
   /** the token as it stands in the text after '@' (Feishu: `_user_1`; console: `feishu:ou_x` or a name) */
@@ -32,6 +33,8 @@ export interface InboundMessage {
   mentions: InboundMention[];
   /** 'other': a picture, a file, a sticker … (the text is empty); the core answers with how to use the bot */
   kind?: 'text' | 'other';
+  /** a file the sender sent (the text is empty); its bytes come from the channel's AttachmentSource */
+  attachment?: InboundAttachment;
 }
 
 export interface CardActionInput {

@@ -1,4 +1,5 @@
 /** Sending one queued message through a platform (Feishu, WeCom). Implemented by each channel's outbound client. */
+import type { FileRepo } from './files.js';
 import type { OutboxRow } from './store.js';
 
 export interface SendResult {
@@ -6,13 +7,20 @@ export interface SendResult {
   platformMessageId: string | null;
 }
 
+export interface SendOptions {
+  idempotencyKey: string;
+  original: OutboxRow | null;
+  files?: Pick<FileRepo, 'get'>;
+}
+
 export interface Messenger {
   /**
    * Send `row`. For targetType 'update', `original` is the already-sent message whose card is replaced.
    * `idempotencyKey` is the same on every attempt of this row, so a platform that de-duplicates by it sends once.
    * Throws DeliveryError to say whether and when to retry; any other error counts as retryable.
+   * `files` reads the stored files of the reply's file and image blocks (sent as file / image messages).
    */
-  send(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult>;
+  send(row: OutboxRow, opts: SendOptions): Promise<SendResult>;
 }
 
 /** 'offline': the channel cannot send now (a bot logged out); retried after retryAfterMs without using up an attempt */

@@ -6,8 +6,10 @@ import type { WorkCalendar } from '../domain/calendar.js';
 import type { Clock } from '../domain/clock.js';
 import type { ChannelName, Identity, PersonWithRoles, Unit } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
+import type { AttachmentSources } from './attachments.js';
 import type { FeedStore } from './feeds.js';
 import type { Logger } from './logger.js';
+import type { RegisterSheetFormat } from './sheets.js';
 import type { OutboxMessage, Store } from './store.js';
 import type { SweepPlan } from './sweep.js';
 
@@ -64,6 +66,10 @@ export interface Services {
   reminders?: ReminderPlanner;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** the register spreadsheet format (/台账 导出, /台账 导入); absent where it is not wired (those commands say so) */
+  registerSheets?: RegisterSheetFormat;
+  /** per channel, downloading files users send; filled in by the entry once the channels are open */
+  attachments: AttachmentSources;
   /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
   wecomHost?: string;
 }

@@ -19,13 +19,14 @@ import type {
 } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
+import type { FileRepo, ImportRepo } from './files.js';
 import type { BindingStore } from './bindings.js';
 import type { RepostRepo } from './reposts.js';
 import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
 
 /** Ids users type, allocated before the write that uses them. */
-export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task';
+export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'file' | 'import';
 
 export type OutboxTargetType = 'reply' | 'chat' | 'user' | 'update';
 export interface OutboxMessage {
@@ -169,6 +170,8 @@ export interface Store {
   reviews: ReviewRepo;
   reposts: RepostRepo;
   wordLists: WordListRepo;
+  files: FileRepo;
+  imports: ImportRepo;
 
   /** one-time codes binding a chat identity to a person (/人员 绑定码, /绑定) */
   bindings: BindingStore;

@@ -59,6 +59,10 @@ function blockElements(b: Block, index: number): Json[] {
         },
       ];
     }
+    case 'file':
+    case 'image':
+      // sent as their own file / image messages after the card (client.ts)
+      return [];
     case 'actions': {
       const buttons = b.buttons.map((btn, i) => ({
         tag: 'button',

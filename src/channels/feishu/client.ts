@@ -7,8 +7,10 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from './config.js';
+import type { Block, Reply } from '../../domain/reply.js';
+import { AttachmentError, type AttachmentSource, type InboundAttachment } from '../../ports/attachments.js';
 import type { Logger } from '../../ports/logger.js';
-import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
+import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
 import { renderCard, renderFeishu } from './card.js';
 
@@ -87,15 +89,36 @@ function classify(e: unknown): DeliveryError {
   return new DeliveryError(e instanceof Error ? e.message : String(e), 'retry');
 }
 
-export class FeishuMessenger implements Messenger {
+type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
+const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
+
+/** Feishu's file_type for an upload, from the file name (im/v1/files: opus mp4 pdf doc xls ppt stream). */
+export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'pdf') return 'pdf';
+  if (ext === 'doc' || ext === 'docx') return 'doc';
+  if (ext === 'xls' || ext === 'xlsx' || ext === 'csv') return 'xls';
+  if (ext === 'ppt' || ext === 'pptx') return 'ppt';
+  return 'stream';
+}
+
+interface UploadResponse {
+  code?: number;
+  msg?: string;
+  data?: { file_key?: string; image_key?: string };
+}
+
+export class FeishuMessenger implements Messenger, AttachmentSource {
   readonly client: lark.Client;
   private readonly cache = new lark.DefaultCache();
   private botOpenId: string | null = null;
+  private readonly baseUrl: string;
 
   constructor(
     config: FeishuConfig,
     private readonly log: Logger,
   ) {
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     lark.defaultHttpInstance.defaults.timeout = HTTP_TIMEOUT_MS;
     this.client = new lark.Client({
       appId: config.appId,
@@ -126,7 +149,7 @@ export class FeishuMessenger implements Messenger {
     return this.botOpenId;
   }
 
-  async send(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult> {
+  async send(row: OutboxRow, opts: SendOptions): Promise<SendResult> {
     try {
       return await this.attempt(row, opts);
     } catch (e) {
@@ -138,10 +161,7 @@ export class FeishuMessenger implements Messenger {
     }
   }
 
-  private async attempt(
-    row: OutboxRow,
-    opts: { idempotencyKey: string; original: OutboxRow | null },
-  ): Promise<SendResult> {
+  private async attempt(row: OutboxRow, opts: SendOptions): Promise<SendResult> {
     const uuid = opts.idempotencyKey.slice(0, 50);
     if (row.targetType === 'update') {
       const messageId = opts.original?.platformMessageId;
@@ -153,7 +173,131 @@ export class FeishuMessenger implements Messenger {
       this.check(r);
       return { platformMessageId: messageId };
     }
-    const { msgType, content } = renderFeishu(row.payload);
+    const attached = row.payload.blocks.filter(isFileBlock);
+    if (attached.length === 0) {
+      const { msgType, content } = renderFeishu(row.payload);
+      return this.deliver(row, msgType, content, uuid);
+    }
+    // The rest of the reply first (card or text), then each file or image as its own message. Every part has its own
+    // uuid derived from the row's, so a retry after a partial send does not send a part twice.
+    const rest: Reply = { ...row.payload, blocks: row.payload.blocks.filter((b) => !isFileBlock(b)) };
+    let first: SendResult | null = null;
+    if (rest.blocks.length > 0) {
+      const { msgType, content } = renderFeishu(rest);
+      first = await this.deliver(row, msgType, content, uuid);
+    }
+    let last: SendResult = { platformMessageId: null };
+    for (const [i, b] of attached.entries()) {
+      const f = opts.files ? await opts.files.get(b.fileId) : null;
+      if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
+      const partUuid = `${uuid.slice(0, 46)}-f${i}`;
+      if (b.type === 'file') {
+        const key = await this.upload('file', b.name || f.name, f.bytes);
+        last = await this.deliver(row, 'file', JSON.stringify({ file_key: key }), partUuid);
+      } else {
+        const key = await this.upload('image', f.name, f.bytes);
+        last = await this.deliver(row, 'image', JSON.stringify({ image_key: key }), partUuid);
+      }
+    }
+    return first ?? last;
+  }
+
+  /**
+   * Upload a file (POST im/v1/files: file_type, file_name, file) or an image (POST im/v1/images: image_type=message,
+   * image) as multipart/form-data, with the tenant token the SDK keeps. Sent with the platform's fetch and FormData,
+   * which give the file part its filename and length (the SDK's encoder sends a Buffer without a filename).
+   */
+  private async upload(kind: 'file' | 'image', name: string, bytes: Uint8Array): Promise<string> {
+    const tokens = this.client.tokenManager as { getTenantAccessToken(): Promise<string | undefined> };
+    const token = await tokens.getTenantAccessToken();
+    if (!token) throw new DeliveryError('no tenant access token', 'retry');
+    const form = new FormData();
+    const blob = new Blob([new Uint8Array(bytes)]);
+    if (kind === 'file') {
+      form.set('file_type', feishuFileType(name));
+      form.set('file_name', name);
+      form.set('file', blob, name);
+    } else {
+      form.set('image_type', 'message');
+      form.set('image', blob, name);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/open-apis/im/v1/${kind === 'file' ? 'files' : 'images'}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: form,
+        signal: AbortSignal.timeout(HTTP_TIMEOUT_MS * 4),
+      });
+    } catch (e) {
+      throw new DeliveryError(`network: ${kind} upload ${e instanceof Error ? e.message : String(e)}`, 'retry');
+    }
+    let body: UploadResponse = {};
+    try {
+      body = (await res.json()) as UploadResponse;
+    } catch {
+      /* not JSON: judged by the status */
+    }
+    const detail = `${kind} upload HTTP ${res.status}${body.code !== undefined ? ` code ${body.code}` : ''}${body.msg ? ` ${body.msg}` : ''}`;
+    if (res.status === 401 || (body.code !== undefined && TOKEN_CODES.has(body.code))) {
+      this.cache.values.clear();
+      throw new DeliveryError(detail, 'retry');
+    }
+    if (res.status === 429 || res.status >= 500 || (body.code !== undefined && RETRY_CODES.has(body.code))) {
+      throw new DeliveryError(detail, 'retry', 2_000);
+    }
+    const key = kind === 'file' ? body.data?.file_key : body.data?.image_key;
+    if (!res.ok || body.code !== 0 || !key) throw new DeliveryError(detail, 'permanent');
+    return key;
+  }
+
+  /** Download a file a user sent (GET im/v1/messages/:message_id/resources/:file_key?type=file), at most `maxBytes`. */
+  async fetch(messageId: string, attachment: InboundAttachment, maxBytes: number): Promise<Uint8Array> {
+    let res: { getReadableStream(): NodeJS.ReadableStream; headers?: unknown };
+    try {
+      res = await this.client.im.messageResource.get({
+        path: { message_id: messageId, file_key: attachment.ref },
+        params: { type: 'file' },
+      });
+    } catch (e) {
+      this.log.warn(scrub([e]), 'feishu file download failed');
+      throw new AttachmentError('飞书没有返回这个文件，请稍后重新发送');
+    }
+    const headers = (res.headers ?? {}) as Record<string, unknown>;
+    const declared = Number(headers['content-length']);
+    const stream = res.getReadableStream() as NodeJS.ReadableStream & { destroy?: () => void };
+    const tooLarge = (): AttachmentError => new AttachmentError(`文件超过 ${Math.round(maxBytes / 1048576)} MB 的上限`);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      stream.destroy?.();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Uint8Array | string>) {
+        const b = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+        total += b.byteLength;
+        if (total > maxBytes) {
+          stream.destroy?.();
+          throw tooLarge();
+        }
+        chunks.push(b);
+      }
+    } catch (e) {
+      if (e instanceof AttachmentError) throw e;
+      throw new AttachmentError('下载文件时连接中断，请重新发送');
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+
+  /** Send one message: a reply to the command message (or to the chat when it is gone), or a new message. */
+  private async deliver(row: OutboxRow, msgType: string, content: string, uuid: string): Promise<SendResult> {
     if (row.targetType === 'reply' && row.replyTo) {
       let r: FeishuResponse;
       try {

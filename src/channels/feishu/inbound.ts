@@ -73,6 +73,18 @@ function messageText(type: string, content: string): string | null {
   return null;
 }
 
+/** A file message's content: {"file_key": "file_v2_…", "file_name": "名单.xlsx"}. */
+const fileMessage = z.object({ file_key: z.string().min(1).max(256), file_name: z.string().min(1).max(256) }).loose();
+
+function fileContent(content: string): { file_key: string; file_name: string } | null {
+  try {
+    const r = fileMessage.safeParse(JSON.parse(content));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export type FeishuInbound = { kind: 'message'; message: InboundMessage } | { kind: 'ignore'; reason: string };
 
 export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null): FeishuInbound {
@@ -93,8 +105,20 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
     sender: { channel: 'feishu', externalId: senderId },
   } as const;
   const text = messageText(message.message_type, message.content);
-  // A picture, a file, a sticker: the core decides what to answer.
-  if (text === null) return { kind: 'message', message: { ...base, text: '', mentions: [], kind: 'other' } };
+  // A picture, a file, a sticker: the core decides what to answer; a file carries its key for downloading.
+  if (text === null) {
+    const file = message.message_type === 'file' ? fileContent(message.content) : null;
+    return {
+      kind: 'message',
+      message: {
+        ...base,
+        text: '',
+        mentions: [],
+        kind: 'other',
+        ...(file ? { attachment: { kind: 'file' as const, name: file.file_name, ref: file.file_key } } : {}),
+      },
+    };
+  }
   const mentions: InboundMention[] = [];
   let body = text;
   for (const m of message.mentions ?? []) {

@@ -21,6 +21,7 @@ export const feishuChannel = defineChannel<FeishuConfig>({
     return {
       name: 'feishu',
       messenger,
+      attachments: messenger,
       mount(app, deps) {
         mountFeishu(app, { ...deps, verifier: new FeishuVerifier(config), botOpenId: () => messenger.botId });
       },

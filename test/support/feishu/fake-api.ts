@@ -27,6 +27,19 @@
  *   The token errors 99991661 (missing) / 99991663 (invalid) are the codes Feishu is commonly seen to answer; their
  *   exact HTTP status was not confirmed from a stored doc page (see the simplifications below).
  *
+ * - upload a file: POST /open-apis/im/v1/files, multipart/form-data with file_type (opus mp4 pdf doc xls ppt stream),
+ *   file_name, duration?, file; answer {code:0, data:{file_key}}; "文件大小不得超过 30 MB，且不允许上传空文件":
+ *   https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/file/create
+ * - upload an image: POST /open-apis/im/v1/images, multipart/form-data with image_type (message|avatar), image;
+ *   answer {code:0, data:{image_key}}; at most 10 MB:
+ *   https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/image/create
+ * - a file or image message: msg_type 'file' with content {"file_key"}, 'image' with {"image_key"}; an inbound file
+ *   message's content is {"file_key","file_name"}:
+ *   https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/im-v1/message/events/message_content
+ * - download a message's file: GET /open-apis/im/v1/messages/:message_id/resources/:file_key?type=file|image, the
+ *   bytes as the body (binary stream):
+ *   https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-resource/get
+ *
  * Simplifications (deliberate): one tenant token per fake (re-issued on every token request until
  * `rotateTenantToken()`); the Authorization failure answers HTTP 401 as our tests expect; patch and card/update answer
  * `data: {}`; validation failures use the generic field-validation code 99992402 rather than each API's own codes.
@@ -74,6 +87,17 @@ export interface SentMessage {
   seq: number;
 }
 
+export interface UploadedFile {
+  kind: 'file' | 'image';
+  /** file_key / image_key the fake gave it */
+  key: string;
+  /** file_type (files) or image_type (images) */
+  type: string;
+  fileName?: string;
+  bytes: Buffer;
+  seq: number;
+}
+
 export interface MessageUpdate {
   kind: 'patch' | 'card_update';
   /** patch: the updated message. */
@@ -117,6 +141,10 @@ export interface FakeFeishu {
   sent(): SentMessage[];
   /** Successful card updates (PATCH message, delayed card update). */
   updates(): MessageUpdate[];
+  /** Files and images uploaded (im/v1/files, im/v1/images), with their bytes. */
+  uploads(): UploadedFile[];
+  /** Make a file a user sent downloadable as the resource `fileKey` of message `messageId`. */
+  addResource(messageId: string, fileKey: string, bytes: Uint8Array): void;
   /** Resolve with the first recorded request (already arrived or arriving) that matches. */
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   /** Forget recorded requests, sends, uuids and planned failures (the token stays). */
@@ -134,6 +162,12 @@ const MESSAGES_PATH = '/open-apis/im/v1/messages';
 const MESSAGE_ITEM = /^\/open-apis\/im\/v1\/messages\/([^/]+)(\/reply)?$/;
 const CARD_UPDATE_PATH = '/open-apis/interactive/v1/card/update';
 const BOT_INFO_PATH = '/open-apis/bot/v3/info';
+const FILES_PATH = '/open-apis/im/v1/files';
+const IMAGES_PATH = '/open-apis/im/v1/images';
+const RESOURCE_ITEM = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/;
+const FILE_TYPES = new Set(['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream']);
+const MAX_UPLOAD_FILE = 30 * 1024 * 1024;
+const MAX_UPLOAD_IMAGE = 10 * 1024 * 1024;
 const RECEIVE_ID_TYPES = new Set(['open_id', 'user_id', 'union_id', 'email', 'chat_id']);
 
 interface PlannedFailure {
@@ -195,13 +229,26 @@ export function p2pChatIdFor(receiveIdType: string, receiveId: string): string {
   return `oc_${createHash('sha256').update(`${receiveIdType}:${receiveId}`).digest('hex').slice(0, 32)}`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** A multipart/form-data body, parsed by the platform's Fetch implementation (undici), not by our code. */
+async function readForm(raw: Buffer, contentType: string): Promise<FormData | null> {
+  try {
+    return await new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: raw,
+    }).formData();
+  } catch {
+    return null;
+  }
 }
 
 export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<FakeFeishu> {
@@ -210,6 +257,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   const sentMessages: SentMessage[] = [];
   const messageUpdates: MessageUpdate[] = [];
+  const uploaded: UploadedFile[] = [];
+  const resources = new Map<string, Buffer>();
   const known = new Map<string, KnownMessage>();
   const dedup = new Map<string, DedupEntry>();
   let failures: PlannedFailure[] = [];
@@ -298,6 +347,12 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     }
     if (uuid !== undefined && (typeof uuid !== 'string' || uuid.length > 50)) {
       return validationError('uuid must be a string of at most 50 characters');
+    }
+    if (msgType === 'file' || msgType === 'image') {
+      const k = msgType === 'file' ? 'file_key' : 'image_key';
+      const key = isRecord(parsed) ? parsed[k] : undefined;
+      if (typeof key !== 'string' || !uploaded.some((u) => u.kind === msgType && u.key === key))
+        return validationError(`content.${k} is not a key this app uploaded`);
     }
     return { msgType, raw: content, parsed, ...(typeof uuid === 'string' ? { uuid } : {}) };
   };
@@ -400,6 +455,37 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     return { status: 200, body: { code: 0, msg: 'success', data: {} } };
   };
 
+  const handleUpload = async (
+    kind: 'file' | 'image',
+    raw: Buffer,
+    headers: IncomingHttpHeaders,
+    reqSeq: number,
+  ): Promise<Reply> => {
+    const denied = authFailure(headers);
+    if (denied !== undefined) return denied;
+    const ct = headers['content-type'] ?? '';
+    if (!ct.startsWith('multipart/form-data')) return validationError('Content-Type must be multipart/form-data');
+    const form = await readForm(raw, ct);
+    if (!form) return validationError('malformed multipart body');
+    const type = form.get(kind === 'file' ? 'file_type' : 'image_type');
+    const blob = form.get(kind === 'file' ? 'file' : 'image');
+    if (typeof type !== 'string' || (kind === 'file' ? !FILE_TYPES.has(type) : type !== 'message' && type !== 'avatar'))
+      return validationError(`${kind}_type is invalid`);
+    if (blob === null || typeof blob === 'string') return validationError(`${kind} is required`);
+    const bytes = Buffer.from(await blob.arrayBuffer());
+    if (bytes.length === 0 || bytes.length > (kind === 'file' ? MAX_UPLOAD_FILE : MAX_UPLOAD_IMAGE))
+      return validationError(`${kind} is empty or too large`);
+    const fileName = form.get('file_name');
+    if (kind === 'file' && (typeof fileName !== 'string' || fileName === ''))
+      return validationError('file_name is required');
+    const key = `${kind === 'file' ? 'file_v3_' : 'img_v3_'}${randomBytes(12).toString('hex')}`;
+    uploaded.push({ kind, key, type, ...(typeof fileName === 'string' ? { fileName } : {}), bytes, seq: reqSeq });
+    return {
+      status: 200,
+      body: { code: 0, msg: 'success', data: kind === 'file' ? { file_key: key } : { image_key: key } },
+    };
+  };
+
   const route = (
     method: string,
     path: string,
@@ -428,6 +514,16 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
           },
         },
       };
+    }
+
+    const resource = method === 'GET' ? RESOURCE_ITEM.exec(path) : null;
+    if (resource) {
+      const denied = authFailure(headers);
+      if (denied !== undefined) return denied;
+      if (query.type !== 'file' && query.type !== 'image') return validationError('type must be file or image');
+      const bytes = resources.get(`${decodeURIComponent(resource[1]!)}/${decodeURIComponent(resource[2]!)}`);
+      if (bytes === undefined) return { status: 400, body: feishuError(234003, 'File not in msg.') };
+      return { status: 200, body: bytes, headers: { 'Content-Type': 'application/octet-stream' } };
     }
 
     const item = MESSAGE_ITEM.exec(path);
@@ -471,21 +567,27 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const rawBody = await readBody(req);
+    const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query = Object.fromEntries(url.searchParams.entries());
     const method = (req.method ?? 'GET').toUpperCase();
     const reqSeq = ++seq;
+    const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    const rawBody = multipart ? `[multipart ${raw.length} bytes]` : raw.toString('utf8');
     let body: unknown;
-    let reply: Reply;
-    if (rawBody !== '') {
+    let reply: Reply | undefined;
+    if (method === 'POST' && (url.pathname === FILES_PATH || url.pathname === IMAGES_PATH)) {
+      reply = await handleUpload(url.pathname === FILES_PATH ? 'file' : 'image', raw, req.headers, reqSeq);
+    } else if (rawBody !== '') {
       try {
         body = JSON.parse(rawBody);
       } catch {
         body = undefined;
       }
     }
-    if (rawBody !== '' && body === undefined) {
+    if (reply !== undefined) {
+      // an upload, answered above
+    } else if (rawBody !== '' && body === undefined) {
       reply = validationError('body is not valid JSON');
     } else {
       reply = route(method, url.pathname, query, req.headers, body, reqSeq);
@@ -499,16 +601,22 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       rawBody,
       body,
       status: reply.status,
-      response: reply.body,
+      response: Buffer.isBuffer(reply.body) ? `[${reply.body.length} bytes]` : reply.body,
       at: now(),
     });
-    const isText = typeof reply.body === 'string';
-    res.writeHead(reply.status, {
+    const r = reply;
+    if (Buffer.isBuffer(r.body)) {
+      res.writeHead(r.status, { 'Content-Length': String(r.body.length), 'X-Tt-Logid': logId(), ...(r.headers ?? {}) });
+      res.end(r.body);
+      return;
+    }
+    const isText = typeof r.body === 'string';
+    res.writeHead(r.status, {
       'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
       'X-Tt-Logid': logId(),
-      ...(reply.headers ?? {}),
+      ...(r.headers ?? {}),
     });
-    res.end(isText ? (reply.body as string) : JSON.stringify(reply.body));
+    res.end(isText ? (r.body as string) : JSON.stringify(r.body));
   };
 
   const server: Server = createServer((req, res) => {
@@ -561,6 +669,12 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     updates() {
       return messageUpdates.map((u) => ({ ...u }));
     },
+    uploads() {
+      return uploaded.map((u) => ({ ...u }));
+    },
+    addResource(messageId, fileKey, bytes) {
+      resources.set(`${messageId}/${fileKey}`, Buffer.from(bytes));
+    },
     waitFor(predicate, timeoutMs = 5000) {
       const found = requests.find(predicate);
       if (found !== undefined) return Promise.resolve(found);
@@ -577,6 +691,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       requests.length = 0;
       sentMessages.length = 0;
       messageUpdates.length = 0;
+      uploaded.length = 0;
+      resources.clear();
       known.clear();
       dedup.clear();
       failures = [];
