@@ -6,6 +6,7 @@ import { filingCommands } from './filing.js';
 import { helpCommands } from './help.js';
 import { personCommands } from './person.js';
 import { remindCommands } from './remind.js';
+import { reportCommands } from './report.js';
 import { createRegistry } from './registry-core.js';
 import { repostCommands } from './repost.js';
 import { reviewCommands } from './review.js';
@@ -24,6 +25,7 @@ specs.push(
   ...personCommands,
   ...settingsCommands,
   ...remindCommands,
+  ...reportCommands,
   ...deliveryCommands,
 );
 

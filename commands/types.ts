@@ -13,6 +13,7 @@ import type { DateStr } from '../src/domain/time.js';
 import type { ChatRef } from '../src/ports/inbound.js';
 import type { Logger } from '../src/ports/logger.js';
 import type { FeedStore } from '../src/ports/feeds.js';
+import type { ReportStore } from '../src/ports/report.js';
 import type { Store, Writes } from '../src/ports/store.js';
 import type { SweepStore } from '../src/ports/sweep.js';
 import type { ArgHelpers } from './args.js';
@@ -35,6 +36,8 @@ export interface Services {
   sweep?: SweepStore;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** the quarterly report's queries and snapshots (/通报); absent where reports are not wired */
+  report?: ReportStore;
 }
 
 export type Recipient =

@@ -2,6 +2,7 @@
  * The command-line tool: `npm run cli -- <subcommand>`.
  *   console [--as feishu:ou_x] [--now ISO]   the chat commands at a prompt, or piped in one per line
  *   remind [--now ISO] [--dry-run]            the daily reminders sweep as if at that moment; queues and delivers
+ *   report 2026Q4 --out DIR [--now ISO]       the quarter's report: chart PNG, .docx draft and .xlsx into DIR
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
  */
@@ -24,6 +25,7 @@ import { runSweep } from './jobs/sweep.js';
 const USAGE = `usage: npm run cli -- <subcommand>
   console [--as feishu:<open_id>|wecom:<userid>] [--now 2026-11-20T09:00:00+08:00]
   remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]
+  report 2026Q4 --out DIR [--now 2027-01-05T09:00:00+08:00]
   migrate
   backup FILE`;
 
@@ -79,6 +81,27 @@ async function main(argv: string[]): Promise<void> {
         fail(`${e instanceof Error ? e.message : String(e)}\nusage: npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]`);
       }
       await remind(config, log, { now: parseNow(values.now), dryRun: values['dry-run'] === true });
+      return;
+    }
+    case 'report': {
+      const usage = 'usage: npm run cli -- report 2026Q4 --out DIR [--now 2027-01-05T09:00:00+08:00]';
+      let parsed: { values: { out?: string; now?: string }; positionals: string[] };
+      try {
+        parsed = parseArgs({ args: rest, options: { out: { type: 'string' }, now: { type: 'string' } }, allowPositionals: true, strict: true });
+      } catch (e) {
+        fail(`${e instanceof Error ? e.message : String(e)}\n${usage}`);
+      }
+      const [label] = parsed.positionals;
+      if (!label || !parsed.values.out) fail(usage);
+      const { writeReportFiles } = await import('./app/report/cli.js');
+      const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log });
+      try {
+        const r = await writeReportFiles(rt, label, parsed.values.out, parseNow(parsed.values.now) ?? systemClock.now());
+        process.stdout.write(`${r.lines.join('\n')}\n`);
+        if (!r.ok) process.exitCode = 2;
+      } finally {
+        rt.close();
+      }
       return;
     }
     case 'migrate': {

@@ -335,3 +335,11 @@ export const feedState = sqliteTable('feed_state', {
  * transaction and inside a D1 batch alike. No row is ever stored here.
  */
 export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [check('guards_ok', sql`${t.ok} = 1`)]);
+
+/** Issued quarterly reports (/通报 发布): the computed figures as they were issued, shown unchanged from then on. */
+export const reportSnapshots = sqliteTable('report_snapshots', {
+  quarter: text('quarter').primaryKey(),
+  report: text('report', { mode: 'json' }).$type<unknown>().notNull(),
+  issuedAt: integer('issued_at').notNull(),
+  issuedBy: integer('issued_by'),
+});

@@ -4,6 +4,7 @@ import type { Registry } from '../../commands/dispatch.js';
 import type { Services } from '../../commands/types.js';
 import { openSqlite, type SqliteHandle } from '../../storage/db.js';
 import { createFeedStore } from '../../storage/feeds.js';
+import { createReportStore } from '../../storage/report.js';
 import { createStore } from '../../storage/store.js';
 import { createSweepStore } from '../../storage/sweep.js';
 import { officialCalendar } from '../domain/calendar-data.js';
@@ -44,6 +45,7 @@ export function createRuntime(opts: {
     baseCalendar: officialCalendar(),
     sweep,
     feeds,
+    report: createReportStore(db.db),
   };
   return { services, registry, db, sweep, feeds, close: () => db.close() };
 }

@@ -18,7 +18,9 @@ export type Block =
   | { type: 'table'; columns: string[]; rows: string[][] }
   | { type: 'checklist'; items: { label: string; checked: boolean }[] }
   | { type: 'actions'; buttons: Button[]; input?: { name: string; placeholder: string } }
-  | { type: 'note'; text: string };
+  | { type: 'note'; text: string }
+  | { type: 'file'; fileId: number; name: string }
+  | { type: 'image'; fileId: number; alt: string };
 
 export interface Reply {
   title?: string;
@@ -63,6 +65,12 @@ export function renderText(r: Reply): string {
         break;
       case 'note':
         out.push(`（${b.text}）`);
+        break;
+      case 'file':
+        out.push(`[文件] ${b.name}`);
+        break;
+      case 'image':
+        out.push(`[图片] ${b.alt}`);
         break;
     }
   });
