@@ -95,21 +95,23 @@ export function createReportStore(db: Db): ReportStore {
         WHERE x.openedOn <= ${q.to} AND NOT (x.status <> 'active' AND coalesce(x.closedOn, '') < ${q.from})`);
       if (accounts.length === 0) return [];
 
-      const m0 = daysBetween(EPOCH, mondayOf(q.from));
+      // integers written into the statement: a bound JS number may arrive as REAL, and week numbers need integer division
+      const int = (n: number): SQL => sql.raw(String(Math.trunc(n)));
+      const m0 = int(daysBetween(EPOCH, mondayOf(q.from)));
       const k = Math.max(1, q.weeklyMinPosts);
       const d = sql.raw(DAY_OF('published_at'));
       const posts = await all<PostRow>(sql`
         WITH g AS (
           SELECT account_id AS a, ${d} AS d,
             LAG(${d}) OVER w AS prev,
-            LAG((${d} - ${m0}) / 7, ${k - 1}) OVER w AS wkBack,
-            LAG((${d} - ${m0}) / 7, ${k}) OVER w AS wkBefore
+            LAG((${d} - ${m0}) / 7, ${int(k - 1)}) OVER w AS wkBack,
+            LAG((${d} - ${m0}) / 7, ${int(k)}) OVER w AS wkBefore
           FROM posts
           WHERE account_id BETWEEN ${lo} AND ${hi} AND published_at >= ${start} AND published_at < ${end}
           WINDOW w AS (PARTITION BY account_id ORDER BY published_at)
         )
         SELECT a, count(*) AS n, min(d) AS first, max(d) AS last, coalesce(max(d - prev), 0) AS maxGap,
-          group_concat(prev || ':' || d) FILTER (WHERE d - prev >= ${q.dormantDays}) AS gaps,
+          group_concat(prev || ':' || d) FILTER (WHERE d - prev >= ${int(q.dormantDays)}) AS gaps,
           group_concat((d - ${m0}) / 7) FILTER (WHERE wkBack = (d - ${m0}) / 7 AND (wkBefore IS NULL OR wkBefore <> (d - ${m0}) / 7)) AS weeks
         FROM g GROUP BY a`);
       const byAccount = new Map<number, PostRow>();

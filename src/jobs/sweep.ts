@@ -13,6 +13,8 @@ import { personTargets, planNotification } from '../../commands/context.js';
 import type { Services } from '../../commands/types.js';
 import { CHANNEL_NAMES, type PersonWithRoles } from '../domain/model.js';
 import { resolvePolicy } from '../domain/policy.js';
+import type { Quarter, Report } from '../domain/report.js';
+import { computeQuarter } from '../app/report/build.js';
 import {
   accountRefs,
   adminSummary,
@@ -84,7 +86,11 @@ const MAX_ATTEMPTS = 3;
 export async function sweepEnv(services: Services, now: Date): Promise<SweepEnv> {
   const [stored, overrides] = await Promise.all([services.store.settings.all(), services.store.calendar.overrides()]);
   const today = shanghaiDate(now);
-  return { now, today, week: isoWeek(today), policy: resolvePolicy(stored), calendar: services.baseCalendar.withOverrides(overrides) };
+  const report = services.report;
+  const quarterDraft = report
+    ? async (q: Quarter): Promise<Report | null> => ((await report.issued(q.label)) ? null : computeQuarter({ store: services.store, report, baseCalendar: services.baseCalendar }, q, now))
+    : undefined;
+  return { now, today, week: isoWeek(today), policy: resolvePolicy(stored), calendar: services.baseCalendar.withOverrides(overrides), quarterDraft };
 }
 
 /** The periods of today's reminders: the day, this ISO week, and the week the cadence check looks at. */
