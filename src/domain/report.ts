@@ -265,6 +265,7 @@ export interface ReportInput {
   calendarNote?: string | null;
 }
 
+const collator = new Intl.Collator('zh-CN');
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (x: number): string => `${round1(x * 100)}%`;
 const maxDay = (a: DateStr, b: DateStr): DateStr => (a > b ? a : b);
@@ -276,6 +277,18 @@ export function wholeWeeks(from: DateStr, to: DateStr): DateStr[] {
   if (m < from) m = addDays(m, 7);
   for (; addDays(m, 6) <= to; m = addDays(m, 7)) out.push(m);
   return out;
+}
+
+/** wholeWeeks, remembered: most accounts share their period. */
+const weekCache = new Map<string, DateStr[]>();
+function weeksOf(from: DateStr, to: DateStr): DateStr[] {
+  const k = `${from}|${to}`;
+  let w = weekCache.get(k);
+  if (!w) {
+    if (weekCache.size > 10_000) weekCache.clear();
+    weekCache.set(k, (w = wholeWeeks(from, to)));
+  }
+  return w;
 }
 
 /** The day idleness at the quarter's start is counted from: the last earlier post, else the opening. */
@@ -305,7 +318,7 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
   }
   if (!f.openFiled) vetoes.push({ kind: 'unfiled', text: '开设后未备案' });
 
-  const weeks = wholeWeeks(from, to);
+  const weeks = weeksOf(from, to);
   const met = new Set(f.weeksMet);
   const metCount = weeks.filter((m) => met.has(m)).length;
   const dormantAtStart = f.openedOn < q.start && daysBetween(anchor, q.start) >= D;
@@ -351,24 +364,31 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
   };
 }
 
+/** Whole days since 1970-01-01 of a `YYYY-MM-DD`. */
+const dayNo = (d: DateStr): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+
 /** Dormant accounts at the end of each Sunday of the period and of its last day. */
 export function dormantTrend(facts: readonly AccountFacts[], input: ReportInput): { day: DateStr; dormant: number }[] {
   const D = input.policy.dormantDays;
   const days: DateStr[] = [];
   for (let d = addDays(mondayOf(input.quarter.start), 6); d < input.to; d = addDays(d, 7)) if (d >= input.quarter.start) days.push(d);
   days.push(input.to);
-  return days.map((day) => {
-    let n = 0;
-    for (const f of facts) {
-      if (f.openedOn > day) continue;
-      if (f.closedOn !== null && f.closedOn <= day) continue;
-      // the last post on or before `day` decides: idle(day) = day − that post's day (or the anchor)
-      const spells: [DateStr, DateStr | null][] = [...f.longGaps, [f.lastPost ?? anchorOf(f), null]];
-      if (f.firstPost) spells.push([anchorOf(f), f.firstPost]);
-      if (spells.some(([a, b]) => addDays(a, D) <= day && (b === null || day < b))) n++;
-    }
-    return { day, dormant: n };
-  });
+  const points = days.map(dayNo);
+  const counts = points.map(() => 0);
+  const INF = Number.POSITIVE_INFINITY;
+  for (const f of facts) {
+    const opened = dayNo(f.openedOn);
+    const closed = f.closedOn === null ? INF : dayNo(f.closedOn);
+    // idle spells [from + D, until): between posts, from the anchor to the first post, after the last post
+    const spells: [number, number][] = f.longGaps.map(([a, b]) => [dayNo(a) + D, dayNo(b)]);
+    spells.push([dayNo(f.lastPost ?? anchorOf(f)) + D, INF]);
+    if (f.firstPost) spells.push([dayNo(anchorOf(f)) + D, dayNo(f.firstPost)]);
+    points.forEach((p, i) => {
+      if (opened > p || closed <= p) return;
+      if (spells.some(([a, b]) => a <= p && p < b)) counts[i]!++;
+    });
+  }
+  return days.map((day, i) => ({ day, dormant: counts[i]! }));
 }
 
 export function methodLines(s: ReportSettings, policy: Policy): string[] {
@@ -437,7 +457,7 @@ export function computeReport(input: ReportInput): Report {
     score: round1(list.reduce((x, a) => x + a.score, 0) / list.length),
     actions: unitActions(list, settings, input.rectifyBy),
   }));
-  units.sort((a, b) => b.score - a.score || a.failed - b.failed || a.unitName.localeCompare(b.unitName, 'zh-CN') || a.unitId - b.unitId);
+  units.sort((a, b) => b.score - a.score || a.failed - b.failed || collator.compare(a.unitName, b.unitName) || a.unitId - b.unitId);
   units.forEach((u, i) => {
     // equal scores and failures share a rank (1, 2, 2, 4)
     const prev = units[i - 1];

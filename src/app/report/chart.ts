@@ -1,12 +1,18 @@
 /**
  * The report's chart as a PNG: units ranked by score (bars) and the quarter's dormant-account trend (a line), drawn
  * with ECharts' server-side SVG renderer and rasterised by resvg (no browser). Chinese text uses Noto Sans SC
- * (思源黑体, SIL Open Font License 1.1) from the `@embedpdf/fonts-sc` package (its GB2312 subset, Regular weight).
+ * (思源黑体, SIL Open Font License 1.1) from the `@embedpdf/fonts-sc` package (its GB2312 subset, Regular weight,
+ * 8 MB). resvg parses the font for every text element, so each chart is drawn with a subset holding only the
+ * characters it shows (harfbuzz's hb-subset through `subset-font`, a few kB), written to a temporary file.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import subsetFont from 'subset-font';
 import { quarterName, type Report, type UnitResult } from '../../domain/report.js';
 
 const require = createRequire(import.meta.url);
@@ -88,12 +94,34 @@ export function chartSvg(r: Report): string {
   }
 }
 
+let fontBytes: Buffer | null = null;
+let subsetDir: string | null = null;
+const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/** A font file with just the characters of `svg`'s text (cached by that set of characters). */
+async function fontFor(svg: string): Promise<string> {
+  const text = svg
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e] ?? e);
+  const chars = [...new Set(`${text}0123456789.-…`)].sort().join('');
+  subsetDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-font-'));
+  const file = path.join(subsetDir, `${crypto.createHash('sha1').update(chars).digest('hex')}.otf`);
+  if (!fs.existsSync(file)) {
+    fontBytes ??= fs.readFileSync(CHART_FONT);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, await subsetFont(fontBytes, chars, { targetFormat: 'sfnt' }));
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+
 /** The chart as PNG bytes. */
-export function chartPng(r: Report): Uint8Array {
+export async function chartPng(r: Report): Promise<Uint8Array> {
   const svg = chartSvg(r);
+  const font = await fontFor(svg);
   const png = new Resvg(svg, {
     background: '#ffffff',
-    font: { fontFiles: [CHART_FONT], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+    font: { fontFiles: [font], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   })
     .render()
     .asPng();

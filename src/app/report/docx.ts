@@ -33,6 +33,10 @@ const SIHAO = 28;
 /** Units listed in the ranking table at most (the .xlsx has them all). */
 const TABLE_UNITS = 100;
 const TABLE_ACCOUNTS = 300;
+/** Accounts named in the body at most (the annex and the .xlsx list them all). */
+const NAMED = 100;
+const named = (xs: readonly AccountResult[], one: (a: AccountResult) => string): string =>
+  `${xs.slice(0, NAMED).map(one).join('、')}${xs.length > NAMED ? `等${xs.length}个（详见附件2）` : ''}`;
 
 const CN_NUM = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const cnDate = (iso: string): string => `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
@@ -90,11 +94,11 @@ export function draftSections(r: Report): { title: string; addressees: string; i
   if (v.dormant.length) {
     problems.push({
       heading: `（${CN_NUM[n++]}）“僵尸”“睡眠”账号。`,
-      text: `${v.dormant.length}个账号本季出现连续${r.settings.dormantDays}天以上未更新，属全国政务新媒体检查单项否决情形：${v.dormant.map((a) => `${label(a)}（${a.vetoes.find((x) => x.kind === 'dormant')!.text}）`).join('、')}。`,
+      text: `${v.dormant.length}个账号本季出现连续${r.settings.dormantDays}天以上未更新，属全国政务新媒体检查单项否决情形：${named(v.dormant, (a) => `${label(a)}（${a.vetoes.find((x) => x.kind === 'dormant')!.text}）`)}。`,
     });
   }
   if (v.unfiled.length) {
-    problems.push({ heading: `（${CN_NUM[n++]}）开设未备案。`, text: `${v.unfiled.length}个账号开设后未按规定备案：${v.unfiled.map(label).join('、')}。` });
+    problems.push({ heading: `（${CN_NUM[n++]}）开设未备案。`, text: `${v.unfiled.length}个账号开设后未按规定备案：${named(v.unfiled, label)}。` });
   }
   const minor: string[] = [];
   if (count('weekly')) minor.push(`${count('weekly')}个账号有的周更新少于${r.settings.weeklyMinPosts}条`);
@@ -107,7 +111,7 @@ export function draftSections(r: Report): { title: string; addressees: string; i
 
   const listed = r.units.filter((u) => u.actions.length);
   const next: { heading?: string; text: string }[] = [
-    { heading: '（一）立即整改。', text: `存在问题的单位要逐项对照整改，于${cnDate(r.rectifyBy)}前将整改情况书面报${r.issuer}。${listed.length ? `其中：${listed.slice(0, 50).map((u) => `${u.unitName}：${u.actions.filter((x) => !x.includes('前将整改情况')).join('；')}`).join('。')}。` : ''}` },
+    { heading: '（一）立即整改。', text: `存在问题的单位要逐项对照整改，于${cnDate(r.rectifyBy)}前将整改情况书面报${r.issuer}。${listed.length ? `其中：${listed.slice(0, 30).map((u) => `${u.unitName}：${u.actions.filter((x) => !x.includes('前将整改情况')).join('；')}`).join('。')}${listed.length > 30 ? `。其余${listed.length - 30}个单位的整改要求见明细表“单位排名”` : ''}。` : ''}` },
     { heading: '（二）落实常态化管理。', text: `严格执行先审后发制度，保证每周更新不少于${r.settings.weeklyMinPosts}次，开设、变更、关停、注销在${r.settings.filingDeadlineWorkdays}个工作日内备案，重大政策信息${r.settings.repostDeadlineWorkdays}个工作日内转载，定期更换账号密码。` },
     { heading: '（三）清理整合账号。', text: '对长期无更新、无力运维的账号，依规关停或注销并及时备案，确保账号应管尽管、运行规范。' },
   ];

@@ -24,9 +24,9 @@ export const MIME = {
 /** The three files of a report (a unit's page gives that unit's files), chart first. */
 export async function reportFiles(r: Report): Promise<ReportFile[]> {
   const base = `${r.quarter}政务新媒体检查通报${r.units.length === 1 && r.overall.units > 1 ? `-${r.units[0]!.unitName}` : ''}`;
-  const [docx, xlsx] = await Promise.all([reportDocx(r), reportXlsx(r)]);
+  const [png, docx, xlsx] = await Promise.all([chartPng(r), reportDocx(r), reportXlsx(r)]);
   return [
-    { name: `${base}-图表.png`, mime: MIME.png, bytes: chartPng(r) },
+    { name: `${base}-图表.png`, mime: MIME.png, bytes: png },
     { name: `${base}（${r.issued ? '正式' : '草稿'}）.docx`, mime: MIME.docx, bytes: docx },
     { name: `${base}-账号指标明细.xlsx`, mime: MIME.xlsx, bytes: xlsx },
   ];
