@@ -1,9 +1,9 @@
 /**
- * The quarterly report's queries (src/ports/report.ts). Per page of account ids, three statements: the accounts with
- * their filings and last earlier post (index seeks on `posts (account_id, published_at)`), one pass over the period's
- * posts in index order with window functions (gaps between post days, the weeks that reached 每周最少更新), and the
- * reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
- * `(published_at + 8 h) / 1 day`. Runs on SQLite ≥ 3.30 (FILTER on aggregates; D1 included).
+ * The quarterly report's queries (src/ports/report.ts). Per page of account ids: the accounts with their filings and
+ * last earlier post (index seeks on `posts (account_id, published_at)`), one pass over the period's posts in index
+ * order giving each account's post days (gaps between them and the weeks that reached 每周最少更新 are worked out
+ * here), and the reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
+ * `(published_at + 8 h) / 1 day`. Plain SQLite (D1 included).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { AccountFacts, Report, Tally } from '../src/domain/report.js';
@@ -44,14 +44,47 @@ interface AccountRow {
   passwordSince: DateStr;
 }
 
-interface PostRow {
-  a: number;
+/** An account's posts in the period, from its post days (day numbers, comma-separated, ascending as scanned). */
+interface PostDays {
   n: number;
   first: number;
   last: number;
   maxGap: number;
-  gaps: string | null;
-  weeks: string | null;
+  /** consecutive post days at least `dormantDays` apart */
+  gaps: [number, number][];
+  /** week numbers (from the Monday `m0`) with at least `min` posts */
+  weeks: number[];
+}
+
+function postDays(list: string, m0: number, dormantDays: number, min: number): PostDays {
+  const parts = list.split(',');
+  const days = new Array<number>(parts.length);
+  let sorted = true;
+  for (let i = 0; i < parts.length; i++) {
+    days[i] = Number(parts[i]);
+    if (i > 0 && days[i]! < days[i - 1]!) sorted = false;
+  }
+  if (!sorted) days.sort((a, b) => a - b);
+  const gaps: [number, number][] = [];
+  const weeks: number[] = [];
+  let maxGap = 0;
+  let week = -1;
+  let inWeek = 0;
+  for (let i = 0; i < days.length; i++) {
+    const day = days[i]!;
+    if (i > 0) {
+      const gap = day - days[i - 1]!;
+      if (gap > maxGap) maxGap = gap;
+      if (gap >= dormantDays) gaps.push([days[i - 1]!, day]);
+    }
+    const w = Math.floor((day - m0) / 7);
+    if (w !== week) {
+      week = w;
+      inWeek = 0;
+    }
+    if (++inWeek === min) weeks.push(w);
+  }
+  return { n: days.length, first: days[0]!, last: days[days.length - 1]!, maxGap, gaps, weeks };
 }
 
 const NO_TALLY: Tally = Object.freeze({ total: 0, late: 0 });
@@ -95,27 +128,17 @@ export function createReportStore(db: Db): ReportStore {
         WHERE x.openedOn <= ${q.to} AND NOT (x.status <> 'active' AND coalesce(x.closedOn, '') < ${q.from})`);
       if (accounts.length === 0) return [];
 
-      // integers written into the statement: a bound JS number may arrive as REAL, and week numbers need integer division
-      const int = (n: number): SQL => sql.raw(String(Math.trunc(n)));
-      const m0 = int(daysBetween(EPOCH, mondayOf(q.from)));
-      const k = Math.max(1, q.weeklyMinPosts);
+      // One pass over the period's posts in index order, a string of post days per account; the gaps and weekly
+      // counts are worked out below (window functions over the same rows cost ten times as much in SQLite).
       const d = sql.raw(DAY_OF('published_at'));
-      const posts = await all<PostRow>(sql`
-        WITH g AS (
-          SELECT account_id AS a, ${d} AS d,
-            LAG(${d}) OVER w AS prev,
-            LAG((${d} - ${m0}) / 7, ${int(k - 1)}) OVER w AS wkBack,
-            LAG((${d} - ${m0}) / 7, ${int(k)}) OVER w AS wkBefore
-          FROM posts
-          WHERE account_id BETWEEN ${lo} AND ${hi} AND published_at >= ${start} AND published_at < ${end}
-          WINDOW w AS (PARTITION BY account_id ORDER BY published_at)
-        )
-        SELECT a, count(*) AS n, min(d) AS first, max(d) AS last, coalesce(max(d - prev), 0) AS maxGap,
-          group_concat(prev || ':' || d) FILTER (WHERE d - prev >= ${int(q.dormantDays)}) AS gaps,
-          group_concat((d - ${m0}) / 7) FILTER (WHERE wkBack = (d - ${m0}) / 7 AND (wkBefore IS NULL OR wkBefore <> (d - ${m0}) / 7)) AS weeks
-        FROM g GROUP BY a`);
-      const byAccount = new Map<number, PostRow>();
-      for (const p of posts) byAccount.set(Number(p.a), p);
+      const posts = await all<{ a: number; days: string }>(sql`
+        SELECT account_id AS a, group_concat(${d}) AS days
+        FROM posts
+        WHERE account_id BETWEEN ${lo} AND ${hi} AND published_at >= ${start} AND published_at < ${end}
+        GROUP BY account_id`);
+      const byAccount = new Map<number, PostDays>();
+      const m0 = daysBetween(EPOCH, mondayOf(q.from));
+      for (const p of posts) byAccount.set(Number(p.a), postDays(p.days, m0, q.dormantDays, q.weeklyMinPosts));
 
       const tallies = async (query: SQL): Promise<Map<number, Tally>> => {
         const rows = await all<{ a: number; total: number; late: number }>(query);
@@ -133,7 +156,8 @@ export function createReportStore(db: Db): ReportStore {
         WHERE g.account_id BETWEEN ${lo} AND ${hi} AND t.deadline_at >= ${start} AND t.deadline_at < ${end}
         GROUP BY g.account_id`);
 
-      const monday = (wk: string): DateStr => addDays(mondayOf(q.from), 7 * Number(wk));
+      const mondays: DateStr[] = [];
+      const monday = (wk: number): DateStr => (mondays[wk] ??= addDays(mondayOf(q.from), 7 * wk));
       return accounts.map((r): AccountFacts => {
         const id = Number(r.id);
         const p = byAccount.get(id);
@@ -145,17 +169,12 @@ export function createReportStore(db: Db): ReportStore {
           openedOn: r.openedOn,
           closedOn: r.closedOn,
           lastPostBefore: r.lastBefore === null ? null : dayStr(Math.floor((Number(r.lastBefore) + SHANGHAI_MS) / DAY_MS)),
-          posts: p ? Number(p.n) : 0,
-          firstPost: p ? dayStr(Number(p.first)) : null,
-          lastPost: p ? dayStr(Number(p.last)) : null,
-          maxGap: p ? Number(p.maxGap) : 0,
-          longGaps: p?.gaps
-            ? p.gaps.split(',').map((g) => {
-                const [a, b] = g.split(':');
-                return [dayStr(Number(a)), dayStr(Number(b))] as [DateStr, DateStr];
-              })
-            : [],
-          weeksMet: q.weeklyMinPosts > 0 && p?.weeks ? p.weeks.split(',').map(monday) : [],
+          posts: p ? p.n : 0,
+          firstPost: p ? dayStr(p.first) : null,
+          lastPost: p ? dayStr(p.last) : null,
+          maxGap: p ? p.maxGap : 0,
+          longGaps: p ? p.gaps.map(([a, b]) => [dayStr(a), dayStr(b)] as [DateStr, DateStr]) : [],
+          weeksMet: p ? p.weeks.map(monday) : [],
           openFiled: Number(r.openFiled) === 1,
           filings: { total: Number(r.filings), late: Number(r.filingsLate) },
           reviews: reviews.get(id) ?? NO_TALLY,

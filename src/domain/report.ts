@@ -319,8 +319,8 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
   if (!f.openFiled) vetoes.push({ kind: 'unfiled', text: '开设后未备案' });
 
   const weeks = weeksOf(from, to);
-  const met = new Set(f.weeksMet);
-  const metCount = weeks.filter((m) => met.has(m)).length;
+  let metCount = 0;
+  for (const m of f.weeksMet) if (m >= weeks[0]! && m <= weeks[weeks.length - 1]!) metCount++;
   const dormantAtStart = f.openedOn < q.start && daysBetween(anchor, q.start) >= D;
   const pwDays = daysBetween(f.passwordSince, to);
   const indicators: Record<IndicatorKey, IndicatorValue> = {

@@ -1,0 +1,15 @@
+import { createRuntime } from './src/app/runtime.js';
+import { computeQuarter } from './src/app/report/build.js';
+import { parseQuarter } from './src/domain/report.js';
+import Database from 'better-sqlite3';
+const rt = createRuntime({ databasePath: '/tmp/nat/national.sqlite', admins: [] });
+const deps = { store: rt.services.store, report: rt.services.report!, baseCalendar: rt.services.baseCalendar };
+const NOW = new Date('2026-11-23T09:00:00+08:00');
+const db = new Database('/tmp/nat/national.sqlite', { readonly: true });
+let t0 = performance.now(); db.prepare('SELECT count(*), max(published_at) FROM posts').get(); console.log('scan', (performance.now() - t0).toFixed(0));
+const orig = deps.report.accountFacts.bind(deps.report);
+let inFacts = 0;
+deps.report = { ...deps.report, accountFacts: async (q) => { const t = performance.now(); const r = await orig(q); inFacts += performance.now() - t; return r; } };
+t0 = performance.now();
+const r = await computeQuarter(deps, parseQuarter('2026Q4')!, NOW);
+console.log('total', (performance.now() - t0).toFixed(0), 'facts', inFacts.toFixed(0), r.overall);
