@@ -34,7 +34,10 @@ function deps(ctx: CommandContext): ReportDeps {
 }
 
 function notBegun(q: Quarter, ctx: CommandContext): AppError {
-  return new AppError({ code: 'rule', message: `${quarterName(q)}（${q.start} 起）尚未开始，现在是 ${quarterOfDay(ctx.today).label}。` });
+  return new AppError({
+    code: 'rule',
+    message: `${quarterName(q)}（${q.start} 起）尚未开始，现在是 ${quarterOfDay(ctx.today).label}。`,
+  });
 }
 
 const show = defineCommand({
@@ -72,18 +75,35 @@ const issue = defineCommand({
     const d = deps(ctx);
     if (ctx.today < q.start) throw notBegun(q, ctx);
     if (ctx.today <= q.end) {
-      throw new AppError({ code: 'rule', message: `${quarterName(q)}到 ${q.end} 才结束，结束后才能发布；现在可用 /通报 ${q.label} 查看截至今天的草稿。` });
+      throw new AppError({
+        code: 'rule',
+        message: `${quarterName(q)}到 ${q.end} 才结束，结束后才能发布；现在可用 /通报 ${q.label} 查看截至今天的草稿。`,
+      });
     }
     const before = await d.report.issued(q.label);
     if (before) {
-      throw new AppError({ code: 'conflict', message: `${quarterName(q)}通报已于 ${formatShanghai(before.issuedAt)} 发布，数据已固定；发送 /通报 ${q.label} 查看。` });
+      throw new AppError({
+        code: 'conflict',
+        message: `${quarterName(q)}通报已于 ${formatShanghai(before.issuedAt)} 发布，数据已固定；发送 /通报 ${q.label} 查看。`,
+      });
     }
     const computed = await computeQuarter(d, q, ctx.now);
     const report = { ...computed, issued: { at: ctx.now.toISOString(), by: ctx.caller.name } };
     ctx.write(d.report.issue({ quarter: q.label, report, issuedAt: ctx.now, issuedBy: ctx.caller.id }));
-    ctx.audit('report.issue', `report:${q.label}`, { accounts: report.overall.accounts, failed: report.overall.failed, meanScore: report.overall.meanScore });
+    ctx.audit('report.issue', `report:${q.label}`, {
+      accounts: report.overall.accounts,
+      failed: report.overall.failed,
+      meanScore: report.overall.meanScore,
+    });
     const reply = reportReply(report, { filesNote: filesNote(q.label) });
-    return { ...reply, tone: 'success', blocks: [{ type: 'text', text: `已发布${quarterName(q)}通报，本季数据已固定：此后台账变化不影响本通报。` }, ...reply.blocks] };
+    return {
+      ...reply,
+      tone: 'success',
+      blocks: [
+        { type: 'text', text: `已发布${quarterName(q)}通报，本季数据已固定：此后台账变化不影响本通报。` },
+        ...reply.blocks,
+      ],
+    };
   },
 });
 

@@ -94,7 +94,9 @@ export function createReportStore(db: Db): ReportStore {
 
   return {
     async accountIds() {
-      const [r] = await all<{ min: number | null; max: number | null }>(sql`SELECT min(id) AS min, max(id) AS max FROM accounts`);
+      const [r] = await all<{ min: number | null; max: number | null }>(
+        sql`SELECT min(id) AS min, max(id) AS max FROM accounts`,
+      );
       return r && r.min !== null && r.max !== null ? { min: Number(r.min), max: Number(r.max) } : null;
     },
 
@@ -168,7 +170,8 @@ export function createReportStore(db: Db): ReportStore {
           platform: r.platform,
           openedOn: r.openedOn,
           closedOn: r.closedOn,
-          lastPostBefore: r.lastBefore === null ? null : dayStr(Math.floor((Number(r.lastBefore) + SHANGHAI_MS) / DAY_MS)),
+          lastPostBefore:
+            r.lastBefore === null ? null : dayStr(Math.floor((Number(r.lastBefore) + SHANGHAI_MS) / DAY_MS)),
           posts: p ? p.n : 0,
           firstPost: p ? dayStr(p.first) : null,
           lastPost: p ? dayStr(p.last) : null,
@@ -194,7 +197,12 @@ export function createReportStore(db: Db): ReportStore {
         sql`SELECT quarter, report, issued_at AS issuedAt, issued_by AS issuedBy FROM report_snapshots WHERE quarter = ${quarter}`,
       );
       if (!r) return null;
-      return { quarter: r.quarter, report: JSON.parse(r.report) as Report, issuedAt: new Date(Number(r.issuedAt)), issuedBy: r.issuedBy === null ? null : Number(r.issuedBy) };
+      return {
+        quarter: r.quarter,
+        report: JSON.parse(r.report) as Report,
+        issuedAt: new Date(Number(r.issuedAt)),
+        issuedBy: r.issuedBy === null ? null : Number(r.issuedBy),
+      };
     },
 
     issue(r: IssuedReport): Writes {

@@ -1,7 +1,14 @@
 /** The quarterly report as a chat reply: the whole county for admins, one unit's page for its people. */
 import { platformName } from './platforms.js';
 import type { Block, Reply } from './reply.js';
-import { type AccountResult, passRateText, quarterName, type Report, type UnitResult, vetoedAccounts } from './report.js';
+import {
+  type AccountResult,
+  passRateText,
+  quarterName,
+  type Report,
+  type UnitResult,
+  vetoedAccounts,
+} from './report.js';
 
 /** Units shown at the top and at the bottom of the ranking. */
 export const RANK_SHOWN = 5;
@@ -16,7 +23,13 @@ export interface ReportReplyOptions {
 }
 
 const label = (a: AccountResult): string => `${platformName(a.platform)}「${a.name}」`;
-const rankRow = (u: UnitResult): string[] => [String(u.rank), u.unitName, u.score.toFixed(1), String(u.accounts), String(u.failed)];
+const rankRow = (u: UnitResult): string[] => [
+  String(u.rank),
+  u.unitName,
+  u.score.toFixed(1),
+  String(u.accounts),
+  String(u.failed),
+];
 
 function overallFields(r: Report): { label: string; value: string }[] {
   const o = r.overall;
@@ -51,8 +64,13 @@ export function reportReply(r: Report, opts: ReportReplyOptions = {}): Reply {
   const v = vetoedAccounts(r);
   const failing = r.accounts.filter((a) => !a.passed);
   if (failing.length) {
-    blocks.push({ type: 'text', text: `单项否决（不合格）账号 ${failing.length} 个：“僵尸”账号 ${v.dormant.length} 个，未备案 ${v.unfiled.length} 个` });
-    const lines = failing.slice(0, MAX_VETO_LINES).map((a) => `${a.unitName} · ${label(a)}：${a.vetoes.map((x) => x.text).join('；')}`);
+    blocks.push({
+      type: 'text',
+      text: `单项否决（不合格）账号 ${failing.length} 个：“僵尸”账号 ${v.dormant.length} 个，未备案 ${v.unfiled.length} 个`,
+    });
+    const lines = failing
+      .slice(0, MAX_VETO_LINES)
+      .map((a) => `${a.unitName} · ${label(a)}：${a.vetoes.map((x) => x.text).join('；')}`);
     if (failing.length > MAX_VETO_LINES) lines.push(`…另有 ${failing.length - MAX_VETO_LINES} 个，见明细表`);
     blocks.push({ type: 'list', items: lines });
   } else if (r.accounts.length) {
@@ -62,7 +80,8 @@ export function reportReply(r: Report, opts: ReportReplyOptions = {}): Reply {
   if (withActions.length) {
     blocks.push({ type: 'text', text: '整改要求' });
     const items = withActions.slice(0, MAX_ACTION_UNITS).map((u) => `${u.unitName}：${u.actions.join('；')}`);
-    if (withActions.length > MAX_ACTION_UNITS) items.push(`…另有 ${withActions.length - MAX_ACTION_UNITS} 个单位，见通报稿`);
+    if (withActions.length > MAX_ACTION_UNITS)
+      items.push(`…另有 ${withActions.length - MAX_ACTION_UNITS} 个单位，见通报稿`);
     blocks.push({ type: 'list', items });
   }
   blocks.push({ type: 'note', text: notes(r, opts).join('；') });
@@ -73,7 +92,14 @@ function unitReply(r: Report, unitId: number, title: string, opts: ReportReplyOp
   const u = r.units.find((x) => x.unitId === unitId);
   const accounts = r.accounts.filter((a) => a.unitId === unitId);
   if (!u) {
-    return { title, tone: 'info', blocks: [{ type: 'text', text: '本单位本季没有纳入检查的账号。' }, { type: 'note', text: notes(r, opts).join('；') }] };
+    return {
+      title,
+      tone: 'info',
+      blocks: [
+        { type: 'text', text: '本单位本季没有纳入检查的账号。' },
+        { type: 'note', text: notes(r, opts).join('；') },
+      ],
+    };
   }
   const blocks: Block[] = [
     {
@@ -82,7 +108,10 @@ function unitReply(r: Report, unitId: number, title: string, opts: ReportReplyOp
         { label: '单位', value: u.unitName },
         { label: '得分', value: `${u.score.toFixed(1)}（第 ${u.rank} 名，共 ${r.overall.units} 个单位）` },
         { label: '检查账号', value: `${u.accounts} 个，不合格 ${u.failed} 个` },
-        { label: '全县', value: `检查 ${r.overall.accounts} 个，合格率 ${passRateText(r)}，平均 ${r.overall.meanScore.toFixed(1)} 分` },
+        {
+          label: '全县',
+          value: `检查 ${r.overall.accounts} 个，合格率 ${passRateText(r)}，平均 ${r.overall.meanScore.toFixed(1)} 分`,
+        },
       ],
     },
     {
@@ -92,7 +121,11 @@ function unitReply(r: Report, unitId: number, title: string, opts: ReportReplyOp
         platformName(a.platform),
         a.name,
         a.score.toFixed(1),
-        a.vetoes.length ? `不合格：${a.vetoes.map((x) => x.text).join('；')}` : a.closedInQuarter ? `已关停注销（${a.to}）` : `更新 ${a.indicators.weekly.detail}`,
+        a.vetoes.length
+          ? `不合格：${a.vetoes.map((x) => x.text).join('；')}`
+          : a.closedInQuarter
+            ? `已关停注销（${a.to}）`
+            : `更新 ${a.indicators.weekly.detail}`,
       ]),
     },
   ];
@@ -102,7 +135,9 @@ function unitReply(r: Report, unitId: number, title: string, opts: ReportReplyOp
 }
 
 function notes(r: Report, opts: ReportReplyOptions): string[] {
-  const out = [`计分方法：僵尸（${r.settings.dormantDays} 天未更新）、未备案单项否决；其余按更新、备案、审核、转载、改密、清理加权计分，单位得分为账号平均分（全文见通报稿）`];
+  const out = [
+    `计分方法：僵尸（${r.settings.dormantDays} 天未更新）、未备案单项否决；其余按更新、备案、审核、转载、改密、清理加权计分，单位得分为账号平均分（全文见通报稿）`,
+  ];
   if (!r.issued) out.push(`确认无误后发送 /通报 发布 ${r.quarter} 固定本季数据`);
   if (r.calendarNote) out.push(r.calendarNote);
   if (opts.filesNote) out.push(opts.filesNote);

@@ -47,7 +47,8 @@ export const INDICATORS: readonly IndicatorSpec[] = [
     key: 'review',
     name: '审核',
     source: '吉林 二(三)、神木 第十七条',
-    rule: (p) => `先审后发：审核期限（${p.reviewDeadlineWorkdays} 个工作日）在本季到期的送审中按期审结的占比（发布须经审核同意）`,
+    rule: (p) =>
+      `先审后发：审核期限（${p.reviewDeadlineWorkdays} 个工作日）在本季到期的送审中按期审结的占比（发布须经审核同意）`,
   },
   {
     key: 'repost',
@@ -69,7 +70,14 @@ export const INDICATORS: readonly IndicatorSpec[] = [
   },
 ];
 
-export const DEFAULT_REPORT_WEIGHTS: ReportWeights = { weekly: 30, filing: 15, review: 20, repost: 15, password: 10, cleanup: 10 };
+export const DEFAULT_REPORT_WEIGHTS: ReportWeights = {
+  weekly: 30,
+  filing: 15,
+  review: 20,
+  repost: 15,
+  password: 10,
+  cleanup: 10,
+};
 
 export function indicatorName(k: IndicatorKey): string {
   return INDICATORS.find((i) => i.key === k)?.name ?? k;
@@ -297,7 +305,9 @@ function anchorOf(f: AccountFacts): DateStr {
 }
 
 const tally = (t: Tally, what: string): IndicatorValue =>
-  t.total === 0 ? { value: null, detail: `无${what}` } : { value: (t.total - t.late) / t.total, detail: `${t.total} 项，超期 ${t.late} 项` };
+  t.total === 0
+    ? { value: null, detail: `无${what}` }
+    : { value: (t.total - t.late) / t.total, detail: `${t.total} 项，超期 ${t.late} 项` };
 
 export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult {
   const { policy, weights, quarter: q } = input;
@@ -314,7 +324,10 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
 
   const vetoes: Veto[] = [];
   if (!closedInQuarter && maxIdleDays >= D) {
-    vetoes.push({ kind: 'dormant', text: tail >= D ? `截至 ${to} 已 ${tail} 天未更新` : `本季曾连续 ${maxIdleDays} 天未更新` });
+    vetoes.push({
+      kind: 'dormant',
+      text: tail >= D ? `截至 ${to} 已 ${tail} 天未更新` : `本季曾连续 ${maxIdleDays} 天未更新`,
+    });
   }
   if (!f.openFiled) vetoes.push({ kind: 'unfiled', text: '开设后未备案' });
 
@@ -333,7 +346,10 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
     repost: tally(f.reposts, '到期转载任务'),
     password: { value: pwDays <= policy.passwordRotationDays ? 1 : 0, detail: `距上次改密 ${pwDays} 天` },
     cleanup: dormantAtStart
-      ? { value: closedInQuarter ? 1 : 0, detail: closedInQuarter ? `季初僵尸，已于 ${f.closedOn} 关停注销` : '季初僵尸，未关停注销' }
+      ? {
+          value: closedInQuarter ? 1 : 0,
+          detail: closedInQuarter ? `季初僵尸，已于 ${f.closedOn} 关停注销` : '季初僵尸，未关停注销',
+        }
       : { value: null, detail: '季初非僵尸账号' },
   };
   let sumW = 0;
@@ -365,13 +381,15 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
 }
 
 /** Whole days since 1970-01-01 of a `YYYY-MM-DD`. */
-const dayNo = (d: DateStr): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+const dayNo = (d: DateStr): number =>
+  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
 
 /** Dormant accounts at the end of each Sunday of the period and of its last day. */
 export function dormantTrend(facts: readonly AccountFacts[], input: ReportInput): { day: DateStr; dormant: number }[] {
   const D = input.policy.dormantDays;
   const days: DateStr[] = [];
-  for (let d = addDays(mondayOf(input.quarter.start), 6); d < input.to; d = addDays(d, 7)) if (d >= input.quarter.start) days.push(d);
+  for (let d = addDays(mondayOf(input.quarter.start), 6); d < input.to; d = addDays(d, 7))
+    if (d >= input.quarter.start) days.push(d);
   days.push(input.to);
   const points = days.map(dayNo);
   const counts = points.map(() => 0);
@@ -408,13 +426,21 @@ export function unitActions(accounts: readonly AccountResult[], s: ReportSetting
   const out: string[] = [];
   const dormant = accounts.filter((a) => a.vetoes.some((v) => v.kind === 'dormant'));
   if (dormant.length) {
-    out.push(`${dormant.map((a) => `${label(a)}（${a.vetoes.find((v) => v.kind === 'dormant')!.text}）`).join('、')}：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）`);
+    out.push(
+      `${dormant.map((a) => `${label(a)}（${a.vetoes.find((v) => v.kind === 'dormant')!.text}）`).join('、')}：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）`,
+    );
   }
   const unfiled = accounts.filter((a) => a.vetoes.some((v) => v.kind === 'unfiled'));
-  if (unfiled.length) out.push(`${unfiled.map(label).join('、')}开设后未备案：${s.filingDeadlineWorkdays} 个工作日内补办开设备案（神木 第六条）`);
+  if (unfiled.length)
+    out.push(
+      `${unfiled.map(label).join('、')}开设后未备案：${s.filingDeadlineWorkdays} 个工作日内补办开设备案（神木 第六条）`,
+    );
   const passing = accounts.filter((a) => a.passed);
   const weekly = passing.filter((a) => (a.indicators.weekly.value ?? 1) < 1);
-  if (weekly.length) out.push(`${weekly.map((a) => `${label(a)}（${a.indicators.weekly.detail}）`).join('、')}：保证每周更新不少于 ${s.weeklyMinPosts} 条（神木 第十二条）`);
+  if (weekly.length)
+    out.push(
+      `${weekly.map((a) => `${label(a)}（${a.indicators.weekly.detail}）`).join('、')}：保证每周更新不少于 ${s.weeklyMinPosts} 条（神木 第十二条）`,
+    );
   const late = (k: IndicatorKey, what: string, rule: string): void => {
     const n = passing.reduce((x, a) => x + (a.indicators[k].value !== null && a.indicators[k].value! < 1 ? 1 : 0), 0);
     if (n) out.push(`${n} 个账号${what}：${rule}`);
@@ -457,7 +483,10 @@ export function computeReport(input: ReportInput): Report {
     score: round1(list.reduce((x, a) => x + a.score, 0) / list.length),
     actions: unitActions(list, settings, input.rectifyBy),
   }));
-  units.sort((a, b) => b.score - a.score || a.failed - b.failed || collator.compare(a.unitName, b.unitName) || a.unitId - b.unitId);
+  units.sort(
+    (a, b) =>
+      b.score - a.score || a.failed - b.failed || collator.compare(a.unitName, b.unitName) || a.unitId - b.unitId,
+  );
   units.forEach((u, i) => {
     // equal scores and failures share a rank (1, 2, 2, 4)
     const prev = units[i - 1];
@@ -485,7 +514,9 @@ export function computeReport(input: ReportInput): Report {
       passRate: accounts.length ? (accounts.length - failed) / accounts.length : 1,
       meanScore: accounts.length ? round1(accounts.reduce((x, a) => x + a.score, 0) / accounts.length) : 0,
       closed: accounts.filter((a) => a.closedInQuarter).length,
-      byPlatform: [...platforms].map(([platform, v]) => ({ platform, ...v })).sort((a, b) => b.accounts - a.accounts || a.platform.localeCompare(b.platform)),
+      byPlatform: [...platforms]
+        .map(([platform, v]) => ({ platform, ...v }))
+        .sort((a, b) => b.accounts - a.accounts || a.platform.localeCompare(b.platform)),
     },
     units,
     accounts,

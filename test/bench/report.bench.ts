@@ -50,10 +50,18 @@ async function child(mode: string, file: string): Promise<void> {
       const { reportXlsx } = await import('../../src/app/report/xlsx.js');
       const subject = mode === 'files-unit' ? unitPage(r, r.units[r.units.length - 1]!.unitId) : r;
       // warm once (module code, the subsetting wasm, the font), as in a running server; then measure
-      await Promise.all([chartPng(unitPage(r, r.units[0]!.unitId)), reportDocx(unitPage(r, r.units[0]!.unitId)), reportXlsx(unitPage(r, r.units[0]!.unitId))]);
+      await Promise.all([
+        chartPng(unitPage(r, r.units[0]!.unitId)),
+        reportDocx(unitPage(r, r.units[0]!.unitId)),
+        reportXlsx(unitPage(r, r.units[0]!.unitId)),
+      ]);
       const parts: string[] = [];
       const t1 = performance.now();
-      for (const [name, f] of [['png', () => chartPng(subject)], ['docx', () => reportDocx(subject)], ['xlsx', () => reportXlsx(subject)]] as const) {
+      for (const [name, f] of [
+        ['png', () => chartPng(subject)],
+        ['docx', () => reportDocx(subject)],
+        ['xlsx', () => reportXlsx(subject)],
+      ] as const) {
         const t = performance.now();
         const bytes = await f();
         parts.push(`${name} ${(performance.now() - t).toFixed(0)} ms ${(bytes.byteLength / 1024).toFixed(0)} kB`);
@@ -68,9 +76,14 @@ async function child(mode: string, file: string): Promise<void> {
 
 function measure(mode: string, file: string): Measure {
   const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const r = spawnSync(tsx, [here, '--bench-child', mode, file], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const r = spawnSync(tsx, [here, '--bench-child', mode, file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
   return JSON.parse(line) as Measure;
 }
 
@@ -91,7 +104,8 @@ export default async function bench(): Promise<string[]> {
     const again = measure('compute', file);
     const files = measure('files', file);
     const unit = measure('files-unit', file);
-    const fmt = (name: string, m: Measure): string => `${name.padEnd(40)} ${m.ms.toFixed(0).padStart(6)} ms   peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB   ${m.detail}`;
+    const fmt = (name: string, m: Measure): string =>
+      `${name.padEnd(40)} ${m.ms.toFixed(0).padStart(6)} ms   peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB   ${m.detail}`;
     return [
       `register: 100,000 accounts, 5,000 units, 2,000,000 posts; ${built.sizeMb.toFixed(0)} MB file, built in ${(built.ms / 1000).toFixed(1)} s; report 2026Q4 as of ${NOW.toISOString()}`,
       fmt('baseline: full scan of posts', scan),

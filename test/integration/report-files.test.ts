@@ -22,7 +22,11 @@ let files: ReportFile[];
 beforeAll(async () => {
   county = await quarterCounty();
   const s = county.bot.rt.services;
-  report = await computeQuarter({ store: s.store, report: s.report!, baseCalendar: s.baseCalendar }, parseQuarter('2026Q4')!, new Date('2027-01-04T10:00:00+08:00'));
+  report = await computeQuarter(
+    { store: s.store, report: s.report!, baseCalendar: s.baseCalendar },
+    parseQuarter('2026Q4')!,
+    new Date('2027-01-04T10:00:00+08:00'),
+  );
   files = await reportFiles(report);
 });
 afterAll(() => county?.bot.close());
@@ -91,8 +95,14 @@ describe('report files', () => {
   it('names: chart, draft and details, with their types', () => {
     expect(files.map((f) => [f.name, f.mime])).toEqual([
       ['2026Q4政务新媒体检查通报-图表.png', 'image/png'],
-      ['2026Q4政务新媒体检查通报（草稿）.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
-      ['2026Q4政务新媒体检查通报-账号指标明细.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      [
+        '2026Q4政务新媒体检查通报（草稿）.docx',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      ],
+      [
+        '2026Q4政务新媒体检查通报-账号指标明细.xlsx',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ],
     ]);
   });
 
@@ -105,7 +115,9 @@ describe('report files', () => {
     const h = ['一、总体情况', '二、存在问题', '三、下一步要求'].map((x) => lines.indexOf(x));
     expect(h.every((i) => i > 2)).toBe(true);
     expect(h).toEqual([...h].sort((a, b) => a - b));
-    expect(text).toContain('本次共检查政务新媒体6个，其中抖音2个、微信公众号2个、微博1个、小红书1个。单项否决（不合格）3个，合格率50%');
+    expect(text).toContain(
+      '本次共检查政务新媒体6个，其中抖音2个、微信公众号2个、微博1个、小红书1个。单项否决（不合格）3个，合格率50%',
+    );
     expect(text).toContain(`得分位居前列的是${WJ}（36.6分）、${JY}（25.6分）`);
     expect(text).toContain(`${JY}微博“兴国教育”（截至 2026-12-31 已 133 天未更新）`);
     expect(text).toContain(`${JY}抖音“兴国教育”（本季曾连续 15 天未更新）`);
@@ -136,7 +148,9 @@ describe('report files', () => {
     expect(ws.rowCount).toBe(1 + 6);
     const header = (ws.getRow(1).values as unknown[]).slice(1);
     expect(header).toContain('更新（%）');
-    const a1 = (ws.getRow(1 + report.accounts.findIndex((a) => a.accountId === county.ids.A1) + 1).values as unknown[]).slice(1);
+    const a1 = (
+      ws.getRow(1 + report.accounts.findIndex((a) => a.accountId === county.ids.A1) + 1).values as unknown[]
+    ).slice(1);
     expect(a1.slice(0, 4)).toEqual([JY, '微信公众号', '兴国教育', `A${county.ids.A1}`]);
     expect(a1[header.indexOf('更新（%）')]).toBe(91.7);
     expect(a1[header.indexOf('转载说明')]).toBe('1 项，超期 1 项');
@@ -157,15 +171,25 @@ describe('report files', () => {
   it('npm run cli -- report 2026Q4 --out DIR writes the three files', () => {
     const out = path.join(county.bot.dir, 'out');
     const root = path.resolve(import.meta.dirname, '../..');
-    const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'report', '2026Q4', '--out', out, '--now', '2027-01-04T10:00:00+08:00'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_PATH: county.bot.file, LOG_LEVEL: 'silent' },
-    });
+    const r = spawnSync(
+      path.join(root, 'node_modules/.bin/tsx'),
+      ['src/cli.ts', 'report', '2026Q4', '--out', out, '--now', '2027-01-04T10:00:00+08:00'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_PATH: county.bot.file, LOG_LEVEL: 'silent' },
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('检查 6 个账号，不合格 3 个，合格率 50%');
     expect(fs.readdirSync(out).sort()).toEqual(files.map((f) => f.name).sort());
-    expect(spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'report', '2026Q9', '--out', out], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: county.bot.file } }).status).toBe(2);
+    expect(
+      spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['src/cli.ts', 'report', '2026Q9', '--out', out], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_PATH: county.bot.file },
+      }).status,
+    ).toBe(2);
     fs.copyFileSync(path.join(out, files[0]!.name), '/tmp/report-chart-check.png');
   }, 180_000);
 });

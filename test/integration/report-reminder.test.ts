@@ -13,7 +13,9 @@ afterEach(() => bot?.close());
 async function county(): Promise<TestBot> {
   const b = makeBot({ now: '2026-06-02T10:00:00+08:00' });
   await seedCounty(b);
-  expect(await b.say(ADMIN, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-06-01 单位=兴国县教育局')).toContain('已备案');
+  expect(
+    await b.say(ADMIN, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-06-01 单位=兴国县教育局'),
+  ).toContain('已备案');
   return b;
 }
 

@@ -16,7 +16,11 @@ const Q4 = parseQuarter('2026Q4')!;
 beforeAll(async () => {
   county = await quarterCounty();
   const s = county.bot.rt.services;
-  report = await computeQuarter({ store: s.store, report: s.report!, baseCalendar: s.baseCalendar }, Q4, new Date('2027-01-04T10:00:00+08:00'));
+  report = await computeQuarter(
+    { store: s.store, report: s.report!, baseCalendar: s.baseCalendar },
+    Q4,
+    new Date('2027-01-04T10:00:00+08:00'),
+  );
 });
 afterAll(() => county?.bot.close());
 
@@ -34,7 +38,9 @@ describe('scores computed by hand for a quarter around the 2026 National Day', (
     expect(a.indicators.filing.value).toBeNull(); // opened in June: nothing filed this quarter
     expect(a.indicators.review).toEqual({ value: 1, detail: '1 项，超期 0 项' });
     expect(a.indicators.repost).toEqual({ value: 0, detail: '1 项，超期 1 项' });
-    const due = county.bot.rt.db.sqlite.prepare('SELECT deadline_at AS d FROM repost_tasks ORDER BY id LIMIT 1').get() as { d: number };
+    const due = county.bot.rt.db.sqlite
+      .prepare('SELECT deadline_at AS d FROM repost_tasks ORDER BY id LIMIT 1')
+      .get() as { d: number };
     expect(new Date(due.d).toISOString()).toBe('2026-10-10T02:00:00.000Z'); // Saturday 10-10 10:00, the make-up working day
     expect(a.indicators.password).toEqual({ value: 1, detail: '距上次改密 60 天' });
     expect(a.indicators.cleanup.value).toBeNull();
@@ -75,7 +81,8 @@ describe('scores computed by hand for a quarter around the 2026 National Day', (
     expect(acc(county.ids.A2).indicators.cleanup).toMatchObject({ value: 0 });
     expect(acc(county.ids.A3).vetoes).toEqual([{ kind: 'dormant', text: '本季曾连续 15 天未更新' }]);
     expect(acc(county.ids.C1).vetoes).toEqual([{ kind: 'unfiled', text: '开设后未备案' }]);
-    for (const id of [county.ids.A2, county.ids.A3, county.ids.C1]) expect(acc(id)).toMatchObject({ score: 0, passed: false });
+    for (const id of [county.ids.A2, county.ids.A3, county.ids.C1])
+      expect(acc(id)).toMatchObject({ score: 0, passed: false });
   });
 
   it('units: the mean of their accounts (卫健委 (78.6 + 31.3 + 0) / 3 = 36.6; 教育局 (76.7 + 0 + 0) / 3 = 25.6); overall 6 checked, 3 failed', () => {
@@ -83,7 +90,14 @@ describe('scores computed by hand for a quarter around the 2026 National Day', (
       [1, WJ, 36.6, 3, 1],
       [2, JY, 25.6, 3, 2],
     ]);
-    expect(report.overall).toMatchObject({ accounts: 6, failed: 3, passRate: 0.5, meanScore: 31.1, closed: 1, units: 2 });
+    expect(report.overall).toMatchObject({
+      accounts: 6,
+      failed: 3,
+      passRate: 0.5,
+      meanScore: 31.1,
+      closed: 1,
+      units: 2,
+    });
     const jy = report.units.find((u) => u.unitName === JY)!;
     expect(jy.actions[0]).toContain('微博「兴国教育」（截至 2026-12-31 已 133 天未更新）');
     expect(jy.actions.join('\n')).toContain('转载不及时');
@@ -137,7 +151,8 @@ describe('/通报 in chat', () => {
     const shown = await bot.say(ADMIN, '/通报 2026Q4');
 
     // the register changes: A2's posts recorded late, 僵尸天数 raised to 30
-    for (const d of ['2026-09-20', '2026-10-05', '2026-10-20', '2026-11-05', '2026-11-20', '2026-12-05', '2026-12-20']) await post(bot, ids.A2, d);
+    for (const d of ['2026-09-20', '2026-10-05', '2026-10-20', '2026-11-05', '2026-11-20', '2026-12-05', '2026-12-20'])
+      await post(bot, ids.A2, d);
     expect(await bot.say(ADMIN, '/设置 僵尸天数=30')).toContain('已修改');
     bot.setNow('2027-02-01T10:00:00+08:00');
     const later = await bot.say(ADMIN, '/通报 2026Q4');
@@ -147,7 +162,11 @@ describe('/通报 in chat', () => {
 
     // a draft computed now would differ: the snapshot is what kept the figures
     const s = bot.rt.services;
-    const fresh = await computeQuarter({ store: s.store, report: s.report!, baseCalendar: s.baseCalendar }, Q4, bot.rt.services.clock.now());
+    const fresh = await computeQuarter(
+      { store: s.store, report: s.report!, baseCalendar: s.baseCalendar },
+      Q4,
+      bot.rt.services.clock.now(),
+    );
     expect(fresh.accounts.find((a) => a.accountId === ids.A2)!.vetoes).toEqual([]);
 
     expect(await bot.say(ADMIN, '/通报 发布 2026Q4')).toContain('已于 2027-01-04 10:00 发布');

@@ -34,7 +34,13 @@ async function ok(b: TestBot, as: string, line: string, expected: string | RegEx
 export async function post(b: TestBot, accountId: number, day: string, time = '10:00'): Promise<void> {
   const at = new Date(`${day}T${time}:00+08:00`);
   const store = b.rt.services.store;
-  await store.commit(store.posts.insert({ accountId, publishedAt: at, title: '信息', url: null, source: 'manual', externalId: null }, null, at));
+  await store.commit(
+    store.posts.insert(
+      { accountId, publishedAt: at, title: '信息', url: null, source: 'manual', externalId: null },
+      null,
+      at,
+    ),
+  );
 }
 
 /** Mondays from `from` to `to` inclusive. */
@@ -59,13 +65,21 @@ export async function quarterCounty(): Promise<County> {
   const bot = makeBot({ now: '2026-01-12T10:00:00+08:00' });
   await seedCounty(bot);
   const at = (iso: string): void => bot.setNow(iso);
-  const B2 = idOf(await ok(bot, 'admin', `/备案 开设 平台=抖音 名称=健康兴国 开设日期=2026-01-10 单位=${WJ}`, '已备案'));
+  const B2 = idOf(
+    await ok(bot, 'admin', `/备案 开设 平台=抖音 名称=健康兴国 开设日期=2026-01-10 单位=${WJ}`, '已备案'),
+  );
   at('2026-02-02T10:00:00+08:00');
-  const A3 = idOf(await ok(bot, 'admin', `/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-02-01 单位=${JY}`, '已备案'));
+  const A3 = idOf(
+    await ok(bot, 'admin', `/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-02-01 单位=${JY}`, '已备案'),
+  );
   at('2026-03-02T10:00:00+08:00');
-  const A2 = idOf(await ok(bot, 'admin', `/备案 开设 平台=微博 名称=兴国教育 开设日期=2026-03-01 单位=${JY}`, '已备案'));
+  const A2 = idOf(
+    await ok(bot, 'admin', `/备案 开设 平台=微博 名称=兴国教育 开设日期=2026-03-01 单位=${JY}`, '已备案'),
+  );
   at('2026-06-02T10:00:00+08:00');
-  const A1 = idOf(await ok(bot, 'admin', `/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-06-01 单位=${JY}`, '已备案'));
+  const A1 = idOf(
+    await ok(bot, 'admin', `/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-06-01 单位=${JY}`, '已备案'),
+  );
 
   // C1: in the register without any filing (as an import of an old register would leave it)
   const store = bot.rt.services.store;
@@ -105,14 +119,21 @@ export async function quarterCounty(): Promise<County> {
 
   // T1: issued Friday 10-09 10:00 to 教育局's 微信公众号 accounts; due the make-up Saturday 10-10 10:00
   at('2026-10-09T10:00:00+08:00');
-  const t1 = await ok(bot, 'admin', `/转载 下发 标题=国务院关于进一步优化营商环境的通知 链接=https://www.gov.cn/zhengce/content/202610/1.htm 范围=${JY} 平台=微信公众号`, /T\d+/);
+  const t1 = await ok(
+    bot,
+    'admin',
+    `/转载 下发 标题=国务院关于进一步优化营商环境的通知 链接=https://www.gov.cn/zhengce/content/202610/1.htm 范围=${JY} 平台=微信公众号`,
+    /T\d+/,
+  );
   const t1id = /T(\d+)/.exec(t1)![1];
   at('2026-10-12T09:00:00+08:00');
   await ok(bot, 'feishu:ou_jy_liaison', `/转载 完成 T${t1id} 账号=A${A1}`, '');
 
   // B1: opened Friday 10-09, filed Friday 10-16 (due 10-15: the make-up Saturday counts)
   at('2026-10-16T10:00:00+08:00');
-  const B1 = idOf(await ok(bot, 'admin', `/备案 开设 平台=微信公众号 名称=健康兴国 开设日期=2026-10-09 单位=${WJ}`, '已备案'));
+  const B1 = idOf(
+    await ok(bot, 'admin', `/备案 开设 平台=微信公众号 名称=健康兴国 开设日期=2026-10-09 单位=${WJ}`, '已备案'),
+  );
 
   // A1: the National Day week has one post (10-08); every later week Monday and Thursday (through 12-31)
   await post(bot, A1, '2026-10-08');
@@ -124,7 +145,8 @@ export async function quarterCounty(): Promise<County> {
   await post(bot, A3, '2026-10-30');
   await post(bot, A3, '2026-11-14');
   // B1: Tuesday and Thursday from 10-13 to 12-24
-  for (const m of mondays('2026-10-12', '2026-12-21')) for (const d of [addDays(m, 1), addDays(m, 3)]) await post(bot, B1, d);
+  for (const m of mondays('2026-10-12', '2026-12-21'))
+    for (const d of [addDays(m, 1), addDays(m, 3)]) await post(bot, B1, d);
   // C1: Monday and Wednesday all quarter
   for (const m of mondays('2026-10-05', '2026-12-28')) for (const d of [m, addDays(m, 2)]) await post(bot, C1, d);
 
@@ -133,14 +155,24 @@ export async function quarterCounty(): Promise<County> {
 
   // T2: issued Monday 11-02 09:00 to 卫健委 (B1, B2, C1), due 11-03 09:00; B1 confirms the same afternoon
   at('2026-11-02T09:00:00+08:00');
-  const t2 = await ok(bot, 'admin', `/转载 下发 标题=省政府关于做好冬季安全生产工作的通知 链接=https://www.jiangxi.gov.cn/art/2026/11/2/1.html 范围=${WJ}`, /T\d+/);
+  const t2 = await ok(
+    bot,
+    'admin',
+    `/转载 下发 标题=省政府关于做好冬季安全生产工作的通知 链接=https://www.jiangxi.gov.cn/art/2026/11/2/1.html 范围=${WJ}`,
+    /T\d+/,
+  );
   const t2id = /T(\d+)/.exec(t2)![1];
   at('2026-11-02T15:00:00+08:00');
   await ok(bot, 'feishu:ou_wj_liaison', `/转载 完成 T${t2id} 账号=A${B1}`, '');
 
   // B2 suspended 11-10, filed the same day
   at('2026-11-10T10:00:00+08:00');
-  await ok(bot, 'feishu:ou_wj_liaison', `/备案 关停 账号=A${B2} 原因=长期无力运维，整合至微信公众号 日期=2026-11-10`, '已');
+  await ok(
+    bot,
+    'feishu:ou_wj_liaison',
+    `/备案 关停 账号=A${B2} 原因=长期无力运维，整合至微信公众号 日期=2026-11-10`,
+    '已',
+  );
 
   return { bot, ids: { A1, A2, A3, B1, B2, C1 } };
 }

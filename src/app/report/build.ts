@@ -24,17 +24,24 @@ export const RECTIFY_WORKDAYS = 10;
 /** Who signs the report: the top-level unit that is a government office, else a generic name. */
 export function issuerName(units: readonly { name: string; parentId: number | null }[]): string {
   const roots = units.filter((u) => u.parentId === null);
-  return (roots.find((u) => /政府办公室$|政府办$/.test(u.name)) ?? roots.find((u) => u.name.endsWith('办公室')))?.name ?? '人民政府办公室';
+  return (
+    (roots.find((u) => /政府办公室$|政府办$/.test(u.name)) ?? roots.find((u) => u.name.endsWith('办公室')))?.name ??
+    '人民政府办公室'
+  );
 }
 
 /** The quarter's figures as of `now` (the quarter's end when it is over). Throws RangeError for a quarter not begun. */
 export async function computeQuarter(deps: ReportDeps, q: Quarter, now: Date): Promise<Report> {
   const today = shanghaiDate(now);
   if (today < q.start) throw new RangeError(`${q.label} has not begun`);
-  const [stored, overrides, units] = await Promise.all([deps.store.settings.all(), deps.store.calendar.overrides(), deps.store.units.all()]);
+  const [stored, overrides, units] = await Promise.all([
+    deps.store.settings.all(),
+    deps.store.calendar.overrides(),
+    deps.store.units.all(),
+  ]);
   const policy = resolvePolicy(stored);
   const calendar = deps.baseCalendar.withOverrides(overrides);
-  const to: DateStr = today > q.end ? q.end : today;
+  const to: DateStr = [today, q.end].sort()[0]!; // the earlier day (YYYY-MM-DD sorts as text)
   const start = shanghaiInstant(q.start);
   const end = new Date(Math.min(shanghaiInstant(addDays(to, 1)).getTime(), now.getTime()));
   const range = await deps.report.accountIds();
@@ -69,7 +76,11 @@ export async function computeQuarter(deps: ReportDeps, q: Quarter, now: Date): P
 }
 
 /** The issued snapshot of a quarter when there is one (unchanged since), else a draft computed now. */
-export async function quarterReport(deps: ReportDeps, q: Quarter, now: Date): Promise<{ report: Report; issued: IssuedReport | null }> {
+export async function quarterReport(
+  deps: ReportDeps,
+  q: Quarter,
+  now: Date,
+): Promise<{ report: Report; issued: IssuedReport | null }> {
   const issued = await deps.report.issued(q.label);
   if (issued) return { report: issued.report, issued };
   return { report: await computeQuarter(deps, q, now), issued: null };

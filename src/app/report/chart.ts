@@ -17,7 +17,12 @@ import { quarterName, type Report, type UnitResult } from '../../domain/report.j
 
 const require = createRequire(import.meta.url);
 /** The font file (the package's exports do not list its fonts: found next to its entry point). */
-export const CHART_FONT = path.join(path.dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts', 'NotoSansHans-Regular.otf');
+export const CHART_FONT = path.join(
+  path.dirname(require.resolve('@embedpdf/fonts-sc')),
+  '..',
+  'fonts',
+  'NotoSansHans-Regular.otf',
+);
 const FONT_FAMILY = 'Noto Sans SC';
 
 /** Units drawn at most: the top and the bottom of the ranking when there are more. */
@@ -47,8 +52,18 @@ export function chartSvg(r: Report): string {
     backgroundColor: '#ffffff',
     textStyle: { fontFamily: FONT_FAMILY },
     title: [
-      { text: `${quarterName(r.quarter)}政务新媒体检查：单位得分排名${cut}`, left: 'center', top: 16, textStyle: { fontSize: 20, fontFamily: FONT_FAMILY } },
-      { text: `“僵尸”账号数量变化（连续 ${r.settings.dormantDays} 天以上未更新）`, left: 'center', top: trendTop - 50, textStyle: { fontSize: 18, fontFamily: FONT_FAMILY } },
+      {
+        text: `${quarterName(r.quarter)}政务新媒体检查：单位得分排名${cut}`,
+        left: 'center',
+        top: 16,
+        textStyle: { fontSize: 20, fontFamily: FONT_FAMILY },
+      },
+      {
+        text: `“僵尸”账号数量变化（连续 ${r.settings.dormantDays} 天以上未更新）`,
+        left: 'center',
+        top: trendTop - 50,
+        textStyle: { fontSize: 18, fontFamily: FONT_FAMILY },
+      },
     ],
     grid: [
       { left: 230, right: 80, top, height: barsHeight },
@@ -56,7 +71,12 @@ export function chartSvg(r: Report): string {
     ],
     xAxis: [
       { gridIndex: 0, type: 'value', min: 0, max: 100, axisLabel: { fontFamily: FONT_FAMILY } },
-      { gridIndex: 1, type: 'category', data: r.trend.map((t) => t.day.slice(5)), axisLabel: { fontFamily: FONT_FAMILY } },
+      {
+        gridIndex: 1,
+        type: 'category',
+        data: r.trend.map((t) => t.day.slice(5)),
+        axisLabel: { fontFamily: FONT_FAMILY },
+      },
     ],
     yAxis: [
       {
@@ -74,8 +94,16 @@ export function chartSvg(r: Report): string {
         xAxisIndex: 0,
         yAxisIndex: 0,
         barMaxWidth: 18,
-        data: units.map((u) => ({ value: u.score, itemStyle: { color: u.failed ? '#d9534f' : u.score >= 90 ? '#2e7d32' : '#1f6fb2' } })),
-        label: { show: true, position: 'right', fontFamily: FONT_FAMILY, formatter: (p: { value: number }) => p.value.toFixed(1) },
+        data: units.map((u) => ({
+          value: u.score,
+          itemStyle: { color: u.failed ? '#d9534f' : u.score >= 90 ? '#2e7d32' : '#1f6fb2' },
+        })),
+        label: {
+          show: true,
+          position: 'right',
+          fontFamily: FONT_FAMILY,
+          formatter: (p: { value: number }) => p.value.toFixed(1),
+        },
       },
       {
         type: 'line',
@@ -100,9 +128,7 @@ const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>
 
 /** A font file with just the characters of `svg`'s text (cached by that set of characters). */
 async function fontFor(svg: string): Promise<string> {
-  const text = svg
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e] ?? e);
+  const text = svg.replace(/<[^>]*>/g, '').replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e] ?? e);
   const chars = [...new Set(`${text}0123456789.-…`)].sort().join('');
   subsetDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-font-'));
   const file = path.join(subsetDir, `${crypto.createHash('sha1').update(chars).digest('hex')}.otf`);

@@ -7,13 +7,22 @@ import type { Runtime } from '../runtime.js';
 import { quarterReport } from './build.js';
 import { reportFiles } from './files.js';
 
-export async function writeReportFiles(rt: Runtime, label: string, dir: string, now: Date): Promise<{ ok: boolean; lines: string[] }> {
+export async function writeReportFiles(
+  rt: Runtime,
+  label: string,
+  dir: string,
+  now: Date,
+): Promise<{ ok: boolean; lines: string[] }> {
   const q = parseQuarter(label);
   if (!q) return { ok: false, lines: [`季度「${label}」写法不对，例如 2026Q4`] };
   if (shanghaiDate(now) < q.start) return { ok: false, lines: [`${quarterName(q)}尚未开始`] };
   const report = rt.services.report;
   if (!report) return { ok: false, lines: ['report store not wired'] };
-  const { report: r, issued } = await quarterReport({ store: rt.services.store, report, baseCalendar: rt.services.baseCalendar }, q, now);
+  const { report: r, issued } = await quarterReport(
+    { store: rt.services.store, report, baseCalendar: rt.services.baseCalendar },
+    q,
+    now,
+  );
   fs.mkdirSync(dir, { recursive: true });
   const lines = [
     `${quarterName(q)}（${r.from} 至 ${r.to}，${issued ? `已发布 ${issued.issuedAt.toISOString()}` : '草稿'}）：检查 ${r.overall.accounts} 个账号，不合格 ${r.overall.failed} 个，合格率 ${passRateText(r)}，${r.units.length} 个单位`,

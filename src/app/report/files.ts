@@ -35,6 +35,8 @@ export async function reportFiles(r: Report): Promise<ReportFile[]> {
 /** The reply blocks for stored files (ids from Store.nextId('file')), in the order of `reportFiles`. */
 export function attachmentBlocks(r: Report, files: readonly { fileId: number; name: string; mime: string }[]): Block[] {
   return files.map((f) =>
-    f.mime.startsWith('image/') ? { type: 'image', fileId: f.fileId, alt: `${quarterName(r.quarter)}单位得分排名与“僵尸”账号变化` } : { type: 'file', fileId: f.fileId, name: f.name },
+    f.mime.startsWith('image/')
+      ? { type: 'image', fileId: f.fileId, alt: `${quarterName(r.quarter)}单位得分排名与“僵尸”账号变化` }
+      : { type: 'file', fileId: f.fileId, name: f.name },
   );
 }

@@ -75,11 +75,17 @@ export async function reportXlsx(r: Report): Promise<Uint8Array> {
     { header: '不合格', width: 8 },
     { header: '整改要求', width: 80 },
   ]);
-  for (const u of r.units) units.addRow([u.rank, u.unitName, u.score, u.accounts, u.failed, u.actions.join('；')]).commit();
+  for (const u of r.units)
+    units.addRow([u.rank, u.unitName, u.score, u.accounts, u.failed, u.actions.join('；')]).commit();
   units.commit();
 
-  const method = sheet('计分方法', [{ header: `${quarterName(r.quarter)}（${r.from} 至 ${r.to}）计分方法`, width: 120 }]);
-  for (const m of [...r.method, `权重：${INDICATORS.map((i) => `${i.name} ${r.settings.weights[i.key]}`).join('，')}`]) {
+  const method = sheet('计分方法', [
+    { header: `${quarterName(r.quarter)}（${r.from} 至 ${r.to}）计分方法`, width: 120 },
+  ]);
+  for (const m of [
+    ...r.method,
+    `权重：${INDICATORS.map((i) => `${i.name} ${r.settings.weights[i.key]}`).join('，')}`,
+  ]) {
     const row = method.addRow([m]);
     row.alignment = { wrapText: true };
     row.commit();

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, findSetting, type Policy } from '../../../src/domain/policy.js';
-import { type AccountFacts, computeReport, parseQuarter, previousQuarter, quarterName, wholeWeeks } from '../../../src/domain/report.js';
+import {
+  type AccountFacts,
+  computeReport,
+  parseQuarter,
+  previousQuarter,
+  quarterName,
+  wholeWeeks,
+} from '../../../src/domain/report.js';
 
 const Q4 = parseQuarter('2026Q4')!;
 
@@ -32,8 +39,25 @@ function facts(over: Partial<AccountFacts>): AccountFacts {
   };
 }
 
-function run(fs: AccountFacts[], policy: Policy = DEFAULT_POLICY, units = new Map([[1, '兴国县教育局'], [2, '兴国县卫生健康委员会']])) {
-  return computeReport({ quarter: Q4, to: Q4.end, computedAt: new Date('2027-01-04T02:00:00Z'), policy, weights: policy.reportWeights, facts: fs, unitNames: units, rectifyBy: '2027-01-18', issuer: '兴国县人民政府办公室' });
+function run(
+  fs: AccountFacts[],
+  policy: Policy = DEFAULT_POLICY,
+  units = new Map([
+    [1, '兴国县教育局'],
+    [2, '兴国县卫生健康委员会'],
+  ]),
+) {
+  return computeReport({
+    quarter: Q4,
+    to: Q4.end,
+    computedAt: new Date('2027-01-04T02:00:00Z'),
+    policy,
+    weights: policy.reportWeights,
+    facts: fs,
+    unitNames: units,
+    rectifyBy: '2027-01-18',
+    issuer: '兴国县人民政府办公室',
+  });
 }
 
 describe('quarters', () => {
@@ -53,14 +77,19 @@ describe('quarters', () => {
 
 describe('single veto: 僵尸天数 (default 14: 全国检查指标 2 周)', () => {
   it('13 days between two posts passes; 14 fails', () => {
-    const r = run([facts({ accountId: 1, maxGap: 13 }), facts({ accountId: 2, maxGap: 14, longGaps: [['2026-11-01', '2026-11-15']] })]);
+    const r = run([
+      facts({ accountId: 1, maxGap: 13 }),
+      facts({ accountId: 2, maxGap: 14, longGaps: [['2026-11-01', '2026-11-15']] }),
+    ]);
     expect(r.accounts[0]!.vetoes).toEqual([]);
     expect(r.accounts[1]!.vetoes).toEqual([{ kind: 'dormant', text: '本季曾连续 14 天未更新' }]);
     expect(r.accounts[1]!.score).toBe(0);
   });
 
   it('idle from the last post before the quarter: counted to the first post (09-20 → 10-04 is 14 days)', () => {
-    expect(run([facts({ lastPostBefore: '2026-09-20', firstPost: '2026-10-04' })]).accounts[0]!.vetoes[0]?.kind).toBe('dormant');
+    expect(run([facts({ lastPostBefore: '2026-09-20', firstPost: '2026-10-04' })]).accounts[0]!.vetoes[0]?.kind).toBe(
+      'dormant',
+    );
     expect(run([facts({ lastPostBefore: '2026-09-21', firstPost: '2026-10-04' })]).accounts[0]!.vetoes).toEqual([]);
   });
 
@@ -71,8 +100,13 @@ describe('single veto: 僵尸天数 (default 14: 全国检查指标 2 周)', () 
   });
 
   it('an account never filed fails whatever its posts (神木 第六条); a closed one is not dormant', () => {
-    expect(run([facts({ openFiled: false })]).accounts[0]).toMatchObject({ passed: false, vetoes: [{ kind: 'unfiled', text: '开设后未备案' }] });
-    const closed = run([facts({ posts: 0, firstPost: null, lastPost: null, lastPostBefore: '2026-06-01', closedOn: '2026-10-20' })]).accounts[0]!;
+    expect(run([facts({ openFiled: false })]).accounts[0]).toMatchObject({
+      passed: false,
+      vetoes: [{ kind: 'unfiled', text: '开设后未备案' }],
+    });
+    const closed = run([
+      facts({ posts: 0, firstPost: null, lastPost: null, lastPostBefore: '2026-06-01', closedOn: '2026-10-20' }),
+    ]).accounts[0]!;
     expect(closed).toMatchObject({ passed: true, closedInQuarter: true, to: '2026-10-20' });
     expect(closed.indicators.cleanup.value).toBe(1);
   });
@@ -103,7 +137,9 @@ describe('units and ranking', () => {
       [1, '兴国县卫生健康委员会', 100],
       [2, '兴国县教育局', 50],
     ]);
-    expect(r.units[1]!.actions[0]).toBe('微博「兴国教育微博」（截至 2026-12-31 已 60 天未更新）：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）');
+    expect(r.units[1]!.actions[0]).toBe(
+      '微博「兴国教育微博」（截至 2026-12-31 已 60 天未更新）：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）',
+    );
     expect(r.units[1]!.actions.at(-1)).toBe('2027-01-18 前将整改情况报政府办');
     expect(r.overall).toMatchObject({ accounts: 3, failed: 1, meanScore: 66.7 });
     const tie = run([facts({ accountId: 1, unitId: 1 }), facts({ accountId: 2, unitId: 2 })]);
