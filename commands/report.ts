@@ -3,14 +3,14 @@
  * /通报 发布 2026Q4 (admin: issue it; from then on it is shown from its snapshot, unchanged). 神木 第二十一条.
  */
 import { z } from 'zod';
-import { computeQuarter, quarterReport, type ReportDeps } from '../src/app/report/build.js';
+import { computeQuarter, quarterReport, type ReportDeps } from '../src/ports/report.js';
 import { AppError } from '../src/domain/errors.js';
 import type { Reply } from '../src/domain/reply.js';
 import { parseQuarter, type Quarter, quarterName, quarterOfDay } from '../src/domain/report.js';
 import { reportReply } from '../src/domain/report-reply.js';
 import { formatShanghai } from '../src/domain/time.js';
-import type { CommandContext } from './types.js';
-import { defineCommand } from './types.js';
+import type { CommandContext } from './core/types.js';
+import { defineCommand } from './core/types.js';
 
 const UNIT_ROLES = ['principal', 'in_charge', 'liaison', 'officer'] as const;
 

@@ -7,12 +7,12 @@
  *   backup FILE                               a consistent copy of the (live) database
  */
 import { parseArgs } from 'node:util';
-import { backupSqlite, openSqlite } from '../storage/db.js';
-import { createRuntime } from './app/runtime.js';
+import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
+import { createRuntime } from './node-runtime.js';
 import { runConsole } from './channels/console/console.js';
-import { createChannels } from './channels/messengers.js';
+import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
-import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
+import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Logger } from './ports/logger.js';
 import { createLogger } from './log.js';
@@ -29,6 +29,10 @@ const USAGE = `usage: npm run cli -- <subcommand>
   migrate
   backup FILE`;
 
+/** The channels that deliver messages in this configuration (the CLI opens no webhooks). */
+const deliveryChannels = (config: Config): ChannelName[] =>
+  config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name);
+
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n`);
   process.exit(2);
@@ -37,7 +41,7 @@ function fail(msg: string): never {
 function parseIdentity(s: string): Identity {
   const i = s.indexOf(':');
   const channel = s.slice(0, i) as ChannelName;
-  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1)
+  if (i <= 0 || !CHANNELS.some((c) => c.name === channel) || s.length === i + 1)
     fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
   return { channel, externalId: s.slice(i + 1) };
 }
@@ -75,12 +79,11 @@ async function main(argv: string[]): Promise<void> {
         admins,
         clock: now ? offsetClock(now) : systemClock,
         log,
-        deliveryChannels: config.feishu ? ['feishu'] : [],
+        deliveryChannels: deliveryChannels(config),
       });
       try {
         await runConsole({
-          services: rt.services,
-          registry: rt.registry,
+          core: rt.core,
           as,
           input: process.stdin,
           output: process.stdout,
@@ -122,11 +125,11 @@ async function main(argv: string[]): Promise<void> {
       }
       const [label] = parsed.positionals;
       if (!label || !parsed.values.out) fail(usage);
-      const { writeReportFiles } = await import('./app/report/cli.js');
+      const { writeReportFiles } = await import('./jobs/report/cli.js');
       const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log });
       try {
         const r = await writeReportFiles(
-          rt,
+          rt.services,
           label,
           parsed.values.out,
           parseNow(parsed.values.now) ?? systemClock.now(),
@@ -168,7 +171,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     admins: config.admins,
     clock: systemClock,
     log,
-    deliveryChannels: config.feishu ? ['feishu'] : [],
+    deliveryChannels: deliveryChannels(config),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -191,7 +194,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const { messengers } = createChannels(config, log);
+    const messengers = messengersOf(openChannels(config.channels, log));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(

@@ -9,7 +9,8 @@ import type { Clock } from '../domain/clock.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import { DeliveryError, type Messenger } from '../ports/messenger.js';
-import { ConflictError, type OutboxRow, type Store } from '../ports/store.js';
+import type { OutboxRow, Store } from '../ports/store.js';
+import { ConflictError } from '../ports/write.js';
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
@@ -86,6 +87,18 @@ async function deliverOne(
     await store.commit(store.outbox.markSent(row.id, r.platformMessageId, clock.now()));
     return 'sent';
   } catch (e) {
+    if (e instanceof DeliveryError && e.kind === 'offline') {
+      // The channel is down for a while (a logged-out bot): the message waits without using up its attempts.
+      await store.commit(
+        store.outbox.retryLater(
+          row.id,
+          row.attempts,
+          new Date(clock.now().getTime() + (e.retryAfterMs ?? 60_000)),
+          describe(e),
+        ),
+      );
+      return 'retried';
+    }
     const attempts = row.attempts + 1;
     const permanent = e instanceof DeliveryError && e.kind === 'permanent';
     const msg = describe(e);

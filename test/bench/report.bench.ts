@@ -32,8 +32,8 @@ async function child(mode: string, file: string): Promise<void> {
     detail = `${r.n} posts`;
     db.close();
   } else {
-    const { createRuntime } = await import('../../src/app/runtime.js');
-    const { computeQuarter } = await import('../../src/app/report/build.js');
+    const { createRuntime } = await import('../../src/node-runtime.js');
+    const { computeQuarter } = await import('../../src/ports/report.js');
     const { parseQuarter, unitPage } = await import('../../src/domain/report.js');
     const rt = createRuntime({ databasePath: file, admins: [] });
     const deps = { store: rt.services.store, report: rt.services.report!, baseCalendar: rt.services.baseCalendar };
@@ -45,9 +45,9 @@ async function child(mode: string, file: string): Promise<void> {
       ms = computed;
       detail = `${r.overall.accounts} accounts, ${r.overall.failed} failed, ${r.units.length} units, mean ${r.overall.meanScore}`;
     } else {
-      const { chartPng } = await import('../../src/app/report/chart.js');
-      const { reportDocx } = await import('../../src/app/report/docx.js');
-      const { reportXlsx } = await import('../../src/app/report/xlsx.js');
+      const { chartPng } = await import('../../src/jobs/report/chart.js');
+      const { reportDocx } = await import('../../src/jobs/report/docx.js');
+      const { reportXlsx } = await import('../../src/jobs/report/xlsx.js');
       const subject = mode === 'files-unit' ? unitPage(r, r.units[r.units.length - 1]!.unitId) : r;
       // warm once (module code, the subsetting wasm, the font), as in a running server; then measure
       await Promise.all([

@@ -10,8 +10,8 @@ import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeQuarter } from '../../src/app/report/build.js';
-import { type ReportFile, reportFiles } from '../../src/app/report/files.js';
+import { computeQuarter } from '../../src/ports/report.js';
+import { type ReportFile, reportFiles } from '../../src/jobs/report/files.js';
 import { parseQuarter, type Report, unitPage } from '../../src/domain/report.js';
 import { type County, JY, quarterCounty, WJ } from '../support/report-county.js';
 

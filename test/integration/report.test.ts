@@ -4,7 +4,7 @@
  * src/domain/report.ts with the default weights 更新30 备案15 审核20 转载15 改密10 清理10.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeQuarter } from '../../src/app/report/build.js';
+import { computeQuarter } from '../../src/ports/report.js';
 import { parseQuarter, type Report } from '../../src/domain/report.js';
 import { ADMIN } from '../support/runtime.js';
 import { type County, JY, post, quarterCounty, WJ } from '../support/report-county.js';
