@@ -3,8 +3,8 @@
  * stores them (Store.files) and answers with `image` / `file` blocks (`attachmentBlocks`); the CLI writes them to a
  * folder.
  */
-import type { Block } from '../../domain/reply.js';
-import { quarterName, type Report } from '../../domain/report.js';
+import type { Block } from '../../../domain/reply.js';
+import { quarterName, type Report } from '../../../domain/report.js';
 import { chartPng } from './chart.js';
 import { reportDocx } from './docx.js';
 import { reportXlsx } from './xlsx.js';
