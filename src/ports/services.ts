@@ -67,6 +67,8 @@ export interface Services {
   feeds?: FeedStore;
   /** the quarterly report's queries and snapshots (/通报); absent where reports are not wired */
   report?: ReportStore;
+  /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
+  wecomHost?: string;
 }
 
 /** What users call a channel: 飞书 for feishu. */
