@@ -15,6 +15,7 @@ import { postCommands } from './post.js';
 import { publishCommands } from './publish.js';
 import { registerCommands } from './register.js';
 import { remindCommands } from './remind.js';
+import { reportCommands } from './report.js';
 import { repostCommands } from './repost.js';
 import { reviewCommands } from './review.js';
 import { settingsCommands } from './settings.js';
@@ -42,6 +43,7 @@ specs.push(
   ...settingsCommands,
   ...holidaysCommands,
   ...remindCommands,
+  ...reportCommands,
 );
 
 export const registry: Registry = createRegistry(specs);

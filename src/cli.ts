@@ -4,6 +4,7 @@
  *   remind [--now ISO] [--dry-run]            the daily reminders sweep as if at that moment; queues and delivers
  *   export FILE.xlsx [--unit 单位]            the register as a spreadsheet (台账 + 责任人员名单 per unit)
  *   import FILE.xlsx [--dry-run]              import a register spreadsheet; --dry-run shows the preview only
+ *   report 2026Q4 --out DIR [--now ISO]       the quarter's report: chart PNG, .docx draft and .xlsx into DIR
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
  */
@@ -35,6 +36,7 @@ const USAGE = `usage: npm run cli -- <subcommand>
   remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]
   export FILE.xlsx [--unit 单位名称]
   import FILE.xlsx [--dry-run]
+  report 2026Q4 --out DIR [--now 2027-01-05T09:00:00+08:00]
   migrate
   backup FILE`;
 
@@ -145,6 +147,37 @@ async function main(argv: string[]): Promise<void> {
         unit: parsed.values.unit,
         dryRun: parsed.values['dry-run'] === true,
       });
+      return;
+    }
+    case 'report': {
+      const usage = 'usage: npm run cli -- report 2026Q4 --out DIR [--now 2027-01-05T09:00:00+08:00]';
+      let parsed: { values: { out?: string; now?: string }; positionals: string[] };
+      try {
+        parsed = parseArgs({
+          args: rest,
+          options: { out: { type: 'string' }, now: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+      } catch (e) {
+        fail(`${e instanceof Error ? e.message : String(e)}\n${usage}`);
+      }
+      const [label] = parsed.positionals;
+      if (!label || !parsed.values.out) fail(usage);
+      const { writeReportFiles } = await import('./channels/files/report/cli.js');
+      const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log });
+      try {
+        const r = await writeReportFiles(
+          rt.services,
+          label,
+          parsed.values.out,
+          parseNow(parsed.values.now) ?? systemClock.now(),
+        );
+        process.stdout.write(`${r.lines.join('\n')}\n`);
+        if (!r.ok) process.exitCode = 2;
+      } finally {
+        rt.close();
+      }
       return;
     }
     case 'migrate': {

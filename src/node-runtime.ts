@@ -5,6 +5,7 @@
 import { type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
 import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
+import { createReportStore } from '../storage/repos/report.js';
 import { createSweepStore } from '../storage/repos/sweep.js';
 import { createStore } from '../storage/store.js';
 import { buildCore, type Core, type CoreParts } from './app/build.js';
@@ -28,6 +29,9 @@ export function createRuntime(
     store: createStore(db.db, db.executor),
     sweep: createSweepStore(db.db),
     feeds: createFeedStore(db.db),
+    report: createReportStore(db.db),
+    // the chart and document libraries load on the first /通报, not at start
+    reportFiles: async (r) => (await import('./channels/files/report/files.js')).reportFiles(r),
     channels: channelInfo,
     admins: opts.admins,
     clock: opts.clock,

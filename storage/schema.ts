@@ -409,3 +409,11 @@ export const channelState = sqliteTable('channel_state', {
   expiresAt: integer('expires_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Issued quarterly reports (/通报 发布): the computed figures as they were issued, shown unchanged from then on. */
+export const reportSnapshots = sqliteTable('report_snapshots', {
+  quarter: text('quarter').primaryKey(),
+  report: text('report', { mode: 'json' }).$type<unknown>().notNull(),
+  issuedAt: integer('issued_at').notNull(),
+  issuedBy: integer('issued_by'),
+});

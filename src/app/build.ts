@@ -13,6 +13,7 @@ import type { ChannelName, Identity } from '../domain/model.js';
 import type { AttachmentSources } from '../ports/attachments.js';
 import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
+import type { ReportRenderer, ReportStore } from '../ports/report.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChannelInfo, Services } from '../ports/services.js';
 import type { RegisterSheetFormat } from '../ports/sheets.js';
@@ -37,6 +38,9 @@ export interface CoreParts {
   store: Store;
   sweep: SweepStore;
   feeds: FeedStore;
+  /** the quarterly report's queries and snapshots */
+  report?: ReportStore;
+  reportFiles?: ReportRenderer;
   /** every channel the product knows (the channel list) */
   channels: readonly ChannelInfo[];
   /** channels that are on and deliver messages, in order of preference */
@@ -70,6 +74,8 @@ export function buildCore(parts: CoreParts): Core {
     feeds: parts.feeds,
     registerSheets: parts.registerSheets,
     attachments: parts.attachments ?? {},
+    report: parts.report,
+    ...(parts.reportFiles ? { reportFiles: parts.reportFiles } : {}),
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
     ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };

@@ -3,6 +3,7 @@
  * Each setting has a Chinese key, English aliases, a parser with a Chinese error, and the rule it comes from.
  */
 import { z } from 'zod';
+import { DEFAULT_REPORT_WEIGHTS, INDICATORS, type ReportWeights } from './report.js';
 
 export interface Policy {
   filingDeadlineWorkdays: number;
@@ -15,6 +16,8 @@ export interface Policy {
   remindTime: string;
   remindAllDays: boolean;
   allowDomains: string[];
+  /** weights of the quarterly report's scored indicators (src/domain/report.ts) */
+  reportWeights: ReportWeights;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -28,6 +31,7 @@ export const DEFAULT_POLICY: Policy = {
   remindTime: '09:00',
   remindAllDays: false,
   allowDomains: ['gov.cn'],
+  reportWeights: DEFAULT_REPORT_WEIGHTS,
 };
 
 interface SettingSpec<K extends keyof Policy> {
@@ -155,7 +159,38 @@ export const SETTINGS: readonly AnySpec[] = [
     format: (v) => v.join(','),
     parse: list,
   },
+  {
+    key: 'reportWeights',
+    name: '通报权重',
+    aliases: ['report_weights', 'reportWeights'],
+    source: '神木 第二十一条：每季度检查并通报；各项指标的计分权重',
+    schema: z
+      .object(
+        Object.fromEntries(INDICATORS.map((i) => [i.key, days(0, 100, `通报权重「${i.name}」`)])) as Record<
+          keyof ReportWeights,
+          z.ZodNumber
+        >,
+        {
+          error: `通报权重写法：${INDICATORS.map((i) => `${i.name}${DEFAULT_REPORT_WEIGHTS[i.key]}`).join(',')}`,
+        },
+      )
+      .refine((w) => Object.values(w).some((x) => x > 0), { error: '通报权重不能全为 0' }),
+    format: (v) => INDICATORS.map((i) => `${i.name}${v[i.key]}`).join(','),
+    parse: parseWeights,
+  },
 ];
+
+/** `更新30,备案15,审核20,…` (names from INDICATORS; `更新=30`, `更新：30` too); unnamed indicators keep their default. */
+function parseWeights(raw: string): unknown {
+  const out: Record<string, unknown> = { ...DEFAULT_REPORT_WEIGHTS };
+  for (const part of raw.split(/[,，、;；\s]+/).filter(Boolean)) {
+    const m = /^(\D+?)[=＝:：]?(\d+)$/.exec(part.trim());
+    const spec = m ? INDICATORS.find((i) => i.name === m[1] || i.key === m[1]) : undefined;
+    if (!m || !spec) return raw; // not an object: the schema says how to write it
+    out[spec.key] = Number(m[2]);
+  }
+  return out;
+}
 
 export function findSetting(name: string): AnySpec | undefined {
   const n = name.trim();

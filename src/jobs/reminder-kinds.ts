@@ -1,6 +1,8 @@
 import type { SweepEnv } from '../ports/sweep.js';
 import { idleCutoff, idleDays } from '../domain/activity.js';
 import { platformName } from '../domain/platforms.js';
+import { passRateText, previousQuarter, quarterName, quarterOfDay } from '../domain/report.js';
+import type { WorkCalendar } from '../domain/calendar.js';
 import {
   firstWorkdayOfWeek,
   previousWeek,
@@ -336,7 +338,61 @@ const calendar = defineKind({
   }),
 });
 
+/** The first working day of the quarter a day is in (null in a quarter without one). */
+export function firstWorkdayOfQuarter(cal: WorkCalendar, day: DateStr): DateStr | null {
+  const q = quarterOfDay(day);
+  for (let d = q.start; d <= q.end; d = addDays(d, 1)) if (cal.isWorkday(d)) return d;
+  return null;
+}
+
+/**
+ * 神木 第二十一条 (每季度检查并通报结果): on the first working day of a quarter the admins get the previous quarter's draft
+ * figures and the commands to see and issue it. Once per quarter (key `report:2026Q3`); nothing once it is issued.
+ */
+const report = defineKind({
+  name: 'report',
+  sections: [{ kind: 'report', label: () => '季度通报（神木 第二十一条：每季度检查并通报结果）' }],
+  applies: (env) => env.quarterDraft !== undefined && firstWorkdayOfQuarter(env.calendar, env.today) === env.today,
+  find: async (_q, env) => {
+    const r = await env.quarterDraft!(previousQuarter(quarterOfDay(env.today)));
+    return r ? [r] : [];
+  },
+  toItem: (r) => {
+    const o = r.overall;
+    const last =
+      r.units.length > 1
+        ? r.units
+            .slice(-3)
+            .map((u) => `${u.unitName}（${u.score.toFixed(1)}）`)
+            .join('、')
+        : '';
+    return {
+      key: `report:${r.quarter}`,
+      kind: 'report',
+      period: r.quarter,
+      unitId: null,
+      unitName: null,
+      accountId: null,
+      severity: 'notice',
+      unitLine: null,
+      personLines: NO_PERSON_LINES,
+      adminLine:
+        `${quarterName(r.quarter)}通报草稿已生成：检查 ${o.accounts} 个账号，不合格 ${o.failed} 个（合格率 ${passRateText(r)}），平均 ${o.meanScore.toFixed(1)} 分` +
+        `${last ? `；排名靠后：${last}` : ''}。查看：/通报 ${r.quarter}；核对无误后发布：/通报 发布 ${r.quarter}`,
+    };
+  },
+});
+
 /** Every kind, in the order a digest lists them. */
-export const REMINDER_KINDS: readonly ReminderKind[] = [dormancy, repost, weekly, password, review, feed, calendar];
+export const REMINDER_KINDS: readonly ReminderKind[] = [
+  dormancy,
+  repost,
+  weekly,
+  password,
+  review,
+  feed,
+  calendar,
+  report,
+];
 
 export const SECTIONS: readonly SectionSpec[] = REMINDER_KINDS.flatMap((k) => k.sections);

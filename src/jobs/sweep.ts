@@ -11,6 +11,8 @@
  */
 import type { Services } from '../ports/services.js';
 import { resolvePolicy } from '../domain/policy.js';
+import type { Quarter, Report } from '../domain/report.js';
+import { computeQuarter } from '../ports/report.js';
 import {
   accountRefs,
   adminSummary,
@@ -65,12 +67,20 @@ const MAX_ATTEMPTS = 3;
 export async function sweepEnv(services: Services, now: Date): Promise<SweepEnv> {
   const [stored, overrides] = await Promise.all([services.store.settings.all(), services.store.calendar.overrides()]);
   const today = shanghaiDate(now);
+  const report = services.report;
+  const quarterDraft = report
+    ? async (q: Quarter): Promise<Report | null> =>
+        (await report.issued(q.label))
+          ? null
+          : computeQuarter({ store: services.store, report, baseCalendar: services.baseCalendar }, q, now)
+    : undefined;
   return {
     now,
     today,
     week: isoWeek(today),
     policy: resolvePolicy(stored),
     calendar: services.baseCalendar.withOverrides(overrides),
+    quarterDraft,
   };
 }
 

@@ -8,6 +8,7 @@ import type { ChannelName, Identity, PersonWithRoles, Unit } from '../domain/mod
 import type { Reply } from '../domain/reply.js';
 import type { AttachmentSources } from './attachments.js';
 import type { FeedStore } from './feeds.js';
+import type { ReportRenderer, ReportStore } from './report.js';
 import type { Logger } from './logger.js';
 import type { RegisterSheetFormat } from './sheets.js';
 import type { OutboxMessage, Store } from './store.js';
@@ -70,6 +71,10 @@ export interface Services {
   registerSheets?: RegisterSheetFormat;
   /** per channel, downloading files users send; filled in by the entry once the channels are open */
   attachments: AttachmentSources;
+  /** the quarterly report's queries and snapshots (/通报); absent where reports are not wired */
+  report?: ReportStore;
+  /** the report's chart and documents as files (/通报 sends them); absent where those libraries are not wired */
+  reportFiles?: ReportRenderer;
   /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
   wecomHost?: string;
 }

@@ -7,6 +7,7 @@ import type { WorkCalendar } from '../domain/calendar.js';
 import type { ChannelName, Identity } from '../domain/model.js';
 import type { Policy } from '../domain/policy.js';
 import type { ReminderItem } from '../domain/reminders.js';
+import type { Quarter, Report } from '../domain/report.js';
 import type { OutboxMessage } from './store.js';
 import type { DateStr } from '../domain/time.js';
 import type { Writes } from './write.js';
@@ -168,6 +169,8 @@ export interface SweepEnv {
   week: string;
   policy: Policy;
   calendar: WorkCalendar;
+  /** the draft report of a quarter, or null when it was issued already (absent where reports are not wired) */
+  quarterDraft?: (q: Quarter) => Promise<Report | null>;
 }
 
 export interface PlannedMessage {

@@ -24,6 +24,7 @@ import type { ChannelDeps } from '../channels/channel.js';
 import { channelInfo, channelStates, messengersOf, openChannels } from '../channels/index.js';
 import { wecomApiHost } from '../channels/wecom/index.js';
 import { createChannelState } from '../../storage/repos/channel-state.js';
+import { createReportStore } from '../../storage/repos/report.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createApp } from '../http/app.js';
@@ -95,6 +96,7 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
     sweep: createSweepStore(d1.db),
     feeds: createFeedStore(d1.db),
     channelState: createChannelState(d1.db),
+    report: createReportStore(d1.db),
     channels: channelInfo,
     admins: config.admins,
     clock: opts.clock,

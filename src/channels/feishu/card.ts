@@ -40,6 +40,10 @@ function blockElements(b: Block, index: number): Json[] {
       return [div(b.text)];
     case 'note':
       return [{ tag: 'div', text: { ...plain(b.text), text_size: 'notation', text_color: 'grey' } }];
+    case 'file':
+    case 'image':
+      // sent as their own file / image messages after the card
+      return [];
     case 'fields':
       return b.fields.map((f) => fieldRow(f.label, f.value));
     case 'list':
@@ -59,10 +63,6 @@ function blockElements(b: Block, index: number): Json[] {
         },
       ];
     }
-    case 'file':
-    case 'image':
-      // sent as their own file / image messages after the card (client.ts)
-      return [];
     case 'actions': {
       const buttons = b.buttons.map((btn, i) => ({
         tag: 'button',
