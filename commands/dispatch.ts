@@ -15,7 +15,7 @@ import type { Write } from '../src/ports/store.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { errorReply } from './errors.js';
-import { parseCommandLine, type RawArgs } from './parse.js';
+import { parseCommandLine, type RawArgs, textAfterCommand } from './parse.js';
 import type { CommandContext, CommandSpec, Services } from './types.js';
 
 export interface DispatchResult {
@@ -199,7 +199,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
       }
       throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
     }
-    const bound = bindArgs(spec, line.args, hit.consumed);
+    const bound = spec.freeText ? { values: { [spec.freeText]: textAfterCommand(msg.text, 1 + hit.consumed) }, problems: [] } : bindArgs(spec, line.args, hit.consumed);
     if (bound.problems.length) throw new AppError({ code: 'bad_argument', problems: bound.problems });
     const h = makeArgHelpers({ today: shanghaiDate(now), now, store: services.store, mentions: msg.mentions });
     const parsed = await spec.args(h).safeParseAsync(bound.values);

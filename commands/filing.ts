@@ -105,7 +105,7 @@ function filingReply(f: { id: number; kind: FilingKind; account: Account; unit: 
     { label: '账号', value: `${platformName(f.account.platform)}「${f.account.name}」(A${f.account.id})` },
     ...(f.extra ?? []),
     { label: '备案期限', value: `${d.dueDate}（${deadlineRule(d)}）` },
-    { label: '报备情况', value: d.late ? `⚠ 逾期：今天 ${f.today} 已晚于期限 ${d.dueDate}` : '按期' },
+    { label: '报备情况', value: d.late ? `⚠ 逾期 ${d.lateWorkdays} 个工作日：今天 ${f.today} 已晚于期限 ${d.dueDate}` : '按期' },
   ];
   if (f.pending) fields.push({ label: '状态', value: '待管理员确认' });
   const blocks: Reply['blocks'] = [{ type: 'fields', fields }];

@@ -3,6 +3,7 @@
  * for the admin-maintained pre-check lists. Rules in src/domain/review.ts (神木 第十七条, 吉林 二(三), 兴国 三(三)).
  */
 import { z } from 'zod';
+import { fallbackNotice } from '../src/domain/calendar.js';
 import { AppError } from '../src/domain/errors.js';
 import type { Account, PersonWithRoles, Unit } from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
@@ -161,11 +162,18 @@ const request = defineCommand({
           ],
         },
         lines.length ? { type: 'list', items: ['自动预检发现（仅提示）：', ...lines] } : { type: 'note', text: '自动预检未发现问题。' },
+        ...calendarNote(due.fallbackYears),
         { type: 'note', text: `撤回：/送审 撤回 R${id}；审批通过后发布并登记：/发布 R${id} 链接=…` },
       ],
     };
   },
 });
+
+/** The fallback warning as a block, when the deadline relied on Monday–Friday days. */
+function calendarNote(years: readonly number[]): Reply['blocks'] {
+  const fb = fallbackNotice(years);
+  return fb ? [{ type: 'note', text: fb }] : [];
+}
 
 /** A decision on the current step by its approver: the core of both the card button and /审批 同意|退回. */
 export async function decide(ctx: CommandContext, reviewId: number, decision: Decision, comment: string | null, via: 'card' | 'text', step?: number): Promise<{ text: string; card: Reply }> {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
 import { DEFAULT_POLICY, findSetting, type Policy, policyProblem, resolvePolicy, SETTINGS } from '../src/domain/policy.js';
 import type { Reply } from '../src/domain/reply.js';
-import { weekday, year } from '../src/domain/time.js';
+import type { DayBasis, WorkCalendar } from '../src/domain/calendar.js';
+import { type DateStr, weekday, year } from '../src/domain/time.js';
+import { differingDays, holidayImport, reviseDeadlines } from './holiday-import.js';
 import { defineCommand } from './types.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
@@ -83,12 +85,21 @@ const holidayList = defineCommand({
     const years = ctx.calendar.officialYears();
     const thisYear = year(ctx.today);
     const coverage = `法定节假日数据（chinese-days）覆盖 ${years[0]}–${years[years.length - 1]} 年`;
+    const imported = ctx.calendar.importedYears();
     const missing = [thisYear, thisYear + 1].filter((y) => !ctx.calendar.covers(y));
-    const blocks: Reply['blocks'] = [{ type: 'text', text: coverage + (missing.length ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算，请用 /节假日 新增 补充。` : '。') }];
+    const blocks: Reply['blocks'] = [
+      {
+        type: 'text',
+        text:
+          coverage +
+          (imported.length ? `；已导入 ${imported.join('、')} 年的节假日安排通知` : '') +
+          (missing.length ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算（单日补充只决定那一天），请用 /节假日 导入 粘贴国务院办公厅的节假日安排通知。` : '。'),
+      },
+    ];
     if (overrides.length) {
       blocks.push({
         type: 'list',
-        items: overrides.map((o) => `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}`),
+        items: overrides.map((o) => `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}${o.noticeYear != null ? '（通知导入）' : ''}`),
       });
     } else blocks.push({ type: 'note', text: '管理员尚未补充日期。' });
     return { title: '工作日历', blocks };
@@ -107,11 +118,14 @@ const holidayAdd = defineCommand({
   args: (h) => z.object({ 日期: h.date('日期'), 类型: h.choice('类型', KIND), 说明: h.text('说明', 40).optional() }),
   async run(ctx, a): Promise<Reply> {
     const before = ctx.calendar.day(a.日期);
-    ctx.write(ctx.store.calendar.upsert({ date: a.日期, kind: a.类型, note: a.说明 ?? null }, ctx.caller.id, ctx.now));
+    const override = { date: a.日期, kind: a.类型, note: a.说明 ?? null };
+    ctx.write(ctx.store.calendar.upsert(override, ctx.caller.id, ctx.now));
     ctx.audit('calendar.override', `date:${a.日期}`, { kind: a.类型, note: a.说明 ?? null, before: before.workday ? 'workday' : 'holiday' });
     const what = a.类型 === 'holiday' ? '休息日' : '工作日';
     const same = before.workday === (a.类型 === 'workday') ? `（原本已是${what}）` : '';
-    return { tone: 'success', blocks: [{ type: 'text', text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。` }] };
+    const after = ctx.services.baseCalendar.withOverrides([...(await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期), override]);
+    const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
+    return { tone: 'success', blocks: [{ type: 'text', text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。${yearNote(after, a.日期)}` }, ...revisionBlocks(revised.lines)] };
   },
 });
 
@@ -130,7 +144,10 @@ const holidayRemove = defineCommand({
     if (!existing) throw new AppError({ code: 'not_found', kind: 'date', name: a.日期, hint: '没有这一天的补充设定（/节假日 查看）' });
     ctx.write(ctx.store.calendar.remove(a.日期));
     ctx.audit('calendar.override_removed', `date:${a.日期}`, { kind: existing.kind, note: existing.note ?? null });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已删除 ${a.日期} 的补充设定。` }] };
+    const after = ctx.services.baseCalendar.withOverrides((await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期));
+    const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
+    const now = after.day(a.日期);
+    return { tone: 'success', blocks: [{ type: 'text', text: `已删除 ${a.日期} 的补充设定，该日现为${now.workday ? '工作日' : '休息日'}（${basisName(now.basis)}）。` }, ...revisionBlocks(revised.lines)] };
   },
 });
 
@@ -146,9 +163,23 @@ const holidayQuery = defineCommand({
   args: (h) => z.object({ 日期: h.date('日期') }),
   async run(ctx, a): Promise<Reply> {
     const d = ctx.calendar.day(a.日期);
-    const basis = d.basis === 'override' ? '管理员设定' : d.basis === 'official' ? '法定安排' : '该年数据未收录，按周一至周五推算';
+    const basis = basisName(d.basis);
     return { blocks: [{ type: 'text', text: `${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）：${d.workday ? '工作日' : '休息日'}${d.name ? `，${d.name}` : ''}（${basis}）。` }] };
   },
 });
 
-export const settingsCommands = [settings, holidayList, holidayAdd, holidayRemove, holidayQuery];
+function basisName(b: DayBasis): string {
+  return b === 'override' ? '管理员设定' : b === 'notice' ? '已导入的节假日安排通知' : b === 'official' ? '法定安排' : '该年节假日安排未收录，按周一至周五推算';
+}
+
+/** After a single-day entry in a year nobody covers: say that the rest of that year is still a guess. */
+function yearNote(cal: WorkCalendar, date: DateStr): string {
+  const y = year(date);
+  return cal.covers(y) ? '' : `注意：${y} 年其余日子仍按周一至周五推算，请在通知发布后用 /节假日 导入。`;
+}
+
+function revisionBlocks(lines: readonly string[]): Reply['blocks'] {
+  return lines.length ? [{ type: 'text', text: '已重新计算的期限（相关人员已通知）：' }, { type: 'list', items: [...lines] }] : [];
+}
+
+export const settingsCommands = [settings, holidayList, holidayAdd, holidayRemove, holidayQuery, holidayImport];

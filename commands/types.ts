@@ -12,6 +12,7 @@ import type { Role } from '../src/domain/roles.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ChatRef } from '../src/ports/inbound.js';
 import type { Logger } from '../src/ports/logger.js';
+import type { CalendarAdminStore } from '../src/ports/calendar-admin.js';
 import type { FeedStore } from '../src/ports/feeds.js';
 import type { Store, Writes } from '../src/ports/store.js';
 import type { SweepStore } from '../src/ports/sweep.js';
@@ -35,6 +36,8 @@ export interface Services {
   sweep?: SweepStore;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** open deadlines and holiday imports for the calendar admin commands; absent where not wired */
+  calendarAdmin?: CalendarAdminStore;
 }
 
 export type Recipient =
@@ -95,6 +98,8 @@ export interface CommandSpec<A = unknown> {
   mention?: string;
   /** accept any key (for /设置) */
   openKeys?: boolean;
+  /** canonical key that receives the whole text after the command words, unparsed (a pasted notice) */
+  freeText?: string;
   args: (h: ArgHelpers) => z.ZodType<A>;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }

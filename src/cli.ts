@@ -4,10 +4,12 @@
  *   remind [--now ISO] [--dry-run]            the daily reminders sweep as if at that moment; queues and delivers
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
+ *   holidays import FILE [--yes]              import a State Council holiday notice (preview; --yes applies it)
  */
 import { parseArgs } from 'node:util';
 import { backupSqlite, openSqlite } from '../storage/db.js';
 import { createRuntime } from './app/runtime.js';
+import { HOLIDAYS_USAGE, holidaysCli, LOCAL_OPERATOR } from './cli-holidays.js';
 import { runConsole } from './channels/console/console.js';
 import { createChannels } from './channels/messengers.js';
 import { offsetClock, systemClock } from './domain/clock.js';
@@ -25,7 +27,8 @@ const USAGE = `usage: npm run cli -- <subcommand>
   console [--as feishu:<open_id>|wecom:<userid>] [--now 2026-11-20T09:00:00+08:00]
   remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]
   migrate
-  backup FILE`;
+  backup FILE
+  ${HOLIDAYS_USAGE.replace('npm run cli -- ', '')}`;
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n`);
@@ -92,6 +95,17 @@ async function main(argv: string[]): Promise<void> {
       if (!file) fail('usage: npm run cli -- backup FILE');
       await backupSqlite(config.databasePath, file);
       process.stdout.write(`backup written: ${file}\n`);
+      return;
+    }
+    case 'holidays': {
+      const rt = createRuntime({ databasePath: config.databasePath, admins: [...config.admins, LOCAL_OPERATOR], log });
+      try {
+        const r = await holidaysCli(rt, rest);
+        (r.code === 0 ? process.stdout : process.stderr).write(`${r.output}\n`);
+        process.exitCode = r.code;
+      } finally {
+        rt.close();
+      }
       return;
     }
     default:

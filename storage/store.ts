@@ -486,17 +486,17 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     calendar: {
       async overrides() {
         const rows = await q.overrides().all();
-        return rows.map((r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note }));
+        return rows.map((r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note, noticeYear: r.noticeYear }));
       },
       upsert(o, by, at) {
         return w(
           'calendar.upsert',
           db
             .insert(t.calendarOverrides)
-            .values({ date: o.date, kind: o.kind, note: o.note ?? null, createdBy: by, createdAt: ms(at) })
+            .values({ date: o.date, kind: o.kind, note: o.note ?? null, noticeYear: o.noticeYear ?? null, createdBy: by, createdAt: ms(at) })
             .onConflictDoUpdate({
               target: t.calendarOverrides.date,
-              set: { kind: o.kind, note: o.note ?? null, createdBy: by, createdAt: ms(at) },
+              set: { kind: o.kind, note: o.note ?? null, noticeYear: o.noticeYear ?? null, createdBy: by, createdAt: ms(at) },
             }),
         );
       },

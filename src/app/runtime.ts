@@ -3,6 +3,7 @@ import { registry } from '../../commands/registry.js';
 import type { Registry } from '../../commands/dispatch.js';
 import type { Services } from '../../commands/types.js';
 import { openSqlite, type SqliteHandle } from '../../storage/db.js';
+import { createCalendarAdminStore } from '../../storage/calendar-admin.js';
 import { createFeedStore } from '../../storage/feeds.js';
 import { createStore } from '../../storage/store.js';
 import { createSweepStore } from '../../storage/sweep.js';
@@ -44,6 +45,7 @@ export function createRuntime(opts: {
     baseCalendar: officialCalendar(),
     sweep,
     feeds,
+    calendarAdmin: createCalendarAdminStore(db.db),
   };
   return { services, registry, db, sweep, feeds, close: () => db.close() };
 }

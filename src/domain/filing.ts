@@ -18,6 +18,8 @@ export interface Deadline {
   late: boolean;
   /** working days allowed (0 = same working day) */
   workdays: number;
+  /** when late: working days from the due date to today ("逾期 N 个工作日") */
+  lateWorkdays: number;
   fallbackYears: number[];
 }
 
@@ -29,7 +31,9 @@ export function filingDeadline(
 ): Deadline {
   const workdays = opts.emergency && (kind === 'suspend' || kind === 'close') ? 0 : opts.policy.filingDeadlineWorkdays;
   const r = opts.calendar.addWorkdays(eventDate, workdays);
-  return { dueDate: r.date, late: today > r.date, workdays, fallbackYears: r.fallbackYears };
+  const late = today > r.date ? opts.calendar.workdaysLate(r.date, today) : { days: 0, fallbackYears: [] };
+  const fallbackYears = [...new Set([...r.fallbackYears, ...late.fallbackYears])].sort();
+  return { dueDate: r.date, late: today > r.date, workdays, lateWorkdays: late.days, fallbackYears };
 }
 
 export function deadlineRule(d: Deadline): string {

@@ -29,7 +29,7 @@ export interface Write {
 export type Writes = Write | readonly Writes[];
 
 /** Ids users type, allocated before the write that uses them. */
-export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task';
+export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'holidayImport';
 
 export type OutboxTargetType = 'reply' | 'chat' | 'user' | 'update';
 export interface OutboxMessage {

@@ -111,8 +111,15 @@ describe('filing an account (/备案 开设)', () => {
     expect(out).toContain('备案期限：2027-03-05');
     expect(out).toContain('2027 年的法定节假日安排尚未收录');
     expect((await bot.rt.services.store.filings.byId(1))?.calendarFallback).toBe(true);
+    // one admin entry decides its own day only: the next filing still relies on Monday–Friday days and says so
     await bot.say(ADMIN, '/节假日 新增 2027-03-03 休 说明=临时');
-    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2027-02-26')).not.toContain('尚未收录');
+    const second = await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2027-02-26');
+    expect(second).toContain('备案期限：2027-03-08');
+    expect(second).toContain('2027 年的法定节假日安排尚未收录');
+    // an imported notice covers the year: no warning
+    await bot.say(ADMIN, '/节假日 导入 现将2027年元旦、春节放假安排通知如下。一、元旦：1月1日（周五）放假，共1天。');
+    await bot.say(ADMIN, '/节假日 导入 确认');
+    expect(await bot.say(LIAISON, '/备案 开设 平台=快手 名称=兴国教育 开设日期=2027-02-26')).not.toContain('尚未收录');
   });
 });
 
