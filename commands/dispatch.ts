@@ -14,6 +14,7 @@ import type { ChatRef, InboundMessage } from '../src/ports/inbound.js';
 import type { Write } from '../src/ports/store.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
+import { splitEmbeddedKeys } from './embedded-keys.js';
 import { errorReply } from './errors.js';
 import { parseCommandLine, type RawArgs, textAfterCommand } from './parse.js';
 import type { CommandContext, CommandSpec, Services } from './types.js';
@@ -58,8 +59,9 @@ export function bindArgs(spec: CommandSpec, raw: RawArgs, skip: number): { value
     alias.set(k.toLowerCase(), k);
     for (const a of as) alias.set(a.toLowerCase(), k);
   }
-  for (const k of new Set(raw.repeated)) problems.push(`参数「${k}」写了不止一次`);
-  for (const [k, v] of raw.named) {
+  const embedded = spec.openKeys ? { named: raw.named, repeated: [] } : splitEmbeddedKeys(raw.named, [...alias.keys()]);
+  for (const k of new Set([...raw.repeated, ...embedded.repeated])) problems.push(`参数「${k}」写了不止一次`);
+  for (const [k, v] of embedded.named) {
     const key = alias.get(k.toLowerCase()) ?? (spec.openKeys ? k : undefined);
     if (key === undefined) {
       const known = Object.keys(spec.keys ?? {});
