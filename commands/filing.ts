@@ -31,6 +31,7 @@ import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ArgHelpers } from './args.js';
+import { filingLifecycleCommands } from './filing-lifecycle.js';
 import { type CommandContext, defineCommand } from './types.js';
 
 const FILERS = ['liaison'] as const;
@@ -188,7 +189,7 @@ const open = defineCommand({
       }
       warnings.push(`${samePlatformMessage(a.平台, others)}开设理由：${a.理由}`);
     }
-    const people = (await ctx.store.people.list({ unitId: unit.id })).map((p) => p.name);
+    const people = (await ctx.store.people.list()).filter((p) => p.active).map((p) => p.name);
     const nameFindings = checkAccountName(a.名称, people);
     warnings.push(...nameFindings.map((f) => f.message));
     const consistency = nameConsistencyWarning(existing, a.名称);
@@ -318,7 +319,7 @@ const change = defineCommand({
     let pending = false;
     if (patch.name !== undefined && patch.name !== account.name) {
       const siblings = await ctx.store.accounts.ofUnit(unit.id);
-      const people = (await ctx.store.people.list({ unitId: unit.id })).map((p) => p.name);
+      const people = (await ctx.store.people.list()).filter((p) => p.active).map((p) => p.name);
       const nameFindings = checkAccountName(patch.name, people);
       pending = nameFindings.length > 0;
       warnings.push(...nameFindings.map((f) => f.message));
@@ -448,18 +449,21 @@ const confirm = defineCommand({
   args: (h) => z.object({ 备案: h.id('F', '备案').optional() }),
   async run(ctx, a): Promise<Reply> {
     if (a.备案 === undefined) {
-      const pending = await ctx.store.filings.pending();
-      if (pending.length === 0) return { blocks: [{ type: 'text', text: '没有待确认的备案。' }] };
+      const pending: Filing[] = [];
       const items: string[] = [];
-      for (const f of pending) {
+      // an account de-registered (注销) or voided since leaves the list
+      for (const f of await ctx.store.filings.pending()) {
         const acc = await ctx.store.accounts.byId(f.accountId);
+        if (acc && (acc.status === 'closed' || acc.status === 'void')) continue;
+        pending.push(f);
         items.push(`F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${f.warnings.join('；')}`);
       }
-      return { title: `待确认的备案（${pending.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: '核实后发送 /备案 确认 F编号' }] };
+      if (pending.length === 0) return { blocks: [{ type: 'text', text: '没有待确认的备案。' }] };
+      return { title: `待确认的备案（${pending.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: `核实后发送 /备案 确认 F${pending[0]!.id}，或 /备案 驳回 F${pending[0]!.id} 意见=…` }] };
     }
     const f = await ctx.store.filings.byId(a.备案);
     if (!f) throw new AppError({ code: 'not_found', kind: 'filing', name: `F${a.备案}` });
-    if (f.status !== 'pending_confirmation') throw new AppError({ code: 'conflict', message: `F${f.id} 不需要确认（${f.status === 'confirmed' ? '已确认' : '无需确认'}）。` });
+    if (f.status !== 'pending_confirmation') throw new AppError({ code: 'conflict', message: `F${f.id} 不需要确认（${({ confirmed: '已确认', rejected: '已驳回', voided: '已作废', filed: '无需确认', pending_confirmation: '' } as const)[f.status]}）。` });
     ctx.write(ctx.store.filings.setStatus(f.id, 'confirmed', ctx.caller.id, ctx.now));
     ctx.audit('filing.confirm', `F${f.id}`, {});
     const filer = f.filedBy !== null ? await ctx.store.people.byId(f.filedBy) : null;
@@ -472,4 +476,4 @@ const confirm = defineCommand({
   },
 });
 
-export const filingCommands = [open, change, closure('suspend'), closure('close'), confirm];
+export const filingCommands = [open, change, closure('suspend'), closure('close'), confirm, ...filingLifecycleCommands];

@@ -428,6 +428,13 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
           guardChanged(`filing:${id}`),
         ];
       },
+      end(id, status, by, at) {
+        const allowed = status === 'rejected' ? ['pending_confirmation'] : ['filed', 'pending_confirmation', 'confirmed'];
+        return [
+          w('filing.end', db.update(t.filings).set({ status, confirmedBy: by, confirmedAt: ms(at) }).where(and(eq(t.filings.id, id), inArray(t.filings.status, allowed)))),
+          guardChanged(`filing:${id}`),
+        ];
+      },
     },
 
     posts: {

@@ -122,6 +122,11 @@ export interface Store {
     insert(f: Filing): Write;
     /** Only a filing still waiting for confirmation changes; otherwise the commit fails with ConflictError. */
     setStatus(id: number, status: FilingStatus, by: number, at: Date): Writes;
+    /**
+     * End a filing: 'rejected' only while it waits for confirmation, 'voided' unless it is already rejected or voided;
+     * otherwise the commit fails with ConflictError.
+     */
+    end(id: number, status: 'rejected' | 'voided', by: number, at: Date): Writes;
   };
 
   posts: {
