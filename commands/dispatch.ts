@@ -46,6 +46,12 @@ export function canRun(spec: Pick<CommandSpec, 'access'>, person: PersonWithRole
   return person.roles.some((g) => spec.access.includes(g.role));
 }
 
+/** The roles a refusal names, each once. */
+export function refusalRoles(spec: Pick<CommandSpec, 'access' | 'refusalRoles'>): Role[] {
+  if (spec.refusalRoles) return [...new Set(spec.refusalRoles)];
+  return [...new Set([...spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered'), 'admin' as Role])];
+}
+
 export function commandLabel(spec: CommandSpec): string {
   return spec.path.join(' ');
 }
@@ -165,7 +171,7 @@ export const errorRef = (): string => `E${Date.now().toString(36).slice(-5)}${(e
  */
 export async function runCommand(ctx: CommandContext, spec: CommandSpec, values: Record<string, unknown>): Promise<Reply> {
   if (!canRun(spec, ctx.caller.active ? ctx.caller : null, ctx.isAdmin)) {
-    throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
+    throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: refusalRoles(spec) });
   }
   const h = makeArgHelpers({ today: ctx.today, now: ctx.now, store: ctx.store, mentions: [] });
   const parsed = await spec.args(h).safeParseAsync(values);
@@ -199,7 +205,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
         const admins = await services.store.people.withRole('admin', null);
         throw new AppError({ code: 'not_registered', admins: admins.map((a) => a.name).slice(0, 3) });
       }
-      throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
+      throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: refusalRoles(spec) });
     }
     const bound = spec.freeText ? { values: { [spec.freeText]: textAfterCommand(msg.text, 1 + hit.consumed) }, problems: [] } : bindArgs(spec, line.args, hit.consumed);
     if (bound.problems.length) throw new AppError({ code: 'bad_argument', problems: bound.problems });

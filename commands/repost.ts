@@ -236,7 +236,7 @@ const list = defineCommand({
       const over = ctx.now > t.deadlineAt ? '，⚠ 已过截止' : '';
       items.push(`T${t.id}「${t.title}」截止 ${formatShanghai(t.deadlineAt)}${over}，完成 ${progressLine(mine.filter((x) => x.doneAt).length, mine.length)}`);
     }
-    return { title: `进行中的转载任务（${unique.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: '确认：/转载 完成 T3 账号=…；进度：/转载 进度 T3' }] };
+    return { title: `进行中的转载任务（${unique.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: `确认：/转载 完成 T${unique[0]!.id} 账号=…；进度：/转载 进度 T${unique[0]!.id}` }] };
   },
 });
 

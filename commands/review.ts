@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { fallbackNotice } from '../src/domain/calendar.js';
+import { reviewTextBlocks } from '../src/domain/review-text.js';
 import { AppError } from '../src/domain/errors.js';
 import type { Account, PersonWithRoles, Unit } from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
@@ -184,7 +185,15 @@ export async function decide(ctx: CommandContext, reviewId: number, decision: De
   const current = steps.find((s) => s.step === review.currentStep);
   if (!current || current.status !== 'pending') throw new AppError({ code: 'conflict', message: `R${review.id} 的这一步已经处理过了。` });
   if (current.approverId !== ctx.caller.id) {
-    throw new AppError({ code: 'rule', message: `您不是 R${review.id} 当前这一步的审批人（应由${roleName(current.role)}审批）。` });
+    const approver = current.approverId !== null ? await ctx.store.people.byId(current.approverId) : null;
+    const who = `${roleName(current.role)}${approver ? ` ${approver.name}` : ''}`;
+    const elsewhere = !ctx.isAdmin && !ctx.unitsWhere('any').includes(unit.id);
+    throw new AppError({
+      code: 'rule',
+      message: elsewhere
+        ? `R${review.id} 是「${unit.name}」的送审，应由该单位的${who}审批。`
+        : `您不是 R${review.id} 当前这一步的审批人（应由${who}审批；管理员不能代为审批）。`,
+    });
   }
   if (decision === 'reject' && !comment) throw new AppError({ code: 'bad_argument', problems: ['退回须填写意见：说明需要修改的地方'] });
 
@@ -230,6 +239,7 @@ const approveList = defineCommand({
   path: ['审批'],
   aliases: [['approve']],
   access: ['in_charge', 'principal'],
+  refusalRoles: ['in_charge', 'principal'],
   summary: '查看等我审批的内容',
   usage: '/审批',
   examples: ['/审批'],
@@ -237,14 +247,22 @@ const approveList = defineCommand({
   async run(ctx): Promise<Reply> {
     const waiting = await ctx.store.reviews.waitingFor(ctx.caller.id);
     if (waiting.length === 0) return { blocks: [{ type: 'text', text: '没有等您审批的内容。' }] };
+    // The first ones in full, as the card shows them, so a leader without cards can decide from the text.
+    const shown = waiting.slice(0, 3);
+    const blocks: Reply['blocks'] = [];
+    for (const r of shown) {
+      const { unit, account } = await load(ctx, r.id);
+      blocks.push({ type: 'text', text: `—— R${r.id}「${r.title}」——` }, ...reviewTextBlocks(r, await facts(ctx, r, unit, account, ctx.caller.id), r.currentStep, { canDecide: true }));
+    }
     const items: string[] = [];
-    for (const r of waiting) {
+    for (const r of waiting.slice(shown.length)) {
       const requester = await ctx.store.people.byId(r.requesterId);
       const overdue = r.deadlineAt && r.deadlineAt < ctx.now ? '，⚠ 已超审核期限' : '';
       const planned = r.plannedAt ? `，计划 ${formatShanghai(r.plannedAt)} 发布${r.plannedAt < ctx.now ? '（已过）' : ''}` : '';
       items.push(`R${r.id} 「${r.title}」${LEVEL_NAMES[r.level]}，${requester?.name ?? ''} 送审于 ${formatShanghai(r.createdAt)}${planned}${overdue}`);
     }
-    return { title: `等您审批（${waiting.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: '同意：/审批 同意 R12 [意见=…]；退回：/审批 退回 R12 意见=…' }] };
+    if (items.length) blocks.push({ type: 'text', text: '其余：' }, { type: 'list', items }, { type: 'note', text: `查看：/送审 查看 R${waiting[shown.length]!.id}` });
+    return { title: `等您审批（${waiting.length}）`, blocks };
   },
 });
 
@@ -253,6 +271,7 @@ const decideCommand = (word: '同意' | '退回', decision: Decision) =>
     path: ['审批', word],
     aliases: [['approve', decision === 'approve' ? 'yes' : 'no']],
     access: ['in_charge', 'principal'],
+    refusalRoles: ['in_charge', 'principal'],
     summary: decision === 'approve' ? '同意一条送审（审核卡片按钮的文字方式）' : '退回一条送审，须写意见',
     usage: decision === 'approve' ? '/审批 同意 R12 [意见=…]' : '/审批 退回 R12 意见=…',
     examples: [decision === 'approve' ? '/审批 同意 R12 意见=可以发布' : '/审批 退回 R12 意见=第二段数据请核实'],
@@ -295,11 +314,12 @@ const show = defineCommand({
   aliases: [['review', 'show']],
   access: ['registered'],
   summary: '查看一条送审的进度',
-  usage: '/送审 查看 R12',
-  examples: ['/送审 查看 R12'],
+  usage: '/送审 查看 R12 [全文]',
+  examples: ['/送审 查看 R12', '/送审 查看 R12 全文'],
   keys: { 送审: ['review', 'id'] },
   positional: ['送审'],
-  args: (h) => z.object({ 送审: h.id('R', '送审') }),
+  flags: { 全文: ['full', 'all'] },
+  args: (h) => z.object({ 送审: h.id('R', '送审'), 全文: z.boolean().optional() }),
   async run(ctx, a): Promise<Reply> {
     const { review, unit, account } = await load(ctx, a.送审);
     await ctx.requireRoleIn(unit.id, 'any');
@@ -310,14 +330,13 @@ const show = defineCommand({
       const state = { pending: '待审', approved: '同意', rejected: '退回', withdrawn: '撤回' }[s.status];
       stepLines.push(`第 ${s.step} 步 ${roleName(s.role)} ${p?.name ?? ''}：${state}${s.decidedAt ? `（${formatShanghai(s.decidedAt)}）` : ''}${s.comment ? ` 意见：${s.comment}` : ''}`);
     }
-    const f = await facts(ctx, review, unit, account, null);
+    const current = steps.find((s) => s.step === review.currentStep && s.status === 'pending');
+    const f = await facts(ctx, review, unit, account, current?.approverId ?? null);
+    const canDecide = review.status === 'pending' && current?.approverId === ctx.caller.id;
+    const view = reviewTextBlocks(review, f, review.currentStep, { full: a.全文 === true, canDecide });
     return {
       title: `R${review.id} ${REVIEW_STATUS_NAMES[review.status]}`,
-      blocks: [
-        { type: 'fields', fields: [{ label: '标题', value: review.title }, { label: '账号', value: f.accountLabel }, { label: '级别', value: LEVEL_NAMES[review.level] }, { label: '送审人', value: f.requesterName }] },
-        { type: 'list', items: stepLines },
-        ...(review.findings.length ? [{ type: 'list' as const, items: summarizeFindings(review.findings) }] : []),
-      ],
+      blocks: [...view.filter((b) => review.status === 'pending' || b.type !== 'checklist'), { type: 'list', items: stepLines }],
     };
   },
 });

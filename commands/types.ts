@@ -98,6 +98,11 @@ export interface CommandSpec<A = unknown> {
   mention?: string;
   /** accept any key (for /设置) */
   openKeys?: boolean;
+  /**
+   * The roles a refusal names. By default the command's roles and 管理员 (admins may run every command); a command an
+   * admin may open but not act on (审批: only the step's approver decides) names only its own roles.
+   */
+  refusalRoles?: readonly Role[];
   /** canonical key that receives the whole text after the command words, unparsed (a pasted notice) */
   freeText?: string;
   args: (h: ArgHelpers) => z.ZodType<A>;
