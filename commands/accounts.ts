@@ -1,4 +1,5 @@
 /** /账号 (the register, 台账), /账号 详情, /更新 (record a post), /改密 (password rotation). */
+import { daysAgo, joinSentences } from '../src/domain/wording.js';
 import { z } from 'zod';
 import { idleDays } from '../src/domain/activity.js';
 import { AppError } from '../src/domain/errors.js';
@@ -20,7 +21,7 @@ export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | n
   if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
   const days = idleDays(row, today);
   if (days === null) return '—';
-  const base = row.lastPostAt ? `${days} 天前` : `无更新记录（开设 ${days} 天）`;
+  const base = row.lastPostAt ? daysAgo(days) : days === 0 ? '无更新记录（今天开设）' : `无更新记录（开设 ${days} 天）`;
   if (days >= policy.dormantDays) return `⚠ ${base}·僵尸`;
   if (days >= policy.dormancyWarningDays) return `${base}·预警`;
   return base;
@@ -67,7 +68,7 @@ const register = defineCommand({
     ];
     const notes = [`僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`];
     if (rows.length > MAX_ROWS) notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
-    blocks.push({ type: 'note', text: notes.join('；') });
+    blocks.push({ type: 'note', text: joinSentences(notes) });
     const refresh: Button['value'] = { action: 'register.refresh' };
     if (a.单位) refresh.unit = a.单位.name;
     if (a.状态) refresh.status = a.状态;

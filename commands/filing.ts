@@ -31,6 +31,7 @@ import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ArgHelpers } from './args.js';
+import { joinSentences } from '../src/domain/wording.js';
 import { filingLifecycleCommands } from './filing-lifecycle.js';
 import { type CommandContext, defineCommand } from './types.js';
 
@@ -456,7 +457,7 @@ const confirm = defineCommand({
         const acc = await ctx.store.accounts.byId(f.accountId);
         if (acc && (acc.status === 'closed' || acc.status === 'void')) continue;
         pending.push(f);
-        items.push(`F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${f.warnings.join('；')}`);
+        items.push(`F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${joinSentences(f.warnings)}`);
       }
       if (pending.length === 0) return { blocks: [{ type: 'text', text: '没有待确认的备案。' }] };
       return { title: `待确认的备案（${pending.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: `核实后发送 /备案 确认 F${pending[0]!.id}，或 /备案 驳回 F${pending[0]!.id} 意见=…` }] };

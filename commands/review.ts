@@ -229,9 +229,12 @@ export async function decide(ctx: CommandContext, reviewId: number, decision: De
       ...(decision === 'reject' ? [{ type: 'note' as const, text: '修改后可重新 /送审' }] : []),
     ],
   };
-  if (requester && requester.id !== ctx.caller.id) await ctx.notify({ person: requester }, told, { dedupeKey: `review:R${review.id}:step:${review.currentStep}:told` });
-  if (!next) await ctx.notify({ unit }, told, { dedupeKey: `review:R${review.id}:final` });
-  const text = decision === 'reject' ? `已退回 R${review.id}，已通知送审人。` : next ? `已同意 R${review.id}，${nextLine}。` : `已同意 R${review.id}，已通知送审人和单位工作群。`;
+  const reached: string[] = [];
+  if (requester && requester.id !== ctx.caller.id) reached.push(...(await ctx.notify({ person: requester }, told, { dedupeKey: `review:R${review.id}:step:${review.currentStep}:told` })));
+  if (!next) reached.push(...(await ctx.notify({ unit }, told, { dedupeKey: `review:R${review.id}:final` })));
+  // Say only who was actually reached: a unit without a work group is not "told".
+  const toldLine = reached.length ? `已通知 ${[...new Set(reached)].join('、')}` : '没有可通知的人（送审人未绑定可送达的渠道，单位也未绑定工作群）';
+  const text = decision === 'reject' ? `已退回 R${review.id}，${toldLine}。` : next ? `已同意 R${review.id}，${nextLine}。` : `已同意 R${review.id}，${toldLine}。`;
   return { text, card };
 }
 
@@ -297,6 +300,7 @@ const withdraw = defineCommand({
   async run(ctx, a): Promise<Reply> {
     const { review, unit, account } = await load(ctx, a.送审);
     if (review.requesterId !== ctx.caller.id) throw new AppError({ code: 'rule', message: `只有送审人可以撤回 R${review.id}。` });
+    if (review.status === 'withdrawn') throw new AppError({ code: 'conflict', message: `R${review.id} 已撤回过。` });
     if (review.status !== 'pending') throw new AppError({ code: 'conflict', message: `R${review.id} ${REVIEW_STATUS_NAMES[review.status]}，不能撤回。` });
     const current = (await ctx.store.reviews.steps(review.id)).find((s) => s.step === review.currentStep);
     ctx.write(ctx.store.reviews.withdraw(review.id, ctx.now));

@@ -7,6 +7,7 @@
  * keyed by the day and so repeated each working day until handled; standing conditions (passwords, broken feeds, the
  * calendar) are keyed by the ISO week and repeated weekly; the weekly cadence check by the week it checked.
  */
+import { daysAgo } from '../domain/wording.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import { idleCutoff, idleDays } from '../domain/activity.js';
 import { platformName } from '../domain/platforms.js';
@@ -261,7 +262,7 @@ const password = defineKind({
   toItem(a, env) {
     const when = (): string => {
       const days = daysBetween(a.since, env.today);
-      return a.passwordChangedOn ? `上次确认更换密码是 ${a.passwordChangedOn}（${days} 天前）` : `开设以来未确认更换过密码（已 ${days} 天）`;
+      return a.passwordChangedOn ? `上次确认更换密码是 ${a.passwordChangedOn}（${daysAgo(days)}）` : `开设以来未确认更换过密码（已 ${days} 天）`;
     };
     return accountItem('password', a, env, env.week, 'notice', () => `${label(a)}${when()}：更换后发送 /改密 ${env.ref(a)}`);
   },

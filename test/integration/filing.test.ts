@@ -216,7 +216,10 @@ describe('register, posts, passwords, audit', () => {
     expect(officer).not.toContain('/设置');
     const admin = await bot.say(ADMIN, '/帮助');
     expect(admin).toContain('/设置');
-    expect(admin.split('\n').filter((l) => l.startsWith('· ')).every((l) => l.includes('例：/'))).toBe(true);
+    // an admin's help is grouped by area (one line per command word); /帮助 设置 gives the example
+    expect(admin).toContain('【规则与提醒】');
+    expect(await bot.say(ADMIN, '/帮助 设置')).toContain('例：/设置');
+    expect(officer.split('\n').filter((l) => l.startsWith('· ')).every((l) => l.includes('例：/'))).toBe(true);
     expect(await bot.say('feishu:ou_nobody', '/help')).toContain('您还没有登记为用户');
   });
 });

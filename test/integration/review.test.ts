@@ -87,7 +87,7 @@ describe('先审后发: review requests (神木 第十七条, 吉林 二(三))',
     expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('已撤回 R1');
     expect(await bot.say(IN_CHARGE, '/审批 同意 R1')).toContain('已撤回，不能再审批');
     expect(outbox().find((m) => m.target_type === 'update')?.payload).toContain('已撤回');
-    expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('不能撤回');
+    expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('R1 已撤回过');
   });
 
   it('/发布 only after approval, and it counts as the account\'s post', async () => {
