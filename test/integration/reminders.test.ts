@@ -463,7 +463,7 @@ describe('/提醒 预览 (admin)', () => {
 
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
     bot.setNow('2026-11-20T10:00:00+08:00');
-    expect(await bot.say(ADMIN, '/提醒 预览')).toContain('没有新的提醒：2 项均已在本期提醒过');
+    expect(await bot.say(ADMIN, '/提醒 预览')).toContain('没有新的提醒：找到 2 项，均已在本期提醒过（有发送记录）');
   });
 
   it('is for admins only, and a bad date is refused with the correct form, changing nothing', async () => {
