@@ -7,15 +7,21 @@
 const SEP = '[=＝:：]';
 const PUNCT = '[，；、,;]';
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export function splitEmbeddedKeys(named: ReadonlyMap<string, string>, knownKeys: readonly string[]): { named: Map<string, string>; repeated: string[] } {
+export function splitEmbeddedKeys(
+  named: ReadonlyMap<string, string>,
+  knownKeys: readonly string[],
+): { named: Map<string, string>; repeated: string[] } {
   const out = new Map<string, string>();
   const repeated: string[] = [];
   if (knownKeys.length === 0) return { named: new Map(named), repeated };
-  const alt = [...knownKeys].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const alt = [...knownKeys]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
   const splitRe = new RegExp(`${PUNCT}\\s*(${alt})${SEP}`, 'iu');
   const put = (k: string, v: string): void => {
     if (out.has(k)) repeated.push(k);

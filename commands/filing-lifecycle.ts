@@ -22,7 +22,7 @@ function undo(ctx: CommandContext, f: Filing, acc: Account): string {
     return `账号 A${acc.id} 不列入台账。`;
   }
   if (f.kind === 'change') {
-    const name = f.changes?.['名称'];
+    const name = f.changes?.名称;
     if (name?.from && acc.name === name.to) {
       ctx.write(ctx.store.accounts.update(acc.id, { name: name.from }, ctx.now));
       return `账号名称已恢复为「${name.from}」。`;
@@ -40,15 +40,23 @@ function undo(ctx: CommandContext, f: Filing, acc: Account): string {
 async function end(ctx: CommandContext, id: number, ending: Ending, comment: string): Promise<Reply> {
   const f = await ctx.store.filings.byId(id);
   if (!f) throw new AppError({ code: 'not_found', kind: 'filing', name: `F${id}` });
-  if (f.status === 'rejected' || f.status === 'voided') throw new AppError({ code: 'conflict', message: `F${f.id} 已${f.status === 'rejected' ? '驳回' : '作废'}过。` });
+  if (f.status === 'rejected' || f.status === 'voided')
+    throw new AppError({ code: 'conflict', message: `F${f.id} 已${f.status === 'rejected' ? '驳回' : '作废'}过。` });
   if (ending === 'rejected' && f.status !== 'pending_confirmation') {
-    throw new AppError({ code: 'rule', message: `F${f.id} 不是待确认的备案，不能驳回；如是误报，请用 /备案 作废 F${f.id} 原因=…` });
+    throw new AppError({
+      code: 'rule',
+      message: `F${f.id} 不是待确认的备案，不能驳回；如是误报，请用 /备案 作废 F${f.id} 原因=…`,
+    });
   }
   const acc = await ctx.store.accounts.byId(f.accountId);
   if (!acc) throw new AppError({ code: 'not_found', kind: 'account', name: `A${f.accountId}` });
   ctx.write(ctx.store.filings.end(f.id, ending, ctx.caller.id, ctx.now));
   const effect = undo(ctx, f, acc);
-  ctx.audit(`filing.${ending === 'rejected' ? 'reject' : 'void'}`, `F${f.id}`, { comment, kind: f.kind, account: `A${acc.id}` });
+  ctx.audit(`filing.${ending === 'rejected' ? 'reject' : 'void'}`, `F${f.id}`, {
+    comment,
+    kind: f.kind,
+    account: `A${acc.id}`,
+  });
   const what = `${platformName(acc.platform)}「${acc.name}」`;
   const label = ending === 'rejected' ? '意见' : '原因';
   const text = `您的备案 F${f.id}（${FILING_KIND_NAMES[f.kind]} ${what}）已被管理员 ${ctx.caller.name} ${WORD[ending]}。${label}：${comment}${effect ? ` ${effect}` : ''}`;
@@ -59,10 +67,28 @@ async function end(ctx: CommandContext, id: number, ending: Ending, comment: str
   told.delete(ctx.caller.id);
   const reached: string[] = [];
   for (const p of told.values()) {
-    if ((await ctx.notify({ person: p }, { tone: 'warning', blocks: [{ type: 'text', text }] }, { dedupeKey: `filing-${ending}:F${f.id}:${p.id}` })).length) reached.push(p.name);
+    if (
+      (
+        await ctx.notify(
+          { person: p },
+          { tone: 'warning', blocks: [{ type: 'text', text }] },
+          { dedupeKey: `filing-${ending}:F${f.id}:${p.id}` },
+        )
+      ).length
+    )
+      reached.push(p.name);
   }
-  const notice = reached.length ? `已通知 ${reached.join('、')}。` : told.size ? `${[...told.values()].map((p) => p.name).join('、')} 未绑定可送达的渠道，请另行告知。` : '';
-  return { tone: 'success', blocks: [{ type: 'text', text: `已${WORD[ending]}备案 F${f.id}（${what}）。${label}：${comment}。${effect}${notice}` }] };
+  const notice = reached.length
+    ? `已通知 ${reached.join('、')}。`
+    : told.size
+      ? `${[...told.values()].map((p) => p.name).join('、')} 未绑定可送达的渠道，请另行告知。`
+      : '';
+  return {
+    tone: 'success',
+    blocks: [
+      { type: 'text', text: `已${WORD[ending]}备案 F${f.id}（${what}）。${label}：${comment}。${effect}${notice}` },
+    ],
+  };
 }
 
 const reject = defineCommand({

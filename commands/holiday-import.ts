@@ -4,12 +4,20 @@
  * open deadlines after any calendar change (`reviseDeadlines`), used by /节假日 新增 and /节假日 删除 as well.
  */
 import { z } from 'zod';
-import { type CalendarOverride, type WorkCalendar } from '../src/domain/calendar.js';
+import type { CalendarOverride, WorkCalendar } from '../src/domain/calendar.js';
 import { reviseDeadline } from '../src/domain/calendar-change.js';
 import { AppError } from '../src/domain/errors.js';
 import { festivalLine, type NoticeDay, noticeDateLabel, parseHolidayNotice } from '../src/domain/holiday-notice.js';
 import type { Reply } from '../src/domain/reply.js';
-import { addDays, type DateStr, makeDate, shanghaiDate, shanghaiInstant, shanghaiMinutes, year } from '../src/domain/time.js';
+import {
+  addDays,
+  type DateStr,
+  makeDate,
+  shanghaiDate,
+  shanghaiInstant,
+  shanghaiMinutes,
+  year,
+} from '../src/domain/time.js';
 import type { CalendarAdminStore, HolidayImport } from '../src/ports/calendar-admin.js';
 import { type CommandContext, defineCommand } from './types.js';
 
@@ -40,7 +48,12 @@ export interface DeadlineRevision {
  * written and their owners told (the requester of a review, the units with unfinished repost targets, the filer of a
  * filing whose late flag changes); without, it only says what would happen (for a preview).
  */
-export async function reviseDeadlines(ctx: CommandContext, after: WorkCalendar, changed: readonly DateStr[], apply: boolean): Promise<DeadlineRevision> {
+export async function reviseDeadlines(
+  ctx: CommandContext,
+  after: WorkCalendar,
+  changed: readonly DateStr[],
+  apply: boolean,
+): Promise<DeadlineRevision> {
   const out: DeadlineRevision = { lines: [], moved: 0, flagged: 0 };
   const store = ctx.services.calendarAdmin;
   if (!store || changed.length === 0) return out;
@@ -62,7 +75,15 @@ export async function reviseDeadlines(ctx: CommandContext, after: WorkCalendar, 
         if (requester) {
           await ctx.notify(
             { person: requester },
-            { tone: 'warning', blocks: [{ type: 'text', text: `工作日历调整：R${r.id}「${r.title}」的审核期限由 ${c.from} 改为 ${c.to}（${c.workdays} 个工作日）。` }] },
+            {
+              tone: 'warning',
+              blocks: [
+                {
+                  type: 'text',
+                  text: `工作日历调整：R${r.id}「${r.title}」的审核期限由 ${c.from} 改为 ${c.to}（${c.workdays} 个工作日）。`,
+                },
+              ],
+            },
             { dedupeKey: `calendar:R${r.id}:${c.to}` },
           );
         }
@@ -79,27 +100,43 @@ export async function reviseDeadlines(ctx: CommandContext, after: WorkCalendar, 
     const due = shanghaiDate(t.deadlineAt);
     // A 截止 typed by the admin is not a computed deadline: same time of day as the issue is how computed ones look.
     const computed = shanghaiMinutes(t.createdAt) === shanghaiMinutes(t.deadlineAt);
-    const c = computed ? reviseDeadline(created, due, before, after) : after.isWorkday(due) || !before.isWorkday(due) ? { kind: 'unchanged' as const } : { kind: 'flagged' as const, due };
+    const c = computed
+      ? reviseDeadline(created, due, before, after)
+      : after.isWorkday(due) || !before.isWorkday(due)
+        ? { kind: 'unchanged' as const }
+        : { kind: 'flagged' as const, due };
     if (c.kind === 'moved') {
       out.moved++;
       out.lines.push(`T${t.id}「${t.title}」转载截止${verb}由 ${md(c.from)} 改为 ${md(c.to)}`);
       if (apply) {
         ctx.write(store.setTaskDeadline(t.id, sameTimeOn(t.deadlineAt, c.to)));
         ctx.audit('repost.deadline_revised', `T${t.id}`, { from: c.from, to: c.to, reason: 'calendar' });
-        const units = new Set((await ctx.store.reposts.targets(t.id)).filter((x) => x.doneAt === null).map((x) => x.unitId));
+        const units = new Set(
+          (await ctx.store.reposts.targets(t.id)).filter((x) => x.doneAt === null).map((x) => x.unitId),
+        );
         for (const id of units) {
           const unit = await ctx.store.units.byId(id);
           if (!unit) continue;
           await ctx.notify(
             { unit },
-            { tone: 'warning', blocks: [{ type: 'text', text: `工作日历调整：转载任务 T${t.id}「${t.title}」的截止日期由 ${c.from} 改为 ${c.to}。` }] },
+            {
+              tone: 'warning',
+              blocks: [
+                {
+                  type: 'text',
+                  text: `工作日历调整：转载任务 T${t.id}「${t.title}」的截止日期由 ${c.from} 改为 ${c.to}。`,
+                },
+              ],
+            },
             { dedupeKey: `calendar:T${t.id}:${id}:${c.to}` },
           );
         }
       }
     } else if (c.kind === 'flagged') {
       out.flagged++;
-      out.lines.push(`⚠ T${t.id}「${t.title}」的截止 ${c.due} 是下发时指定的，该日现为休息日，请核对（/转载 进度 T${t.id}）`);
+      out.lines.push(
+        `⚠ T${t.id}「${t.title}」的截止 ${c.due} 是下发时指定的，该日现为休息日，请核对（/转载 进度 T${t.id}）`,
+      );
     }
   }
 
@@ -118,7 +155,15 @@ export async function reviseDeadlines(ctx: CommandContext, after: WorkCalendar, 
         if (filer) {
           await ctx.notify(
             { person: filer },
-            { tone: 'warning', blocks: [{ type: 'text', text: `工作日历调整：F${f.id}「${f.accountName}」的备案期限由 ${c.from} 改为 ${c.to}，报备情况${late ? '改为逾期' : '改为按期'}。` }] },
+            {
+              tone: 'warning',
+              blocks: [
+                {
+                  type: 'text',
+                  text: `工作日历调整：F${f.id}「${f.accountName}」的备案期限由 ${c.from} 改为 ${c.to}，报备情况${late ? '改为逾期' : '改为按期'}。`,
+                },
+              ],
+            },
             { dedupeKey: `calendar:F${f.id}:${c.to}` },
           );
         }
@@ -136,7 +181,11 @@ export function differingDays(before: WorkCalendar, after: WorkCalendar, from: D
 }
 
 /** The overrides after importing `days` for `noticeYear`: that year's earlier imported days are replaced. */
-function importedOverrides(current: readonly CalendarOverride[], noticeYear: number, days: readonly NoticeDay[]): CalendarOverride[] {
+function importedOverrides(
+  current: readonly CalendarOverride[],
+  noticeYear: number,
+  days: readonly NoticeDay[],
+): CalendarOverride[] {
   const byDate = new Map(current.filter((o) => o.noticeYear !== noticeYear).map((o) => [o.date, o]));
   for (const d of days) byDate.set(d.date, toOverride(d, noticeYear));
   return [...byDate.values()];
@@ -163,38 +212,68 @@ async function preview(ctx: CommandContext, text: string): Promise<Reply> {
   const changed = differingDays(ctx.calendar, after, from, to);
   const revision = await reviseDeadlines(ctx, after, changed, false);
   const id = await ctx.store.nextId('holidayImport');
-  const record: HolidayImport = { id, year: n.year, days: n.days, status: 'pending', createdBy: ctx.caller.id, createdAt: ctx.now };
+  const record: HolidayImport = {
+    id,
+    year: n.year,
+    days: n.days,
+    status: 'pending',
+    createdBy: ctx.caller.id,
+    createdAt: ctx.now,
+  };
   ctx.write(store.insertImport(record));
   ctx.audit('calendar.import_preview', `H${id}`, { year: n.year, days: n.days.length, problems: n.problems.length });
 
   const blocks: Reply['blocks'] = [{ type: 'list', items: n.festivals.map(festivalLine) }];
-  const basis = ctx.calendar.covers(n.year) ? (ctx.calendar.importedYears().includes(n.year) ? '此前导入的通知' : 'chinese-days 数据') : '周一至周五推算';
-  if (changed.length === 0) blocks.push({ type: 'text', text: `与现有日历（${basis}）一致，导入后 ${n.year} 年不再按周一至周五推算。` });
+  const basis = ctx.calendar.covers(n.year)
+    ? ctx.calendar.importedYears().includes(n.year)
+      ? '此前导入的通知'
+      : 'chinese-days 数据'
+    : '周一至周五推算';
+  if (changed.length === 0)
+    blocks.push({ type: 'text', text: `与现有日历（${basis}）一致，导入后 ${n.year} 年不再按周一至周五推算。` });
   else {
-    const shown = changed.slice(0, 12).map((d) => `${d}${noticeDateLabel(d).replace(/^.*（/, '（')}：${ctx.calendar.isWorkday(d) ? '工作日 → 休息日' : '休息日 → 工作日'}`);
+    const shown = changed
+      .slice(0, 12)
+      .map(
+        (d) =>
+          `${d}${noticeDateLabel(d).replace(/^.*（/, '（')}：${ctx.calendar.isWorkday(d) ? '工作日 → 休息日' : '休息日 → 工作日'}`,
+      );
     blocks.push({ type: 'text', text: `与现有日历（${basis}）相比有 ${changed.length} 天不同：` });
     blocks.push({ type: 'list', items: changed.length > 12 ? [...shown, `……另有 ${changed.length - 12} 天`] : shown });
   }
-  if (revision.lines.length) blocks.push({ type: 'text', text: '确认后将重新计算的期限：' }, { type: 'list', items: revision.lines });
+  if (revision.lines.length)
+    blocks.push({ type: 'text', text: '确认后将重新计算的期限：' }, { type: 'list', items: revision.lines });
   if (n.problems.length) blocks.push({ type: 'list', items: n.problems.map((p) => `⚠ ${p}`) });
-  if (n.ignored.length) blocks.push({ type: 'list', items: n.ignored.map((p) => `未计入（不是放假或上班安排）：${p}`) });
-  if (n.yearFrom === 'weekdays') blocks.push({ type: 'note', text: `通知里没有写年份，按所注星期推定为 ${n.year} 年。` });
+  if (n.ignored.length)
+    blocks.push({ type: 'list', items: n.ignored.map((p) => `未计入（不是放假或上班安排）：${p}`) });
+  if (n.yearFrom === 'weekdays')
+    blocks.push({ type: 'note', text: `通知里没有写年份，按所注星期推定为 ${n.year} 年。` });
   blocks.push({ type: 'note', text: `确认导入：/节假日 导入 确认 ${id}　取消：/节假日 导入 取消 ${id}` });
-  return { title: `${n.year} 年节假日安排预览（导入 ${id}，共 ${n.days.length} 天）`, tone: n.problems.length ? 'warning' : 'info', blocks };
+  return {
+    title: `${n.year} 年节假日安排预览（导入 ${id}，共 ${n.days.length} 天）`,
+    tone: n.problems.length ? 'warning' : 'info',
+    blocks,
+  };
 }
 
 async function decide(ctx: CommandContext, action: 'confirm' | 'cancel', idText: string | undefined): Promise<Reply> {
   const store = adminStore(ctx);
   let rec: HolidayImport | null;
   if (idText !== undefined) {
-    if (!/^\d+$/.test(idText)) throw new AppError({ code: 'bad_argument', problems: [`导入编号应为数字，如 /节假日 导入 确认 1，收到「${idText}」`] });
+    if (!/^\d+$/.test(idText))
+      throw new AppError({
+        code: 'bad_argument',
+        problems: [`导入编号应为数字，如 /节假日 导入 确认 1，收到「${idText}」`],
+      });
     rec = await store.importById(Number(idText));
-    if (!rec) throw new AppError({ code: 'rule', message: `没有编号为 ${idText} 的导入：请先用 /节假日 导入 粘贴通知全文。` });
+    if (!rec)
+      throw new AppError({ code: 'rule', message: `没有编号为 ${idText} 的导入：请先用 /节假日 导入 粘贴通知全文。` });
   } else {
     rec = await store.latestPendingImport();
     if (!rec) throw new AppError({ code: 'rule', message: '没有待确认的导入：请先用 /节假日 导入 粘贴通知全文。' });
   }
-  if (rec.status !== 'pending') throw new AppError({ code: 'rule', message: `导入 ${rec.id} 已${rec.status === 'applied' ? '确认' : '取消'}过。` });
+  if (rec.status !== 'pending')
+    throw new AppError({ code: 'rule', message: `导入 ${rec.id} 已${rec.status === 'applied' ? '确认' : '取消'}过。` });
   ctx.write(...store.decideImport(rec.id, action === 'confirm' ? 'applied' : 'cancelled', ctx.now));
   if (action === 'cancel') {
     ctx.audit('calendar.import_cancelled', `H${rec.id}`, { year: rec.year });
@@ -205,14 +284,28 @@ async function decide(ctx: CommandContext, action: 'confirm' | 'cancel', idText:
   const after = ctx.services.baseCalendar.withOverrides(next);
   const [from, to] = yearSpan(rec.year);
   const changed = differingDays(ctx.calendar, after, from, to);
-  for (const o of current) if (o.noticeYear === rec.year && !rec.days.some((d) => d.date === o.date)) ctx.write(ctx.store.calendar.remove(o.date));
+  for (const o of current)
+    if (o.noticeYear === rec.year && !rec.days.some((d) => d.date === o.date))
+      ctx.write(ctx.store.calendar.remove(o.date));
   for (const d of rec.days) ctx.write(ctx.store.calendar.upsert(toOverride(d, rec.year), ctx.caller.id, ctx.now));
   const revision = await reviseDeadlines(ctx, after, changed, true);
-  ctx.audit('calendar.import_applied', `H${rec.id}`, { year: rec.year, days: rec.days.length, changed: changed.length, revised: revision.moved });
+  ctx.audit('calendar.import_applied', `H${rec.id}`, {
+    year: rec.year,
+    days: rec.days.length,
+    changed: changed.length,
+    revised: revision.moved,
+  });
   const blocks: Reply['blocks'] = [
-    { type: 'text', text: `已导入 ${rec.year} 年节假日安排：${rec.days.filter((d) => d.kind === 'holiday').length} 天放假、${rec.days.filter((d) => d.kind === 'workday').length} 天调休上班，其余日子按周一至周五；与原日历相比 ${changed.length} 天不同。` },
+    {
+      type: 'text',
+      text: `已导入 ${rec.year} 年节假日安排：${rec.days.filter((d) => d.kind === 'holiday').length} 天放假、${rec.days.filter((d) => d.kind === 'workday').length} 天调休上班，其余日子按周一至周五；与原日历相比 ${changed.length} 天不同。`,
+    },
   ];
-  if (revision.lines.length) blocks.push({ type: 'text', text: '已重新计算的期限（相关人员已通知）：' }, { type: 'list', items: revision.lines });
+  if (revision.lines.length)
+    blocks.push(
+      { type: 'text', text: '已重新计算的期限（相关人员已通知）：' },
+      { type: 'list', items: revision.lines },
+    );
   return { title: `已导入 ${rec.year} 年节假日安排`, tone: 'success', blocks };
 }
 
@@ -229,7 +322,11 @@ export const holidayImport = defineCommand({
     const text = a.全文.trim();
     const m = /^(确认|confirm|取消|cancel)(?:\s+(\S+))?\s*$/i.exec(text);
     if (m) return decide(ctx, /^(确认|confirm)$/i.test(m[1]!) ? 'confirm' : 'cancel', m[2]);
-    if (text === '') throw new AppError({ code: 'bad_argument', problems: ['请在 /节假日 导入 后粘贴通知全文（含“一、元旦：……”各条）'] });
+    if (text === '')
+      throw new AppError({
+        code: 'bad_argument',
+        problems: ['请在 /节假日 导入 后粘贴通知全文（含“一、元旦：……”各条）'],
+      });
     return preview(ctx, text);
   },
 });

@@ -17,20 +17,34 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
   const when = `${formatShanghai(env.now)} ${weekdayName(env.today)}`;
   const blocks: Reply['blocks'] = [];
   if (!plan.remindDay) {
-    blocks.push({ type: 'note', text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。` });
+    blocks.push({
+      type: 'note',
+      text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。`,
+    });
   }
-  const nobody = plan.unreachable.length ? [{ type: 'list' as const, items: plan.unreachable.map((u) => `无人接收：${u}`) }] : [];
+  const nobody = plan.unreachable.length
+    ? [{ type: 'list' as const, items: plan.unreachable.map((u) => `无人接收：${u}`) }]
+    : [];
   if (plan.found.length === 0) {
     blocks.push({ type: 'text', text: '没有需要提醒的事项。' });
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   // "Already sent" only when the records say so: fresh items that nobody can be told are not "sent".
   if (plan.fresh.length === 0) {
-    blocks.push({ type: 'text', text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送。` });
+    blocks.push({
+      type: 'text',
+      text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送。`,
+    });
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   if (plan.messages.length === 0) {
-    blocks.push({ type: 'text', text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：` }, ...nobody);
+    blocks.push(
+      {
+        type: 'text',
+        text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：`,
+      },
+      ...nobody,
+    );
     blocks.push({ type: 'note', text: '管理员汇总也无处发送：管理员须绑定飞书或企业微信账号。' });
     return { title: `提醒预览（${when}）`, tone: 'warning', blocks };
   }
@@ -46,10 +60,20 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
     if (g) g.to.push(m.to);
     else byPayload.set(m.message.payload, { to: [m.to], admins: m.audience === 'admins' });
   }
-  const adminsFirst = [...byPayload].map(([payload, g]) => ({ ...g, payload })).sort((a, b) => Number(b.admins) - Number(a.admins));
-  for (const g of adminsFirst.slice(0, SHOWN_IN_FULL)) blocks.push({ type: 'text', text: `→ ${g.to.join('、')}\n${renderText(g.payload)}` });
+  const adminsFirst = [...byPayload]
+    .map(([payload, g]) => ({ ...g, payload }))
+    .sort((a, b) => Number(b.admins) - Number(a.admins));
+  for (const g of adminsFirst.slice(0, SHOWN_IN_FULL))
+    blocks.push({ type: 'text', text: `→ ${g.to.join('、')}\n${renderText(g.payload)}` });
   const rest = adminsFirst.slice(SHOWN_IN_FULL);
-  if (rest.length) blocks.push({ type: 'list', items: rest.slice(0, 30).map((g) => `→ ${g.to.join('、')}`).concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []) });
+  if (rest.length)
+    blocks.push({
+      type: 'list',
+      items: rest
+        .slice(0, 30)
+        .map((g) => `→ ${g.to.join('、')}`)
+        .concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []),
+    });
   blocks.push(...nobody);
   return { title: `提醒预览（${when}）`, tone: plan.unreachable.length ? 'warning' : 'info', blocks };
 }

@@ -1,7 +1,14 @@
 /** /设置 (policy values) and /节假日 (calendar overrides), admin only. */
 import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
-import { DEFAULT_POLICY, findSetting, type Policy, policyProblem, resolvePolicy, SETTINGS } from '../src/domain/policy.js';
+import {
+  DEFAULT_POLICY,
+  findSetting,
+  type Policy,
+  policyProblem,
+  resolvePolicy,
+  SETTINGS,
+} from '../src/domain/policy.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { DayBasis, WorkCalendar } from '../src/domain/calendar.js';
 import { type DateStr, weekday, year } from '../src/domain/time.js';
@@ -66,13 +73,28 @@ const settings = defineCommand({
     }
     const blocks: Reply['blocks'] = [{ type: 'list', items: lines }];
     if ('allowDomains' in changes) {
-      blocks.push({ type: 'note', text: '注意：白名单域名= 替换整个列表。只增删一个域名请用 /词库 新增 域名 example.gov.cn 或 /词库 删除 域名 example.gov.cn。' });
+      blocks.push({
+        type: 'note',
+        text: '注意：白名单域名= 替换整个列表。只增删一个域名请用 /词库 新增 域名 example.gov.cn 或 /词库 删除 域名 example.gov.cn。',
+      });
     }
     return { title: '已修改规则参数', tone: 'success', blocks };
   },
 });
 
-const KIND = { 休: 'holiday', 假: 'holiday', 休息: 'holiday', 放假: 'holiday', holiday: 'holiday', off: 'holiday', 班: 'workday', 上班: 'workday', 工作日: 'workday', workday: 'workday', work: 'workday' } as const;
+const KIND = {
+  休: 'holiday',
+  假: 'holiday',
+  休息: 'holiday',
+  放假: 'holiday',
+  holiday: 'holiday',
+  off: 'holiday',
+  班: 'workday',
+  上班: 'workday',
+  工作日: 'workday',
+  workday: 'workday',
+  work: 'workday',
+} as const;
 
 const holidayList = defineCommand({
   path: ['节假日'],
@@ -85,7 +107,9 @@ const holidayList = defineCommand({
   positional: ['年份'],
   args: (h) => z.object({ 年份: h.int('年份', 2000, 2100).optional() }),
   async run(ctx, a): Promise<Reply> {
-    const overrides = (await ctx.store.calendar.overrides()).filter((o) => a.年份 === undefined || year(o.date) === a.年份);
+    const overrides = (await ctx.store.calendar.overrides()).filter(
+      (o) => a.年份 === undefined || year(o.date) === a.年份,
+    );
     const years = ctx.calendar.officialYears();
     const thisYear = year(ctx.today);
     const coverage = `法定节假日数据（chinese-days）覆盖 ${years[0]}–${years[years.length - 1]} 年`;
@@ -97,13 +121,18 @@ const holidayList = defineCommand({
         text:
           coverage +
           (imported.length ? `；已导入 ${imported.join('、')} 年的节假日安排通知` : '') +
-          (missing.length ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算（单日补充只决定那一天），请用 /节假日 导入 粘贴国务院办公厅的节假日安排通知。` : '。'),
+          (missing.length
+            ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算（单日补充只决定那一天），请用 /节假日 导入 粘贴国务院办公厅的节假日安排通知。`
+            : '。'),
       },
     ];
     if (overrides.length) {
       blocks.push({
         type: 'list',
-        items: overrides.map((o) => `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}${o.noticeYear != null ? '（通知导入）' : ''}`),
+        items: overrides.map(
+          (o) =>
+            `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}${o.noticeYear != null ? '（通知导入）' : ''}`,
+        ),
       });
     } else blocks.push({ type: 'note', text: '管理员尚未补充日期。' });
     return { title: '工作日历', blocks };
@@ -124,12 +153,28 @@ const holidayAdd = defineCommand({
     const before = ctx.calendar.day(a.日期);
     const override = { date: a.日期, kind: a.类型, note: a.说明 ?? null };
     ctx.write(ctx.store.calendar.upsert(override, ctx.caller.id, ctx.now));
-    ctx.audit('calendar.override', `date:${a.日期}`, { kind: a.类型, note: a.说明 ?? null, before: before.workday ? 'workday' : 'holiday' });
+    ctx.audit('calendar.override', `date:${a.日期}`, {
+      kind: a.类型,
+      note: a.说明 ?? null,
+      before: before.workday ? 'workday' : 'holiday',
+    });
     const what = a.类型 === 'holiday' ? '休息日' : '工作日';
     const same = before.workday === (a.类型 === 'workday') ? `（原本已是${what}）` : '';
-    const after = ctx.services.baseCalendar.withOverrides([...(await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期), override]);
+    const after = ctx.services.baseCalendar.withOverrides([
+      ...(await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期),
+      override,
+    ]);
     const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
-    return { tone: 'success', blocks: [{ type: 'text', text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。${yearNote(after, a.日期)}` }, ...revisionBlocks(revised.lines)] };
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。${yearNote(after, a.日期)}`,
+        },
+        ...revisionBlocks(revised.lines),
+      ],
+    };
   },
 });
 
@@ -145,13 +190,30 @@ const holidayRemove = defineCommand({
   args: (h) => z.object({ 日期: h.date('日期') }),
   async run(ctx, a): Promise<Reply> {
     const existing = (await ctx.store.calendar.overrides()).find((o) => o.date === a.日期);
-    if (!existing) throw new AppError({ code: 'not_found', kind: 'date', name: a.日期, hint: '没有这一天的补充设定（/节假日 查看）' });
+    if (!existing)
+      throw new AppError({
+        code: 'not_found',
+        kind: 'date',
+        name: a.日期,
+        hint: '没有这一天的补充设定（/节假日 查看）',
+      });
     ctx.write(ctx.store.calendar.remove(a.日期));
     ctx.audit('calendar.override_removed', `date:${a.日期}`, { kind: existing.kind, note: existing.note ?? null });
-    const after = ctx.services.baseCalendar.withOverrides((await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期));
+    const after = ctx.services.baseCalendar.withOverrides(
+      (await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期),
+    );
     const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
     const now = after.day(a.日期);
-    return { tone: 'success', blocks: [{ type: 'text', text: `已删除 ${a.日期} 的补充设定，该日现为${now.workday ? '工作日' : '休息日'}（${basisName(now.basis)}）。` }, ...revisionBlocks(revised.lines)] };
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: `已删除 ${a.日期} 的补充设定，该日现为${now.workday ? '工作日' : '休息日'}（${basisName(now.basis)}）。`,
+        },
+        ...revisionBlocks(revised.lines),
+      ],
+    };
   },
 });
 
@@ -168,12 +230,25 @@ const holidayQuery = defineCommand({
   async run(ctx, a): Promise<Reply> {
     const d = ctx.calendar.day(a.日期);
     const basis = basisName(d.basis);
-    return { blocks: [{ type: 'text', text: `${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）：${d.workday ? '工作日' : '休息日'}${d.name ? `，${d.name}` : ''}（${basis}）。` }] };
+    return {
+      blocks: [
+        {
+          type: 'text',
+          text: `${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）：${d.workday ? '工作日' : '休息日'}${d.name ? `，${d.name}` : ''}（${basis}）。`,
+        },
+      ],
+    };
   },
 });
 
 function basisName(b: DayBasis): string {
-  return b === 'override' ? '管理员设定' : b === 'notice' ? '已导入的节假日安排通知' : b === 'official' ? '法定安排' : '该年节假日安排未收录，按周一至周五推算';
+  return b === 'override'
+    ? '管理员设定'
+    : b === 'notice'
+      ? '已导入的节假日安排通知'
+      : b === 'official'
+        ? '法定安排'
+        : '该年节假日安排未收录，按周一至周五推算';
 }
 
 /** After a single-day entry in a year nobody covers: say that the rest of that year is still a guess. */
@@ -183,7 +258,12 @@ function yearNote(cal: WorkCalendar, date: DateStr): string {
 }
 
 function revisionBlocks(lines: readonly string[]): Reply['blocks'] {
-  return lines.length ? [{ type: 'text', text: '已重新计算的期限（相关人员已通知）：' }, { type: 'list', items: [...lines] }] : [];
+  return lines.length
+    ? [
+        { type: 'text', text: '已重新计算的期限（相关人员已通知）：' },
+        { type: 'list', items: [...lines] },
+      ]
+    : [];
 }
 
 export const settingsCommands = [settings, holidayList, holidayAdd, holidayRemove, holidayQuery, holidayImport];

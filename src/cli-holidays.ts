@@ -22,7 +22,8 @@ export async function holidaysCli(rt: Runtime, args: readonly string[]): Promise
   const yes = args.includes('--yes') || args.includes('-y');
   const rest = args.filter((a) => a !== '--yes' && a !== '-y');
   const [action, file, ...extra] = rest;
-  if (action !== 'import' || !file || extra.length > 0 || file.startsWith('-')) return { code: 2, output: `用法：${HOLIDAYS_USAGE}` };
+  if (action !== 'import' || !file || extra.length > 0 || file.startsWith('-'))
+    return { code: 2, output: `用法：${HOLIDAYS_USAGE}` };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -41,7 +42,11 @@ export async function holidaysCli(rt: Runtime, args: readonly string[]): Promise
   const preview = await say(`/节假日 导入 ${text}`);
   const id = /导入 (\d+)，/.exec(preview.title)?.[1];
   if (!id) return { code: 1, output: preview.text };
-  if (!yes) return { code: 0, output: `${preview.text}\n\n确认导入：${HOLIDAYS_USAGE.replace(' [--yes]', '').replace('FILE', file)} --yes` };
+  if (!yes)
+    return {
+      code: 0,
+      output: `${preview.text}\n\n确认导入：${HOLIDAYS_USAGE.replace(' [--yes]', '').replace('FILE', file)} --yes`,
+    };
   const done = await say(`/节假日 导入 确认 ${id}`);
   return { code: done.title.startsWith('已导入') ? 0 : 1, output: `${preview.text}\n\n${done.text}` };
 }

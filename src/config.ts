@@ -10,12 +10,18 @@ const optional = z
 function parseAdmins(raw: string | undefined, ctx: z.RefinementCtx): Identity[] {
   if (!raw) return [];
   const out: Identity[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = part.indexOf(':');
     const channel = part.slice(0, i) as ChannelName;
     const externalId = part.slice(i + 1);
     if (i <= 0 || !CHANNELS.includes(channel) || externalId === '') {
-      ctx.addIssue({ code: 'custom', message: `ADMINS entry "${part}" must look like feishu:<open_id> or wecom:<userid>` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `ADMINS entry "${part}" must look like feishu:<open_id> or wecom:<userid>`,
+      });
       continue;
     }
     out.push({ channel, externalId });
@@ -38,13 +44,16 @@ const baseUrl = (fallback: string) =>
 const schema = z.object({
   PORT: optional.transform((s, ctx) => {
     const n = Number(s ?? '8787');
-    if (!Number.isInteger(n) || n < 0 || n > 65535) ctx.addIssue({ code: 'custom', message: `PORT must be 0–65535, got ${s}` });
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      ctx.addIssue({ code: 'custom', message: `PORT must be 0–65535, got ${s}` });
     return n;
   }),
   HOST: optional.transform((s) => s ?? '0.0.0.0'),
   DATABASE_PATH: optional.transform((s) => s ?? './data/govmedia.sqlite'),
   ADMINS: optional.transform(parseAdmins),
-  LOG_LEVEL: optional.transform((s) => s ?? 'info').pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
+  LOG_LEVEL: optional
+    .transform((s) => s ?? 'info')
+    .pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
   FEISHU_APP_ID: optional,
   FEISHU_APP_SECRET: optional,
   FEISHU_ENCRYPT_KEY: optional,

@@ -14,11 +14,17 @@ export type DeadlineChange =
   /** not a computed deadline, and its day is now a day off */
   | { kind: 'flagged'; due: DateStr };
 
-export function reviseDeadline(start: DateStr, due: DateStr, before: WorkCalendar, after: WorkCalendar): DeadlineChange {
+export function reviseDeadline(
+  start: DateStr,
+  due: DateStr,
+  before: WorkCalendar,
+  after: WorkCalendar,
+): DeadlineChange {
   if (due < start) return { kind: 'unchanged' };
   const n = before.workdaysBetween(start, due);
   const computed = before.addWorkdays(start, n).date === due;
-  if (!computed) return after.isWorkday(due) || !before.isWorkday(due) ? { kind: 'unchanged' } : { kind: 'flagged', due };
+  if (!computed)
+    return after.isWorkday(due) || !before.isWorkday(due) ? { kind: 'unchanged' } : { kind: 'flagged', due };
   const r = after.addWorkdays(start, n);
   if (r.date === due) return { kind: 'unchanged' };
   return { kind: 'moved', from: due, to: r.date, workdays: n, fallbackYears: r.fallbackYears };

@@ -91,7 +91,13 @@ export class WorkCalendar {
 
   day(date: DateStr): DayInfo {
     const o = this.overrides.get(date);
-    if (o) return { date, workday: o.kind === 'workday', basis: o.noticeYear != null ? 'notice' : 'override', name: o.note ?? null };
+    if (o)
+      return {
+        date,
+        workday: o.kind === 'workday',
+        basis: o.noticeYear != null ? 'notice' : 'override',
+        name: o.note ?? null,
+      };
     const wd = weekday(date);
     const weekdayWork = wd !== 0 && wd !== 6;
     const y = year(date);

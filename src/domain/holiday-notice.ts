@@ -39,7 +39,20 @@ export interface ParsedNotice {
 
 export type NoticeResult = { ok: true; notice: ParsedNotice } | { ok: false; error: string };
 
-const FESTIVALS = ['元旦', '春节', '清明节', '清明', '劳动节', '五一', '端午节', '端午', '中秋节', '中秋', '国庆节', '国庆'];
+const FESTIVALS = [
+  '元旦',
+  '春节',
+  '清明节',
+  '清明',
+  '劳动节',
+  '五一',
+  '端午节',
+  '端午',
+  '中秋节',
+  '中秋',
+  '国庆节',
+  '国庆',
+];
 const NAME = `(?:${FESTIVALS.join('|')})`;
 const HEADER_RE = new RegExp(`(?:[一二三四五六七八九十]+、)?(${NAME}(?:[、和及]${NAME})*)\\s*:`, 'g');
 /** a date as written: 2024年12月30日, 1月28日, 23日; optionally followed by "(农历除夕、周二)" */
@@ -98,7 +111,13 @@ function clauses(body: string): Clause[] {
     const dates = [...t.matchAll(DATE_RE)].map((m): DateTok => {
       const ann = m[4] ?? '';
       const w = WEEKDAY_RE.exec(ann);
-      return { y: m[1] ? Number(m[1]) : null, m: m[2] ? Number(m[2]) : null, d: Number(m[3]), wd: w ? (WEEKDAYS[w[1]!] ?? null) : null, raw: m[0] };
+      return {
+        y: m[1] ? Number(m[1]) : null,
+        m: m[2] ? Number(m[2]) : null,
+        d: Number(m[3]),
+        wd: w ? (WEEKDAYS[w[1]!] ?? null) : null,
+        raw: m[0],
+      };
     });
     out.push({ text: t, dates });
   };
@@ -113,7 +132,11 @@ function clauses(body: string): Clause[] {
 }
 
 /** Resolve written dates in order: a date without a month takes the previous one's month (and year). */
-function resolve(toks: readonly DateTok[], y: number, state: { m: number | null; y: number }): { date: DateStr; tok: DateTok }[] | string {
+function resolve(
+  toks: readonly DateTok[],
+  y: number,
+  state: { m: number | null; y: number },
+): { date: DateStr; tok: DateTok }[] | string {
   const out: { date: DateStr; tok: DateTok }[] = [];
   for (const t of toks) {
     const m = t.m ?? state.m;
@@ -132,7 +155,10 @@ function weekdayName(n: number): string {
   return `周${'日一二三四五六'[n]}`;
 }
 
-function parseFor(text: string, y: number): { festivals: NoticeFestival[]; problems: string[]; ignored: string[]; weekdayMisses: number } {
+function parseFor(
+  text: string,
+  y: number,
+): { festivals: NoticeFestival[]; problems: string[]; ignored: string[]; weekdayMisses: number } {
   const festivals: NoticeFestival[] = [];
   const problems: string[] = [];
   const ignored: string[] = [];
@@ -157,7 +183,9 @@ function parseFor(text: string, y: number): { festivals: NoticeFestival[]; probl
       for (const { date, tok } of r) {
         if (tok.wd !== null && tok.wd !== weekday(date)) {
           weekdayMisses++;
-          problems.push(`${p.heading}：${tok.raw} 写的是${weekdayName(tok.wd)}，但 ${date} 是${weekdayName(weekday(date))}`);
+          problems.push(
+            `${p.heading}：${tok.raw} 写的是${weekdayName(tok.wd)}，但 ${date} 是${weekdayName(weekday(date))}`,
+          );
         }
       }
       const off = /放假|休假/.test(c.text);
@@ -179,13 +207,15 @@ function parseFor(text: string, y: number): { festivals: NoticeFestival[]; probl
         for (const x of r) {
           f.workdays.push(x.date);
           const wd = weekday(x.date);
-          if (wd !== 0 && wd !== 6) problems.push(`${p.heading}：${noticeDateLabel(x.date)}本来就是工作日，却列为调休上班，请核对原文`);
+          if (wd !== 0 && wd !== 6)
+            problems.push(`${p.heading}：${noticeDateLabel(x.date)}本来就是工作日，却列为调休上班，请核对原文`);
         }
       } else {
         ignored.push(`${p.heading}：${c.text}`);
       }
     }
-    if (expectCount !== null && expectCount !== rangeCount) problems.push(`${p.heading}：写明共 ${expectCount} 天，但列出的放假日期是 ${rangeCount} 天`);
+    if (expectCount !== null && expectCount !== rangeCount)
+      problems.push(`${p.heading}：写明共 ${expectCount} 天，但列出的放假日期是 ${rangeCount} 天`);
     if (f.holidays.length === 0 && f.workdays.length === 0) problems.push(`${p.heading}：没有读到放假或上班日期`);
     festivals.push(f);
   }
@@ -196,7 +226,10 @@ function parseFor(text: string, y: number): { festivals: NoticeFestival[]; probl
  * Parse a notice's text. The year comes from the text ("关于2027年部分节假日安排", "现将2027年元旦……"), else `opts.year`,
  * else the one year among `opts.candidates` whose weekdays match every weekday written next to a date.
  */
-export function parseHolidayNotice(text: string, opts: { year?: number; candidates?: readonly number[] } = {}): NoticeResult {
+export function parseHolidayNotice(
+  text: string,
+  opts: { year?: number; candidates?: readonly number[] } = {},
+): NoticeResult {
   const folded = fold(text);
   if (pieces(folded).length === 0) {
     return { ok: false, error: '没有读到节日安排：请粘贴通知中“一、元旦：1月1日（周五）放假，共1天。”这样的条目。' };
@@ -234,7 +267,10 @@ export function parseHolidayNotice(text: string, opts: { year?: number; candidat
     }
   }
   const days = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
-  return { ok: true, notice: { year, yearFrom, festivals: r.festivals, days, problems: r.problems, ignored: r.ignored } };
+  return {
+    ok: true,
+    notice: { year, yearFrom, festivals: r.festivals, days, problems: r.problems, ignored: r.ignored },
+  };
 }
 
 /** "2月15日（周日）" for a date. */

@@ -42,7 +42,12 @@ export interface PersonWithRoles extends Person {
 
 /** void: its opening filing was rejected or voided, so it never was a registered account */
 export type AccountStatus = 'active' | 'suspended' | 'closed' | 'void';
-export const ACCOUNT_STATUS_NAMES: Record<AccountStatus, string> = { active: '正常', suspended: '已关停', closed: '已注销', void: '已作废' };
+export const ACCOUNT_STATUS_NAMES: Record<AccountStatus, string> = {
+  active: '正常',
+  suspended: '已关停',
+  closed: '已注销',
+  void: '已作废',
+};
 export type Operation = 'self' | 'entrusted';
 export type OperatorKind = 'subordinate' | 'news_media' | 'other';
 export const OPERATOR_KIND_NAMES: Record<OperatorKind, string> = {
@@ -75,7 +80,12 @@ export interface AccountActivity {
 }
 
 export type FilingKind = 'open' | 'change' | 'suspend' | 'close';
-export const FILING_KIND_NAMES: Record<FilingKind, string> = { open: '开设', change: '变更', suspend: '关停', close: '注销' };
+export const FILING_KIND_NAMES: Record<FilingKind, string> = {
+  open: '开设',
+  change: '变更',
+  suspend: '关停',
+  close: '注销',
+};
 /** rejected: an admin refused a pending filing (神木 第九条); voided: a mistaken filing withdrawn by an admin */
 export type FilingStatus = 'filed' | 'pending_confirmation' | 'confirmed' | 'rejected' | 'voided';
 

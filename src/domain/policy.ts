@@ -154,9 +154,7 @@ export const SETTINGS: readonly AnySpec[] = [
     aliases: ['allow_domains', 'allowDomains'],
     source: '链接白名单（神木 第十三条：只转载党委和政府网站及稿源单位的信息）',
     schema: z.array(
-      z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i, { error: '域名格式不正确，例如 gov.cn' }),
+      z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i, { error: '域名格式不正确，例如 gov.cn' }),
     ),
     format: (v) => v.join(','),
     parse: list,
@@ -181,6 +179,7 @@ export function resolvePolicy(stored: Readonly<Record<string, unknown>>): Policy
 
 /** Check cross-field consistency of a policy; returns a Chinese message or null. */
 export function policyProblem(p: Policy): string | null {
-  if (p.dormancyWarningDays >= p.dormantDays) return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
+  if (p.dormancyWarningDays >= p.dormantDays)
+    return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
   return null;
 }

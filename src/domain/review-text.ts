@@ -9,7 +9,12 @@ import { approvalCard, type CardFacts, type Review } from './review.js';
 /** Characters of 内容 shown before "……（全文 …）". */
 export const CONTENT_PREVIEW_CHARS = 300;
 
-export function reviewTextBlocks(r: Review, f: CardFacts, step: number, opts: { full?: boolean; canDecide?: boolean } = {}): Block[] {
+export function reviewTextBlocks(
+  r: Review,
+  f: CardFacts,
+  step: number,
+  opts: { full?: boolean; canDecide?: boolean } = {},
+): Block[] {
   const card = approvalCard(r, f, step);
   const blocks: Block[] = [];
   for (const b of card.blocks) {
@@ -22,13 +27,17 @@ export function reviewTextBlocks(r: Review, f: CardFacts, step: number, opts: { 
           if (x.label !== '内容' || !r.content) return x;
           const chars = [...r.content];
           if (opts.full || chars.length <= CONTENT_PREVIEW_CHARS) return { label: '内容', value: r.content };
-          return { label: '内容', value: `${chars.slice(0, CONTENT_PREVIEW_CHARS).join('')}……（共 ${chars.length} 字，全文：/送审 查看 R${r.id} 全文）` };
+          return {
+            label: '内容',
+            value: `${chars.slice(0, CONTENT_PREVIEW_CHARS).join('')}……（共 ${chars.length} 字，全文：/送审 查看 R${r.id} 全文）`,
+          };
         }),
       });
       continue;
     }
     blocks.push(b);
   }
-  if (opts.canDecide) blocks.push({ type: 'note', text: `同意：/审批 同意 R${r.id} [意见=…]；退回：/审批 退回 R${r.id} 意见=…` });
+  if (opts.canDecide)
+    blocks.push({ type: 'note', text: `同意：/审批 同意 R${r.id} [意见=…]；退回：/审批 退回 R${r.id} 意见=…` });
   return blocks;
 }

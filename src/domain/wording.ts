@@ -19,7 +19,10 @@ export function joinSentences(parts: readonly string[], end = '。'): string {
  * A person's roles, grouped by unit: "联络员、信息员" when all are in their own unit; "兴国县教育局：联络员；长冈乡人民政府：
  * 联络员" when they hold roles in several units; 管理员 first.
  */
-export function rolesLabel(p: { unitId: number | null; roles: readonly RoleGrant[] }, unitName: (id: number) => string): string {
+export function rolesLabel(
+  p: { unitId: number | null; roles: readonly RoleGrant[] },
+  unitName: (id: number) => string,
+): string {
   const admin = p.roles.some((g) => g.role === 'admin');
   const byUnit = new Map<number, string[]>();
   for (const g of p.roles) {

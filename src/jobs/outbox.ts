@@ -45,7 +45,11 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messenger): Promise<'sent' | 'retried' | 'failed' | 'busy'> {
+async function deliverOne(
+  deps: DeliveryDeps,
+  row: OutboxRow,
+  messenger: Messenger,
+): Promise<'sent' | 'retried' | 'failed' | 'busy'> {
   const { store, clock, log } = deps;
   const now = clock.now();
   try {
@@ -61,10 +65,19 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messeng
       // The card to update has not been sent yet (or never will be): wait for it, without counting an attempt.
       const waited = now.getTime() - row.createdAt.getTime();
       if (original?.status === 'failed' || waited > UPDATE_WAIT_MS || !row.updateOf) {
-        await store.commit(store.outbox.markFailed(row.id, row.attempts, original ? '要更新的消息未能发出' : '找不到要更新的消息'));
+        await store.commit(
+          store.outbox.markFailed(row.id, row.attempts, original ? '要更新的消息未能发出' : '找不到要更新的消息'),
+        );
         return 'failed';
       }
-      await store.commit(store.outbox.retryLater(row.id, row.attempts, new Date(now.getTime() + BASE_DELAY_MS), 'waiting for the original message'));
+      await store.commit(
+        store.outbox.retryLater(
+          row.id,
+          row.attempts,
+          new Date(now.getTime() + BASE_DELAY_MS),
+          'waiting for the original message',
+        ),
+      );
       return 'retried';
     }
   }
@@ -77,19 +90,28 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messeng
     const permanent = e instanceof DeliveryError && e.kind === 'permanent';
     const msg = describe(e);
     if (permanent || attempts >= MAX_ATTEMPTS) {
-      log.error({ outboxId: row.id, channel: row.channel, targetType: row.targetType, attempts, error: msg }, 'message delivery failed; kept as failed');
+      log.error(
+        { outboxId: row.id, channel: row.channel, targetType: row.targetType, attempts, error: msg },
+        'message delivery failed; kept as failed',
+      );
       await store.commit(store.outbox.markFailed(row.id, attempts, msg));
       return 'failed';
     }
     const delay = retryDelay(attempts, e instanceof DeliveryError ? e.retryAfterMs : undefined);
-    log.warn({ outboxId: row.id, channel: row.channel, attempts, retryInMs: delay, error: msg }, 'message delivery failed; will retry');
+    log.warn(
+      { outboxId: row.id, channel: row.channel, attempts, retryInMs: delay, error: msg },
+      'message delivery failed; will retry',
+    );
     await store.commit(store.outbox.retryLater(row.id, attempts, new Date(clock.now().getTime() + delay), msg));
     return 'retried';
   }
 }
 
 /** Send every message that is due now (in batches), once each. */
-export async function deliverDue(deps: DeliveryDeps, opts: { batch?: number; maxBatches?: number } = {}): Promise<DeliveryReport> {
+export async function deliverDue(
+  deps: DeliveryDeps,
+  opts: { batch?: number; maxBatches?: number } = {},
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
   const seen = new Set<number>();
   for (let b = 0; b < (opts.maxBatches ?? 50); b++) {

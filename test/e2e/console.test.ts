@@ -20,7 +20,10 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
       '/账号',
       '/备案 开设 平台=火星台 名称=兴国教育 单位=兴国县教育局',
     ].join('\n');
-    const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-22T10:00:00+08:00'], { input: script, env: { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' } });
+    const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-22T10:00:00+08:00'], {
+      input: script,
+      env: { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('已新增单位「兴国县教育局」');
     expect(r.stdout).toContain('已登记「李联络」');
@@ -32,7 +35,10 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
     expect(r.stdout).toContain('没有「火星台」这个平台');
 
     // the same file, as the liaison: a second session sees the register
-    const again = await runCli(['console', '--as', 'feishu:ou_li', '--now', '2026-11-22T10:00:00+08:00'], { input: '/账号\n/我\n', env: { DATABASE_PATH: db } });
+    const again = await runCli(['console', '--as', 'feishu:ou_li', '--now', '2026-11-22T10:00:00+08:00'], {
+      input: '/账号\n/我\n',
+      env: { DATABASE_PATH: db },
+    });
     expect(again.stdout).toContain('兴国教育');
     expect(again.stdout).toContain('138****5678');
   });
@@ -62,7 +68,10 @@ describe('npm run cli -- holidays import FILE: the State Council notice from a f
   it('the published 2026 notice previews as matching the package data; --yes applies it; a missing file or bad usage exits 2', async () => {
     const db = path.join(dir, 'holidays.sqlite');
     const file = path.join(dir, 'notice-2027.txt');
-    fs.writeFileSync(file, '国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）放假，共1天。\n二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。\n');
+    fs.writeFileSync(
+      file,
+      '国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）放假，共1天。\n二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。\n',
+    );
     const env = { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' };
     const p = await runCli(['holidays', 'import', 'test/fixtures/holidays/2026.txt'], { env });
     expect(p.code, p.stderr).toBe(0);

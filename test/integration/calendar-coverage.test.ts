@@ -11,7 +11,8 @@ import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js'
 
 const LIAISON = 'feishu:ou_jy_liaison';
 const OFFICER = 'feishu:ou_jy_officer';
-const NOTICE_2027 = '元旦：1月1日（周五）放假，共1天。\n春节：2月6日（周六）至14日（周日）放假调休，共9天。2月4日（周四）、2月20日（周六）上班。';
+const NOTICE_2027 =
+  '元旦：1月1日（周五）放假，共1天。\n春节：2月6日（周六）至14日（周日）放假调休，共9天。2月4日（周四）、2月20日（周六）上班。';
 
 let bot: TestBot;
 beforeEach(async () => {
@@ -55,7 +56,9 @@ describe('after an override, open deadlines it moves are recomputed and their ow
     expect(await bot.say(OFFICER, '/送审 账号=兴国教育 标题=元旦假期安全提示')).toContain('审核期限：2027-01-01 10:00');
     // T1: 2026-12-31 + 1 working day = 2027-01-01 (fallback)
     bot.setNow('2026-12-31T09:00:00+08:00');
-    expect(await bot.say(ADMIN, '/转载 下发 标题=关于元旦期间安全生产的通知 链接=https://www.gov.cn/zhengce/content/2.htm')).toContain('2027-01-01 09:00');
+    expect(
+      await bot.say(ADMIN, '/转载 下发 标题=关于元旦期间安全生产的通知 链接=https://www.gov.cn/zhengce/content/2.htm'),
+    ).toContain('2027-01-01 09:00');
     // F2: opened 2026-12-28, filed 2027-01-05: under the fallback due 2027-01-04 (12-29, 12-30, 12-31, 01-01, 01-04), late
     bot.setNow('2027-01-05T09:00:00+08:00');
     const f = await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-12-28');
@@ -73,7 +76,9 @@ describe('after an override, open deadlines it moves are recomputed and their ow
     expect((await store.reposts.byId(1))?.deadlineAt.toISOString()).toBe('2027-01-04T01:00:00.000Z');
     expect(await store.filings.byId(2)).toMatchObject({ dueDate: '2027-01-05', late: false });
     const told = sql<{ target: string; payload: string }>('select target, payload from outbox');
-    expect(told.find((m) => m.target === 'ou_jy_officer' && m.payload.includes('R1'))?.payload).toContain('审核期限由 2027-01-01 改为 2027-01-04');
+    expect(told.find((m) => m.target === 'ou_jy_officer' && m.payload.includes('R1'))?.payload).toContain(
+      '审核期限由 2027-01-01 改为 2027-01-04',
+    );
     expect(told.find((m) => m.target === 'ou_jy_liaison' && m.payload.includes('F2'))?.payload).toContain('改为按期');
     expect(told.some((m) => m.payload.includes('转载任务 T1') && m.payload.includes('改为 2027-01-04'))).toBe(true);
 

@@ -23,7 +23,9 @@ function outbox(): { target: string; payload: string }[] {
 
 describe('filing lifecycle: 驳回 and 作废 (神木 第九条)', () => {
   it('/备案 驳回 F1 意见=…: a pending campaign account is refused, leaves the register and the liaison is told', async () => {
-    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=2026兴国教育文化节 开设日期=2026-11-20')).toContain('待管理员确认');
+    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=2026兴国教育文化节 开设日期=2026-11-20')).toContain(
+      '待管理员确认',
+    );
     const out = await bot.say(ADMIN, '/备案 驳回 F1 意见=不得为专项活动单独开设');
     expect(out).toContain('已驳回备案 F1');
     expect(out).toContain('账号 A1 不列入台账');
@@ -31,7 +33,9 @@ describe('filing lifecycle: 驳回 and 作废 (神木 第九条)', () => {
     const store = bot.rt.services.store;
     expect((await store.filings.byId(1))?.status).toBe('rejected');
     expect((await store.accounts.byId(1))?.status).toBe('void');
-    expect(outbox().find((m) => m.target === 'ou_jy_liaison' && m.payload.includes('驳回'))?.payload).toContain('不得为专项活动单独开设');
+    expect(outbox().find((m) => m.target === 'ou_jy_liaison' && m.payload.includes('驳回'))?.payload).toContain(
+      '不得为专项活动单独开设',
+    );
     expect(await bot.say(ADMIN, '/备案 确认')).toContain('没有待确认的备案');
     expect(await bot.say(ADMIN, '/备案 驳回 F1 意见=x')).toContain('F1 已驳回过');
     expect(await bot.say(ADMIN, '/备案 确认 F1')).toContain('已驳回');
@@ -68,15 +72,21 @@ describe('神木 第九条: personal names', () => {
   });
 });
 
-describe('神木 第十条: the name warning only when the new name differs from the unit\'s other accounts', () => {
+describe("神木 第十条: the name warning only when the new name differs from the unit's other accounts", () => {
   it('a name the unit already uses is not warned; a new one names the others', async () => {
-    expect(await bot.say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-20')).not.toContain('神木 第十条');
-    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-11-20')).not.toContain('神木 第十条');
+    expect(await bot.say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-20')).not.toContain(
+      '神木 第十条',
+    );
+    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-11-20')).not.toContain(
+      '神木 第十条',
+    );
     const odd = await bot.say(LIAISON, '/备案 开设 平台=微博 名称=兴国县教育局官微 开设日期=2026-11-20');
     expect(odd).toContain('神木 第十条');
     expect(odd).toContain('微信公众号「兴国教育」');
     // a fourth with the unit's name: no warning, although 官微 differs
-    expect(await bot.say(LIAISON, '/备案 开设 平台=快手 名称=兴国教育 开设日期=2026-11-20')).not.toContain('神木 第十条');
+    expect(await bot.say(LIAISON, '/备案 开设 平台=快手 名称=兴国教育 开设日期=2026-11-20')).not.toContain(
+      '神木 第十条',
+    );
   });
 });
 

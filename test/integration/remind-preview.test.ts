@@ -10,7 +10,12 @@ describe('a preview that tells the truth (/提醒 预览)', () => {
   it('a unit with no work group and no liaison, on a fresh database: "found, nobody to tell, how to fix", never "already sent"', async () => {
     bot = makeBot({ now: '2026-12-01T10:00:00+08:00', admins: [CONSOLE_ADMIN] });
     expect(await bot.say(CONSOLE_ADMIN, '/单位 新增 名称=长冈乡人民政府')).toContain('已');
-    expect(await bot.say(CONSOLE_ADMIN, '/备案 开设 平台=微信公众号 名称=长冈乡发布 开设日期=2026-10-01 单位=长冈乡人民政府')).toContain('已备案');
+    expect(
+      await bot.say(
+        CONSOLE_ADMIN,
+        '/备案 开设 平台=微信公众号 名称=长冈乡发布 开设日期=2026-10-01 单位=长冈乡人民政府',
+      ),
+    ).toContain('已备案');
     const out = await bot.say(CONSOLE_ADMIN, '/提醒 预览 2026-12-03');
     expect(out).not.toContain('已在本期提醒过');
     expect(out).toMatch(/找到 \d+ 项新提醒/);

@@ -17,7 +17,10 @@ afterEach(() => bot.close());
 
 describe('deciding by text (/审批, /送审 查看)', () => {
   it('/审批 shows 内容 (first part, with the way to see all), 链接, 计划发布, the seven checks, pre-check findings and hints with the real id', async () => {
-    await bot.say(OFFICER, `/送审 账号=兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html 计划发布=2026-11-21T09:00 内容=${LONG}`);
+    await bot.say(
+      OFFICER,
+      `/送审 账号=兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html 计划发布=2026-11-21T09:00 内容=${LONG}`,
+    );
     await bot.say(OFFICER, '/送审 账号=兴国教育 标题=第二条 链接=https://example.com/x');
     const out = await bot.say(IN_CHARGE, '/审批');
     expect(out).toContain('等您审批（2）');
@@ -26,7 +29,8 @@ describe('deciding by text (/审批, /送审 查看)', () => {
     expect(out).toContain('全县冬季供暖工作安排如下。');
     expect(out).toContain('全文：/送审 查看 R1 全文');
     expect(out).not.toContain('结尾句');
-    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关']) expect(out).toContain(check);
+    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关'])
+      expect(out).toContain(check);
     expect(out).toContain('example.com');
     expect(out).toContain('同意：/审批 同意 R1');
     expect(out).toContain('同意：/审批 同意 R2');
@@ -49,7 +53,7 @@ describe('deciding by text (/审批, /送审 查看)', () => {
     expect((await bot.rt.services.store.reviews.byId(1))?.status).toBe('pending');
   });
 
-  it('another unit\'s leader is told which unit the review belongs to', async () => {
+  it("another unit's leader is told which unit the review belongs to", async () => {
     await bot.say(ADMIN, '/人员 新增 @feishu:ou_wj_incharge 姓名=周分管 单位=兴国县卫生健康委员会 角色=分管领导');
     await bot.say(OFFICER, '/送审 账号=兴国教育 标题=冬季供暖');
     const out = await bot.say('feishu:ou_wj_incharge', '/审批 同意 R1');

@@ -44,8 +44,30 @@ describe('wording', () => {
   });
 
   it('/人员 列表 groups roles by unit instead of "长冈乡人民政府联络员、联络员"', async () => {
-    expect(rolesLabel({ unitId: 2, roles: [{ role: 'liaison', unitId: 5 }, { role: 'liaison', unitId: 2 }] }, (id) => (id === 5 ? '长冈乡人民政府' : '兴国县教育局'))).toBe('长冈乡人民政府：联络员；兴国县教育局：联络员');
-    expect(rolesLabel({ unitId: 2, roles: [{ role: 'liaison', unitId: 2 }, { role: 'officer', unitId: 2 }] }, () => 'x')).toBe('联络员、信息员');
+    expect(
+      rolesLabel(
+        {
+          unitId: 2,
+          roles: [
+            { role: 'liaison', unitId: 5 },
+            { role: 'liaison', unitId: 2 },
+          ],
+        },
+        (id) => (id === 5 ? '长冈乡人民政府' : '兴国县教育局'),
+      ),
+    ).toBe('长冈乡人民政府：联络员；兴国县教育局：联络员');
+    expect(
+      rolesLabel(
+        {
+          unitId: 2,
+          roles: [
+            { role: 'liaison', unitId: 2 },
+            { role: 'officer', unitId: 2 },
+          ],
+        },
+        () => 'x',
+      ),
+    ).toBe('联络员、信息员');
     const list = await bot.say(ADMIN, '/人员 列表 单位=兴国县教育局');
     expect(list).toContain('联络员');
     expect(list).not.toMatch(/联络员、联络员/);

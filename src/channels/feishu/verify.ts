@@ -32,7 +32,12 @@ export class FeishuVerifier {
   private readonly cipher: lark.AESCipher | null;
 
   constructor(private readonly config: Pick<FeishuConfig, 'encryptKey' | 'verificationToken' | 'appId'>) {
-    const dispatcher = new lark.EventDispatcher({ encryptKey: config.encryptKey, verificationToken: config.verificationToken, logger: quietLogger, loggerLevel: lark.LoggerLevel.error });
+    const dispatcher = new lark.EventDispatcher({
+      encryptKey: config.encryptKey,
+      verificationToken: config.verificationToken,
+      logger: quietLogger,
+      loggerLevel: lark.LoggerLevel.error,
+    });
     this.handle = dispatcher.requestHandle ?? null;
     this.cipher = config.encryptKey ? new lark.AESCipher(config.encryptKey) : null;
   }
@@ -45,11 +50,13 @@ export class FeishuVerifier {
     } catch {
       return { kind: 'reject', status: 400, reason: 'malformed JSON' };
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { kind: 'reject', status: 400, reason: 'not an object' };
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return { kind: 'reject', status: 400, reason: 'not an object' };
     const body = parsed as Record<string, unknown>;
     const encrypted = typeof body.encrypt === 'string';
     if ('encrypt' in body && !encrypted) return { kind: 'reject', status: 400, reason: 'bad encrypt field' };
-    if (encrypted && !this.cipher) return { kind: 'reject', status: 400, reason: 'encrypted body but no FEISHU_ENCRYPT_KEY' };
+    if (encrypted && !this.cipher)
+      return { kind: 'reject', status: 400, reason: 'encrypted body but no FEISHU_ENCRYPT_KEY' };
 
     const ts = headers.get('x-lark-request-timestamp');
     const nonce = headers.get('x-lark-request-nonce');
@@ -70,10 +77,19 @@ export class FeishuVerifier {
       }
       if (this.config.encryptKey) return { kind: 'reject', status: 401, reason: 'signature headers missing' };
     } else {
-      const data = Object.assign(Object.create({ headers: { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature } }), body);
+      const data = Object.assign(
+        Object.create({
+          headers: { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature },
+        }),
+        body,
+      );
       if (!this.handle?.checkIsEventValidated(data)) return { kind: 'reject', status: 401, reason: 'bad signature' };
       const sent = Number(ts) * 1000;
-      if (!Number.isFinite(sent) || sent > now.getTime() + MAX_SKEW_FUTURE_MS || sent < now.getTime() - EVENT_RETENTION_MS) {
+      if (
+        !Number.isFinite(sent) ||
+        sent > now.getTime() + MAX_SKEW_FUTURE_MS ||
+        sent < now.getTime() - EVENT_RETENTION_MS
+      ) {
         return { kind: 'reject', status: 401, reason: 'timestamp out of range' };
       }
     }
@@ -82,7 +98,8 @@ export class FeishuVerifier {
     // a signed url_verification (some consoles sign it too): decrypted once above, answered the same way
     if (envelope.type === 'url_verification') return this.answerChallenge(envelope, envelope.challenge);
     const token = envelope.header?.token ?? envelope.token;
-    if (this.config.verificationToken && token !== this.config.verificationToken) return { kind: 'reject', status: 403, reason: 'verification token mismatch' };
+    if (this.config.verificationToken && token !== this.config.verificationToken)
+      return { kind: 'reject', status: 403, reason: 'verification token mismatch' };
     if (envelope.header?.app_id && this.config.appId && envelope.header.app_id !== this.config.appId) {
       return { kind: 'reject', status: 403, reason: 'event for another app' };
     }
