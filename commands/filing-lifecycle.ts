@@ -10,7 +10,7 @@ import { AppError } from '../src/domain/errors.js';
 import { type Account, FILING_KIND_NAMES, type Filing, type PersonWithRoles } from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
-import { type CommandContext, defineCommand } from './types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
 
 type Ending = 'rejected' | 'voided';
 const WORD: Record<Ending, string> = { rejected: '驳回', voided: '作废' };

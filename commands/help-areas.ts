@@ -2,7 +2,7 @@
  * /帮助 for someone who may run many commands (an admin has over 40): one line per command word, grouped by area,
  * each naming its subcommands and where to read more, instead of one line per command.
  */
-import type { CommandSpec } from './types.js';
+import type { CommandSpec } from './core/types.js';
 
 const AREAS: readonly { name: string; words: readonly string[] }[] = [
   { name: '台账与备案', words: ['账号', '备案', '更新', '改密'] },

@@ -19,7 +19,7 @@ import {
   year,
 } from '../src/domain/time.js';
 import type { CalendarAdminStore, HolidayImport } from '../src/ports/calendar-admin.js';
-import { type CommandContext, defineCommand } from './types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
 
 function adminStore(ctx: CommandContext): CalendarAdminStore {
   const s = ctx.services.calendarAdmin;

@@ -6,7 +6,7 @@ import { maskPhone } from '../src/domain/phone.js';
 import type { Reply } from '../src/domain/reply.js';
 import { type RoleGrant, roleName } from '../src/domain/roles.js';
 import { rolesLabel } from '../src/domain/wording.js';
-import { defineCommand } from './types.js';
+import { defineCommand } from './core/types.js';
 
 const add = defineCommand({
   path: ['人员', '新增'],

@@ -1,9 +1,9 @@
 /** /单位 新增|列表|绑定群 (admin): the units and their work groups. */
 import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
-import { CHANNEL_NAMES } from '../src/domain/model.js';
 import type { Reply } from '../src/domain/reply.js';
-import { defineCommand } from './types.js';
+import { defineCommand } from './core/types.js';
+import { channelLabel } from '../src/ports/services.js';
 
 const add = defineCommand({
   path: ['单位', '新增'],
@@ -78,7 +78,7 @@ const list = defineCommand({
       rows.push([
         u.name,
         u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
-        chats.length ? chats.map((c) => CHANNEL_NAMES[c.channel]).join('、') : '未绑定',
+        chats.length ? chats.map((c) => channelLabel(ctx.services, c.channel)).join('、') : '未绑定',
         liaisons.map((p) => p.name).join('、') || '—',
       ]);
     }

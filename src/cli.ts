@@ -7,13 +7,14 @@
  *   holidays import FILE [--yes]              import a State Council holiday notice (preview; --yes applies it)
  */
 import { parseArgs } from 'node:util';
-import { backupSqlite, openSqlite } from '../storage/db.js';
-import { createRuntime } from './app/runtime.js';
-import { HOLIDAYS_USAGE, holidaysCli, LOCAL_OPERATOR } from './cli-holidays.js';
+import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
+import { createRuntime } from './node-runtime.js';
+import { HOLIDAYS_USAGE, importHolidayNotice, LOCAL_OPERATOR } from './app/holidays-import.js';
+import fs from 'node:fs';
 import { runConsole } from './channels/console/console.js';
-import { createChannels } from './channels/messengers.js';
+import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
-import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
+import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Logger } from './ports/logger.js';
 import { createLogger } from './log.js';
@@ -30,6 +31,10 @@ const USAGE = `usage: npm run cli -- <subcommand>
   backup FILE
   ${HOLIDAYS_USAGE.replace('npm run cli -- ', '')}`;
 
+/** The channels that deliver messages in this configuration (the CLI opens no webhooks). */
+const deliveryChannels = (config: Config): ChannelName[] =>
+  config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name);
+
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n`);
   process.exit(2);
@@ -38,7 +43,7 @@ function fail(msg: string): never {
 function parseIdentity(s: string): Identity {
   const i = s.indexOf(':');
   const channel = s.slice(0, i) as ChannelName;
-  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1)
+  if (i <= 0 || !CHANNELS.some((c) => c.name === channel) || s.length === i + 1)
     fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
   return { channel, externalId: s.slice(i + 1) };
 }
@@ -76,12 +81,11 @@ async function main(argv: string[]): Promise<void> {
         admins,
         clock: now ? offsetClock(now) : systemClock,
         log,
-        deliveryChannels: config.feishu ? ['feishu'] : [],
+        deliveryChannels: deliveryChannels(config),
       });
       try {
         await runConsole({
-          services: rt.services,
-          registry: rt.registry,
+          core: rt.core,
           as,
           input: process.stdin,
           output: process.stdout,
@@ -121,19 +125,32 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`backup written: ${file}\n`);
       return;
     }
-    case 'holidays': {
-      const rt = createRuntime({ databasePath: config.databasePath, admins: [...config.admins, LOCAL_OPERATOR], log });
-      try {
-        const r = await holidaysCli(rt, rest);
-        (r.code === 0 ? process.stdout : process.stderr).write(`${r.output}\n`);
-        process.exitCode = r.code;
-      } finally {
-        rt.close();
-      }
+    case 'holidays':
+      await holidays(config, log, rest);
       return;
-    }
     default:
       fail(USAGE);
+  }
+}
+
+/** `holidays import FILE [--yes]`: a State Council holiday notice from a text file (src/app/holidays-import.ts). */
+async function holidays(config: Config, log: Logger, args: readonly string[]): Promise<void> {
+  const yes = args.includes('--yes') || args.includes('-y');
+  const [action, file, ...extra] = args.filter((a) => a !== '--yes' && a !== '-y');
+  if (action !== 'import' || !file || extra.length > 0 || file.startsWith('-')) fail(`用法：${HOLIDAYS_USAGE}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`无法读取 ${file}：${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const rt = createRuntime({ databasePath: config.databasePath, admins: [...config.admins, LOCAL_OPERATOR], log });
+  try {
+    const r = await importHolidayNotice(rt.core, text, { yes, file });
+    (r.code === 0 ? process.stdout : process.stderr).write(`${r.output}\n`);
+    process.exitCode = r.code;
+  } finally {
+    rt.close();
   }
 }
 
@@ -149,7 +166,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     admins: config.admins,
     clock: systemClock,
     log,
-    deliveryChannels: config.feishu ? ['feishu'] : [],
+    deliveryChannels: deliveryChannels(config),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -172,7 +189,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const { messengers } = createChannels(config, log);
+    const messengers = messengersOf(openChannels(config.channels, log));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(

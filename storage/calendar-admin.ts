@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, inArray, notInArray } from 'drizzle-orm';
 import type { NoticeDay } from '../src/domain/holiday-notice.js';
 import type { CalendarAdminStore, HolidayImport } from '../src/ports/calendar-admin.js';
-import type { Db } from './db.js';
+import type { Db } from './executor/types.js';
 import * as t from './schema.js';
 import { guardChanged, w } from './write.js';
 

@@ -215,6 +215,8 @@ export const outbox = sqliteTable(
     replyTo: text('reply_to'),
     /** for target_type 'update': the dedupe key of the message whose card this replaces */
     updateOf: text('update_of'),
+    /** a one-use platform token for the update (WeCom's ResponseCode) */
+    updateToken: text('update_token'),
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

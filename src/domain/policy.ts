@@ -1,5 +1,5 @@
 /**
- * Policy values an admin can change with /设置 (PRODUCT.md "Rules the product enforces"; defaults shown there).
+ * Policy values an admin can change with /设置 (README "Commands" lists them; each carries its default and the article it comes from).
  * Each setting has a Chinese key, English aliases, a parser with a Chinese error, and the rule it comes from.
  */
 import { z } from 'zod';

@@ -2,7 +2,7 @@
  * Content review before publishing (先审后发). The rules, from the seeds:
  * - 神木 第十七条: every item is reviewed before it is published (分级分类审核、先审后发);
  * - 吉林 二(三): 一般 items are signed by the 分管领导, 重大 items by the 主要领导 (here: the 分管领导 first, then the
- *   主要领导, PRODUCT.md "review chain");
+ *   主要领导, 吉林 二(三), 神木 第十七条);
  * - 兴国 三(三): the approver checks 政治关 政策关 法律关 文字关 保密关 舆情关 安全关.
  */
 import type { Finding } from './precheck/index.js';
@@ -109,6 +109,7 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
       {
         type: 'actions',
         input: { name: 'comment', placeholder: '审核意见（退回时必填）' },
+        fallback: `/审批 同意 R${r.id} 或 /审批 退回 R${r.id} 意见=…`,
         buttons: [
           {
             label: '同意',

@@ -3,13 +3,12 @@
  * Channels mount their webhook routes on it; nothing here talks to a platform before answering.
  */
 import { Hono } from 'hono';
-import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 
 export interface HealthReport {
   ok: boolean;
   db: 'ok' | 'error';
-  channels: Record<ChannelName, 'on' | 'off'>;
+  channels: Record<string, 'on' | 'off'>;
   outbox?: { pending: number; failed: number };
 }
 

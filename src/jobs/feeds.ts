@@ -5,11 +5,12 @@
  * longer depends on people reporting. A failing feed is never fatal: its error and failure count are kept in
  * `feed_state`, shown by /账号 详情 and, after a few failures in a row, in the admins' daily summary.
  */
-import type { Services } from '../../commands/types.js';
+import type { Services } from '../ports/services.js';
 import type { Clock } from '../domain/clock.js';
 import type { FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
 import type { Logger } from '../ports/logger.js';
-import type { Store, Writes } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
+import type { Writes } from '../ports/write.js';
 import { titleMatches } from '../domain/repost.js';
 import { fetchFeed, type FeedItem, nextPollAt } from './feed-fetch.js';
 

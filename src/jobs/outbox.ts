@@ -9,7 +9,8 @@ import type { Clock } from '../domain/clock.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import { DeliveryError, type Messenger } from '../ports/messenger.js';
-import { ConflictError, type OutboxRow, type Store } from '../ports/store.js';
+import type { OutboxRow, Store } from '../ports/store.js';
+import { ConflictError } from '../ports/write.js';
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;

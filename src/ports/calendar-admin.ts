@@ -4,7 +4,7 @@
  */
 import type { NoticeDay } from '../domain/holiday-notice.js';
 import type { DateStr } from '../domain/time.js';
-import type { Write } from './store.js';
+import type { Write } from './write.js';
 
 export interface OpenReviewDeadline {
   id: number;

@@ -1,6 +1,6 @@
 /** What the feed poller needs from storage: which feeds are due, what is already recorded, and each feed's state. */
 import type { DateStr } from '../domain/time.js';
-import type { Writes } from './store.js';
+import type { Writes } from './write.js';
 
 /** Per-feed polling state (conditional GET validators and back-off). */
 export interface FeedState {

@@ -20,13 +20,8 @@ import type {
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
 import type { RepostRepo } from './reposts.js';
+import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
-
-/** A write to apply later, as part of one atomic commit. Opaque to the core. */
-export interface Write {
-  readonly label: string;
-}
-export type Writes = Write | readonly Writes[];
 
 /** Ids users type, allocated before the write that uses them. */
 export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'holidayImport';
@@ -41,6 +36,11 @@ export interface OutboxMessage {
   replyTo?: string | null;
   /** the dedupe key of an earlier message whose card this one replaces (targetType 'update') */
   updateOf?: string | null;
+  /**
+   * a one-use token the platform gave for updating that card (WeCom's ResponseCode from the click), for channels
+   * that update by token rather than by message id (targetType 'update')
+   */
+  updateToken?: string | null;
   payload: Reply;
   /** an enqueue with a key that was used before does nothing (idempotent notifications and reminders) */
   dedupeKey?: string | null;
@@ -181,20 +181,4 @@ export interface Store {
     /** forget event ids received before `before` (kept at least 7 days: Feishu retries for up to 6 hours) */
     purgeBefore(before: Date): Write;
   };
-}
-
-/** A guarded write found its row already changed: somebody else acted first. */
-export class ConflictError extends Error {
-  constructor(readonly label: string) {
-    super(`conflict: ${label}`);
-    this.name = 'ConflictError';
-  }
-}
-
-/** The event was handled before (a platform retry racing the first delivery). */
-export class DuplicateEventError extends Error {
-  constructor() {
-    super('duplicate event');
-    this.name = 'DuplicateEventError';
-  }
 }

@@ -5,7 +5,7 @@
  * (or from the future) is refused, and within the retention a replay is caught by the event id.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FeishuConfig } from '../../config.js';
+import type { FeishuConfig } from './config.js';
 
 export const MAX_SKEW_FUTURE_MS = 5 * 60_000;
 /** event ids are kept at least this long, so an older signed request is refused outright */
