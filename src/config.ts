@@ -2,6 +2,8 @@
  * The environment, parsed once into a typed Config: the process's own settings with zod, and each channel's settings
  * by the channel itself (src/channels/index.ts). The names are the README's "Settings" table.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { ChannelConfigError, type ConfiguredChannel } from './channels/channel.js';
 import { CHANNELS } from './channels/index.js';
@@ -68,7 +70,11 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    super(
+      problems.length === 1
+        ? `invalid configuration: ${problems[0]}`
+        : `invalid configuration:\n  ${problems.join('\n  ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -90,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(...err.problems);
     }
   }
+  const dbProblem = databasePathProblem(e.DATABASE_PATH);
+  if (dbProblem) problems.push(dbProblem);
   if (problems.length) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -101,4 +109,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channels,
     channelsOff,
   };
+}
+
+/**
+ * Can a SQLite database live at this path? Its folder must be (or be creatable as) a writable folder, and the path
+ * itself must not be a folder. Returns one sentence naming DATABASE_PATH, or null. `:memory:` is fine.
+ */
+export function databasePathProblem(file: string): string | null {
+  if (file === ':memory:') return null;
+  const full = path.resolve(file);
+  if (full.startsWith('/proc/') || full.startsWith('/sys/') || full === '/proc' || full === '/sys') {
+    return `DATABASE_PATH=${file}: not a place for a database (a kernel file system)`;
+  }
+  try {
+    if (fs.statSync(full).isDirectory())
+      return `DATABASE_PATH=${file} is a folder; give a file path such as ${path.join(file, 'govmedia.sqlite')}`;
+  } catch {
+    // does not exist yet: fine, its folder is checked below
+  }
+  let dir = path.dirname(full);
+  for (;;) {
+    try {
+      const st = fs.statSync(dir);
+      if (!st.isDirectory()) return `DATABASE_PATH=${file}: ${dir} is a file, not a folder`;
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+      return null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(dir) !== dir) {
+        dir = path.dirname(dir);
+        continue;
+      }
+      if (code === 'ENOTDIR') return `DATABASE_PATH=${file}: a part of the path is a file, not a folder`;
+      return `DATABASE_PATH=${file}: the folder ${dir} is not writable (${code ?? 'error'})`;
+    }
+  }
 }
