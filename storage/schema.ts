@@ -21,6 +21,8 @@ export const units = sqliteTable('units', {
   name: text('name').notNull().unique(),
   parentId: integer('parent_id'),
   domains: text('domains', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** township | department | affiliated; null for units from before kinds */
+  kind: text('kind'),
   createdAt: integer('created_at').notNull(),
 });
 

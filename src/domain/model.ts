@@ -1,4 +1,5 @@
 /** Plain data types of the register, shared by the rules, the commands and the storage. */
+import type { UnitKind } from './unit-kind.js';
 import type { PlatformCode } from './platforms.js';
 import type { Role, RoleGrant } from './roles.js';
 import type { DateStr } from './time.js';
@@ -17,6 +18,8 @@ export interface Unit {
   parentId: number | null;
   domains: string[];
   createdAt: Date;
+  /** 乡镇/街道, 部门, 直属单位 (src/domain/unit-kind.ts); null for units registered before kinds existed */
+  kind?: UnitKind | null;
 }
 
 export interface UnitChat {

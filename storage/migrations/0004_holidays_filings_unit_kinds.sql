@@ -8,4 +8,5 @@ CREATE TABLE `holiday_imports` (
 	`decided_at` integer
 );
 --> statement-breakpoint
-ALTER TABLE `calendar_overrides` ADD `notice_year` integer;
+ALTER TABLE `calendar_overrides` ADD `notice_year` integer;--> statement-breakpoint
+ALTER TABLE `units` ADD `kind` text;
