@@ -119,12 +119,18 @@ const bind = defineCommand({
     ctx.audit('unit.bind_chat', `U${a.单位.id}`, {
       channel: ctx.chat.channel,
       chat: ctx.chat.id,
+      title: ctx.chat.title ?? null,
       previousUnit: other?.name ?? null,
     });
     const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
     return {
       tone: 'success',
-      blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }],
+      blocks: [
+        {
+          type: 'text',
+          text: `本群${ctx.chat.title ? `「${ctx.chat.title}」` : ''}已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。`,
+        },
+      ],
     };
   },
 });

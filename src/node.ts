@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: channelStates(channels), outbox: outboxStats };
+      const details = Object.fromEntries(channels.flatMap((c) => (c.health ? [[c.name, c.health()]] : [])));
+      return { ok: db === 'ok', db, channels: channelStates(channels), details, outbox: outboxStats };
     },
     mount(app) {
       for (const c of channels) c.mount?.(app, deps);

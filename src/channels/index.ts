@@ -9,9 +9,10 @@ import type { Messenger } from '../ports/messenger.js';
 import type { Channel, ChannelInstance, ConfiguredChannel } from './channel.js';
 import { consoleChannel } from './console/index.js';
 import { feishuChannel } from './feishu/index.js';
+import { wechatyChannel } from './wechaty/index.js';
 import { wecomChannel } from './wecom/index.js';
 
-export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, consoleChannel];
+export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, wechatyChannel, consoleChannel];
 
 export const channelInfo = CHANNELS.map((c) => ({ name: c.name, label: c.label }));
 
