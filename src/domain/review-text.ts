@@ -20,6 +20,8 @@ export function reviewTextBlocks(
   for (const b of card.blocks) {
     if (b.type === 'actions') continue;
     if (b.type === 'note' && b.text.startsWith('也可发送')) continue;
+    // the card carries the whole text below its fields; here 内容 shows its first part, or all of it with 全文
+    if (b.type === 'text' && b.text.startsWith('内容全文')) continue;
     if (b.type === 'fields') {
       blocks.push({
         type: 'fields',
