@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runConsole } from './channels/console/console.js';
 import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
+import { wecomApiHost } from './channels/wecom/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -118,6 +119,7 @@ async function main(argv: string[]): Promise<void> {
         clock: now ? offsetClock(now) : systemClock,
         log,
         deliveryChannels: deliveryChannels(config),
+        wecomHost: wecomApiHost(config.channels),
       });
       try {
         await runConsole({
@@ -223,6 +225,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     clock: systemClock,
     log,
     deliveryChannels: deliveryChannels(config),
+    wecomHost: wecomApiHost(config.channels),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -245,7 +248,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('试运行：未记录、未排队、未发送');
       return;
     }
-    const messengers = messengersOf(openChannels(config.channels, log));
+    const messengers = messengersOf(openChannels(config.channels, log, rt.core));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(

@@ -11,6 +11,7 @@ import { officialCalendar } from '../domain/calendar-data.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
 import type { CalendarAdminStore } from '../ports/calendar-admin.js';
+import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChannelInfo, Services } from '../ports/services.js';
@@ -27,6 +28,8 @@ export interface Core {
   sweep: SweepStore;
   /** feed polling state */
   feeds: FeedStore;
+  /** small expiring values channels keep in the database (a platform token, a card's update code) */
+  channelState?: ChannelState;
 }
 
 export interface CoreParts {
@@ -43,6 +46,9 @@ export interface CoreParts {
   baseCalendar?: WorkCalendar;
   /** open deadlines and holiday imports (/节假日 导入); absent where not wired */
   calendarAdmin?: CalendarAdminStore;
+  /** the host a WeCom group push webhook must be on */
+  wecomHost?: string;
+  channelState?: ChannelState;
 }
 
 export function buildCore(parts: CoreParts): Core {
@@ -61,6 +67,14 @@ export function buildCore(parts: CoreParts): Core {
     feeds: parts.feeds,
     calendarAdmin: parts.calendarAdmin,
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
+    ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };
-  return { services, registry, actions: cardActions, sweep: parts.sweep, feeds: parts.feeds };
+  return {
+    services,
+    registry,
+    actions: cardActions,
+    sweep: parts.sweep,
+    feeds: parts.feeds,
+    ...(parts.channelState ? { channelState: parts.channelState } : {}),
+  };
 }

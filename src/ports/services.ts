@@ -67,6 +67,8 @@ export interface Services {
   feeds?: FeedStore;
   /** open deadlines and holiday imports for the calendar admin commands; absent where not wired */
   calendarAdmin?: CalendarAdminStore;
+  /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
+  wecomHost?: string;
 }
 
 /** What users call a channel: 飞书 for feishu. */
