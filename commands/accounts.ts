@@ -1,4 +1,6 @@
 /** /账号 (the register, 台账), /账号 详情, /更新 (record a post), /改密 (password rotation). */
+import { byUnitKind, UNIT_KIND_NAMES, UNIT_KIND_WORDS, UNIT_KINDS, type UnitKind } from '../src/domain/unit-kind.js';
+import { daysAgo, joinSentences } from '../src/domain/wording.js';
 import { z } from 'zod';
 import { idleDays } from '../src/domain/activity.js';
 import { AppError } from '../src/domain/errors.js';
@@ -43,10 +45,14 @@ export function activityLabel(
   if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
   const days = idleDays(row, today);
   if (days === null) return '—';
-  const base = row.lastPostAt ? `${days} 天前` : `无更新记录（开设 ${days} 天）`;
+  const base = row.lastPostAt ? daysAgo(days) : days === 0 ? '无更新记录（今天开设）' : `无更新记录（开设 ${days} 天）`;
   if (days >= policy.dormantDays) return `⚠ ${base}·僵尸`;
   if (days >= policy.dormancyWarningDays) return `${base}·预警`;
   return base;
+}
+
+function unitKindLabel(k: UnitKind | null | undefined): string {
+  return k ? UNIT_KIND_NAMES[k] : '—';
 }
 
 const register = defineCommand({
@@ -54,12 +60,13 @@ const register = defineCommand({
   aliases: [['accounts'], ['台账']],
   access: ['registered'],
   summary: '查看账号台账（最近更新、距今天数）',
-  usage: '/账号 [单位=…] [状态=正常|关停|注销] [平台=…]',
-  examples: ['/账号', '/账号 平台=微信公众号 状态=正常'],
-  keys: { 单位: ['unit'], 状态: ['status'], 平台: ['platform'] },
+  usage: '/账号 [单位=…] [类型=乡镇|部门|直属单位] [状态=正常|关停|注销] [平台=…]',
+  examples: ['/账号', '/账号 平台=微信公众号 状态=正常', '/账号 类型=乡镇'],
+  keys: { 单位: ['unit'], 类型: ['kind', '单位类型'], 状态: ['status'], 平台: ['platform'] },
   args: (h) =>
     z.object({
       单位: h.unit('单位').optional(),
+      类型: h.choice('类型', UNIT_KIND_WORDS).optional(),
       状态: h.choice('状态', STATUS).optional(),
       平台: h.platform().optional(),
     }),
@@ -74,6 +81,10 @@ const register = defineCommand({
       rows = [];
       for (const unitId of visible) rows.push(...(await ctx.store.accounts.register({ ...filter, unitId }, ctx.now)));
     }
+    // Group by the unit's kind (乡镇/街道, 部门, 直属单位), as county reports do; 类型= keeps one kind.
+    const kinds = new Map((await ctx.store.units.all()).map((u) => [u.id, u.kind ?? null]));
+    if (a.类型) rows = rows.filter((r) => kinds.get(r.unitId) === a.类型);
+    rows = byUnitKind(rows, (r) => kinds.get(r.unitId));
     if (rows.length === 0) {
       return {
         blocks: [{ type: 'text', text: '没有符合条件的账号。联络员可用 /备案 开设 平台=… 名称=… 备案新账号。' }],
@@ -83,7 +94,7 @@ const register = defineCommand({
     const shown = rows.slice(0, MAX_ROWS);
     const table = shown.map((r) => [
       `A${r.id}`,
-      ...(multiUnit ? [r.unitName] : []),
+      ...(multiUnit ? [r.unitName, unitKindLabel(kinds.get(r.unitId))] : []),
       platformName(r.platform),
       r.name,
       r.lastPostAt ? formatShanghai(r.lastPostAt).slice(0, 10) : '—',
@@ -96,16 +107,20 @@ const register = defineCommand({
     const blocks: Reply['blocks'] = [
       {
         type: 'table',
-        columns: ['编号', ...(multiUnit ? ['单位'] : []), '平台', '名称', '最近更新', '距今', '近7天'],
+        columns: ['编号', ...(multiUnit ? ['单位', '类型'] : []), '平台', '名称', '最近更新', '距今', '近7天'],
         rows: table,
       },
     ];
+    const perKind = UNIT_KINDS.map((k) => [k, rows.filter((r) => kinds.get(r.unitId) === k).length] as const).filter(
+      ([, n]) => n > 0,
+    );
     const notes = [
+      ...(multiUnit && perKind.length > 1 ? [perKind.map(([k, n]) => `${UNIT_KIND_NAMES[k]} ${n} 个`).join('，')] : []),
       `僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`,
     ];
     if (rows.length > MAX_ROWS)
       notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
-    blocks.push({ type: 'note', text: notes.join('；') });
+    blocks.push({ type: 'note', text: joinSentences(notes) });
     const refresh: Button['value'] = { action: 'register.refresh' };
     if (a.单位) refresh.unit = a.单位.name;
     if (a.状态) refresh.status = a.状态;

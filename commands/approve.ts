@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
 import type { Reply } from '../src/domain/reply.js';
 import { type Decision, decidedCard, LEVEL_NAMES, REVIEW_STATUS_NAMES, reviewChain } from '../src/domain/review.js';
+import { reviewTextBlocks } from '../src/domain/review-text.js';
 import { roleName } from '../src/domain/roles.js';
 import { formatShanghai } from '../src/domain/time.js';
 import { type CommandContext, defineCommand } from './core/types.js';
@@ -32,9 +33,14 @@ export async function decide(
   if (current?.status !== 'pending')
     throw new AppError({ code: 'conflict', message: `R${review.id} 的这一步已经处理过了。` });
   if (current.approverId !== ctx.caller.id) {
+    const approver = current.approverId !== null ? await ctx.store.people.byId(current.approverId) : null;
+    const who = `${roleName(current.role)}${approver ? ` ${approver.name}` : ''}`;
+    const elsewhere = !ctx.isAdmin && !ctx.unitsWhere('any').includes(unit.id);
     throw new AppError({
       code: 'rule',
-      message: `您不是 R${review.id} 当前这一步的审批人（应由${roleName(current.role)}审批）。`,
+      message: elsewhere
+        ? `R${review.id} 是「${unit.name}」的送审，应由该单位的${who}审批。`
+        : `您不是 R${review.id} 当前这一步的审批人（应由${who}审批；管理员不能代为审批）。`,
     });
   }
   if (decision === 'reject' && !comment)
@@ -118,24 +124,32 @@ export async function decide(
       ...(decision === 'reject' ? [{ type: 'note' as const, text: '修改后可重新 /送审' }] : []),
     ],
   };
+  const reached: string[] = [];
   if (requester && requester.id !== ctx.caller.id)
-    await ctx.notify({ person: requester }, told, {
-      dedupeKey: `review:R${review.id}:step:${review.currentStep}:told`,
-    });
-  if (!next) await ctx.notify({ unit }, told, { dedupeKey: `review:R${review.id}:final` });
+    reached.push(
+      ...(await ctx.notify({ person: requester }, told, {
+        dedupeKey: `review:R${review.id}:step:${review.currentStep}:told`,
+      })),
+    );
+  if (!next) reached.push(...(await ctx.notify({ unit }, told, { dedupeKey: `review:R${review.id}:final` })));
+  // Say only who was actually reached: a unit without a work group is not "told".
+  const toldLine = reached.length
+    ? `已通知 ${[...new Set(reached)].join('、')}`
+    : '没有可通知的人（送审人未绑定可送达的渠道，单位也未绑定工作群）';
   const text =
     decision === 'reject'
-      ? `已退回 R${review.id}，已通知送审人。`
+      ? `已退回 R${review.id}，${toldLine}。`
       : next
         ? `已同意 R${review.id}，${nextLine}。`
-        : `已同意 R${review.id}，已通知送审人和单位工作群。`;
+        : `已同意 R${review.id}，${toldLine}。`;
   return { text, card };
 }
 
-export const approveList = defineCommand({
+const approveList = defineCommand({
   path: ['审批'],
   aliases: [['approve']],
   access: ['in_charge', 'principal'],
+  refusalRoles: ['in_charge', 'principal'],
   summary: '查看等我审批的内容',
   usage: '/审批',
   examples: ['/审批'],
@@ -143,8 +157,18 @@ export const approveList = defineCommand({
   async run(ctx): Promise<Reply> {
     const waiting = await ctx.store.reviews.waitingFor(ctx.caller.id);
     if (waiting.length === 0) return { blocks: [{ type: 'text', text: '没有等您审批的内容。' }] };
+    // The first ones in full, as the card shows them, so a leader without cards can decide from the text.
+    const shown = waiting.slice(0, 3);
+    const blocks: Reply['blocks'] = [];
+    for (const r of shown) {
+      const { unit, account } = await load(ctx, r.id);
+      blocks.push(
+        { type: 'text', text: `—— R${r.id}「${r.title}」——` },
+        ...reviewTextBlocks(r, await facts(ctx, r, unit, account, ctx.caller.id), r.currentStep, { canDecide: true }),
+      );
+    }
     const items: string[] = [];
-    for (const r of waiting) {
+    for (const r of waiting.slice(shown.length)) {
       const requester = await ctx.store.people.byId(r.requesterId);
       const overdue = r.deadlineAt && r.deadlineAt < ctx.now ? '，⚠ 已超审核期限' : '';
       const planned = r.plannedAt
@@ -154,21 +178,22 @@ export const approveList = defineCommand({
         `R${r.id} 「${r.title}」${LEVEL_NAMES[r.level]}，${requester?.name ?? ''} 送审于 ${formatShanghai(r.createdAt)}${planned}${overdue}`,
       );
     }
-    return {
-      title: `等您审批（${waiting.length}）`,
-      blocks: [
+    if (items.length)
+      blocks.push(
+        { type: 'text', text: '其余：' },
         { type: 'list', items },
-        { type: 'note', text: '同意：/审批 同意 R12 [意见=…]；退回：/审批 退回 R12 意见=…' },
-      ],
-    };
+        { type: 'note', text: `查看：/送审 查看 R${waiting[shown.length]!.id}` },
+      );
+    return { title: `等您审批（${waiting.length}）`, blocks };
   },
 });
 
-export const decideCommand = (word: '同意' | '退回', decision: Decision) =>
+const decideCommand = (word: '同意' | '退回', decision: Decision) =>
   defineCommand({
     path: ['审批', word],
     aliases: [['approve', decision === 'approve' ? 'yes' : 'no']],
     access: ['in_charge', 'principal'],
+    refusalRoles: ['in_charge', 'principal'],
     summary: decision === 'approve' ? '同意一条送审（审核卡片按钮的文字方式）' : '退回一条送审，须写意见',
     usage: decision === 'approve' ? '/审批 同意 R12 [意见=…]' : '/审批 退回 R12 意见=…',
     examples: [decision === 'approve' ? '/审批 同意 R12 意见=可以发布' : '/审批 退回 R12 意见=第二段数据请核实'],

@@ -31,6 +31,8 @@ import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { DateStr } from '../src/domain/time.js';
 import type { ArgHelpers } from './core/args.js';
+import { joinSentences } from '../src/domain/wording.js';
+import { filingLifecycleCommands } from './filing-lifecycle.js';
 import { type CommandContext, defineCommand } from './core/types.js';
 import { defineAction, idField } from './core/actions.js';
 import type { ActionResult } from '../src/ports/inbound.js';
@@ -127,7 +129,10 @@ function filingReply(f: {
     { label: '账号', value: `${platformName(f.account.platform)}「${f.account.name}」(A${f.account.id})` },
     ...(f.extra ?? []),
     { label: '备案期限', value: `${d.dueDate}（${deadlineRule(d)}）` },
-    { label: '报备情况', value: d.late ? `⚠ 逾期：今天 ${f.today} 已晚于期限 ${d.dueDate}` : '按期' },
+    {
+      label: '报备情况',
+      value: d.late ? `⚠ 逾期 ${d.lateWorkdays} 个工作日：今天 ${f.today} 已晚于期限 ${d.dueDate}` : '按期',
+    },
   ];
   if (f.pending) fields.push({ label: '状态', value: '待管理员确认' });
   const blocks: Reply['blocks'] = [{ type: 'fields', fields }];
@@ -247,7 +252,7 @@ const open = defineCommand({
       }
       warnings.push(`${samePlatformMessage(a.平台, others)}开设理由：${a.理由}`);
     }
-    const people = (await ctx.store.people.list({ unitId: unit.id })).map((p) => p.name);
+    const people = (await ctx.store.people.list()).filter((p) => p.active).map((p) => p.name);
     const nameFindings = checkAccountName(a.名称, people);
     warnings.push(...nameFindings.map((f) => f.message));
     const consistency = nameConsistencyWarning(existing, a.名称);
@@ -399,7 +404,7 @@ const change = defineCommand({
     let pending = false;
     if (patch.name !== undefined && patch.name !== account.name) {
       const siblings = await ctx.store.accounts.ofUnit(unit.id);
-      const people = (await ctx.store.people.list({ unitId: unit.id })).map((p) => p.name);
+      const people = (await ctx.store.people.list()).filter((p) => p.active).map((p) => p.name);
       const nameFindings = checkAccountName(patch.name, people);
       pending = nameFindings.length > 0;
       warnings.push(...nameFindings.map((f) => f.message));
@@ -553,20 +558,23 @@ const confirm = defineCommand({
   args: (h) => z.object({ 备案: h.id('F', '备案').optional() }),
   async run(ctx, a): Promise<Reply> {
     if (a.备案 === undefined) {
-      const pending = await ctx.store.filings.pending();
-      if (pending.length === 0) return { blocks: [{ type: 'text', text: '没有待确认的备案。' }] };
+      const pending: Filing[] = [];
       const items: string[] = [];
-      for (const f of pending) {
+      // an account de-registered (注销) or voided since leaves the list
+      for (const f of await ctx.store.filings.pending()) {
         const acc = await ctx.store.accounts.byId(f.accountId);
+        if (acc && (acc.status === 'closed' || acc.status === 'void')) continue;
+        pending.push(f);
         items.push(
-          `F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${f.warnings.join('；')}`,
+          `F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${joinSentences(f.warnings)}`,
         );
       }
+      if (pending.length === 0) return { blocks: [{ type: 'text', text: '没有待确认的备案。' }] };
       return {
         title: `待确认的备案（${pending.length}）`,
         blocks: [
           { type: 'list', items },
-          { type: 'note', text: '核实后发送 /备案 确认 F编号' },
+          { type: 'note', text: `核实后发送 /备案 确认 F${pending[0]!.id}，或 /备案 驳回 F${pending[0]!.id} 意见=…` },
         ],
       };
     }
@@ -575,7 +583,7 @@ const confirm = defineCommand({
     if (f.status !== 'pending_confirmation')
       throw new AppError({
         code: 'conflict',
-        message: `F${f.id} 不需要确认（${f.status === 'confirmed' ? '已确认' : '无需确认'}）。`,
+        message: `F${f.id} 不需要确认（${({ confirmed: '已确认', rejected: '已驳回', voided: '已作废', filed: '无需确认', pending_confirmation: '' } as const)[f.status]}）。`,
       });
     ctx.write(ctx.store.filings.setStatus(f.id, 'confirmed', ctx.caller.id, ctx.now));
     ctx.audit('filing.confirm', `F${f.id}`, {});
@@ -631,5 +639,5 @@ const confirmFiling = defineAction({
   },
 });
 
-export const filingCommands = [open, change, closure('suspend'), closure('close'), confirm];
+export const filingCommands = [open, change, closure('suspend'), closure('close'), confirm, ...filingLifecycleCommands];
 export const fileActions = [confirmFiling];

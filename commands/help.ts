@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Reply } from '../src/domain/reply.js';
 import { canRun } from './core/dispatch.js';
+import { GROUP_HELP_ABOVE, groupedHelp } from './help-areas.js';
 import { type CommandSpec, defineCommand } from './core/types.js';
 
 export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
@@ -43,10 +44,17 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
         };
       }
       const items = mine.map((s) => `${s.usage}　${s.summary}　例：${s.examples[0] ?? ''}`);
+      const listing: Reply['blocks'] =
+        mine.length > GROUP_HELP_ABOVE
+          ? groupedHelp(mine).flatMap((g) => [
+              { type: 'text' as const, text: `【${g.area}】` },
+              { type: 'list' as const, items: g.lines },
+            ])
+          : [{ type: 'list', items }];
       return {
         title: '可用命令',
         blocks: [
-          { type: 'list', items },
+          ...listing,
           {
             type: 'note',
             text: registered

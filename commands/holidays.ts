@@ -1,9 +1,11 @@
-/** /节假日 (admin): the working-day calendar's overrides — list, add, remove, check a day. */
+/** /节假日 (admin): the working-day calendar — coverage, admin entries (list, add, remove), checking a day; import in holiday-import.ts. */
 import { z } from 'zod';
+import type { DayBasis, WorkCalendar } from '../src/domain/calendar.js';
 import { AppError } from '../src/domain/errors.js';
 import type { Reply } from '../src/domain/reply.js';
-import { weekday, year } from '../src/domain/time.js';
+import { type DateStr, weekday, year } from '../src/domain/time.js';
 import { defineCommand } from './core/types.js';
+import { differingDays, holidayImport, reviseDeadlines } from './holiday-import.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 
@@ -38,14 +40,16 @@ export const holidayList = defineCommand({
     const years = ctx.calendar.officialYears();
     const thisYear = year(ctx.today);
     const coverage = `法定节假日数据（chinese-days）覆盖 ${years[0]}–${years[years.length - 1]} 年`;
+    const imported = ctx.calendar.importedYears();
     const missing = [thisYear, thisYear + 1].filter((y) => !ctx.calendar.covers(y));
     const blocks: Reply['blocks'] = [
       {
         type: 'text',
         text:
           coverage +
+          (imported.length ? `；已导入 ${imported.join('、')} 年的节假日安排通知` : '') +
           (missing.length
-            ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算，请用 /节假日 新增 补充。`
+            ? `；${missing.join('、')} 年尚未收录，期限按周一至周五推算（单日补充只决定那一天），请用 /节假日 导入 粘贴国务院办公厅的节假日安排通知。`
             : '。'),
       },
     ];
@@ -54,7 +58,7 @@ export const holidayList = defineCommand({
         type: 'list',
         items: overrides.map(
           (o) =>
-            `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}`,
+            `${o.date}（周${WEEKDAYS[weekday(o.date)]}）${o.kind === 'holiday' ? '休' : '班'}${o.note ? ` ${o.note}` : ''}${o.noticeYear != null ? '（通知导入）' : ''}`,
         ),
       });
     } else blocks.push({ type: 'note', text: '管理员尚未补充日期。' });
@@ -74,7 +78,8 @@ export const holidayAdd = defineCommand({
   args: (h) => z.object({ 日期: h.date('日期'), 类型: h.choice('类型', KIND), 说明: h.text('说明', 40).optional() }),
   async run(ctx, a): Promise<Reply> {
     const before = ctx.calendar.day(a.日期);
-    ctx.write(ctx.store.calendar.upsert({ date: a.日期, kind: a.类型, note: a.说明 ?? null }, ctx.caller.id, ctx.now));
+    const override = { date: a.日期, kind: a.类型, note: a.说明 ?? null };
+    ctx.write(ctx.store.calendar.upsert(override, ctx.caller.id, ctx.now));
     ctx.audit('calendar.override', `date:${a.日期}`, {
       kind: a.类型,
       note: a.说明 ?? null,
@@ -82,13 +87,19 @@ export const holidayAdd = defineCommand({
     });
     const what = a.类型 === 'holiday' ? '休息日' : '工作日';
     const same = before.workday === (a.类型 === 'workday') ? `（原本已是${what}）` : '';
+    const after = ctx.services.baseCalendar.withOverrides([
+      ...(await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期),
+      override,
+    ]);
+    const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
     return {
       tone: 'success',
       blocks: [
         {
           type: 'text',
-          text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。`,
+          text: `已设定 ${a.日期}（周${WEEKDAYS[weekday(a.日期)]}）为${what}${a.说明 ? `：${a.说明}` : ''}${same}。此后的期限按此计算。${yearNote(after, a.日期)}`,
         },
+        ...revisionBlocks(revised.lines),
       ],
     };
   },
@@ -115,7 +126,21 @@ export const holidayRemove = defineCommand({
       });
     ctx.write(ctx.store.calendar.remove(a.日期));
     ctx.audit('calendar.override_removed', `date:${a.日期}`, { kind: existing.kind, note: existing.note ?? null });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已删除 ${a.日期} 的补充设定。` }] };
+    const after = ctx.services.baseCalendar.withOverrides(
+      (await ctx.store.calendar.overrides()).filter((o) => o.date !== a.日期),
+    );
+    const revised = await reviseDeadlines(ctx, after, differingDays(ctx.calendar, after, a.日期, a.日期), true);
+    const now = after.day(a.日期);
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: `已删除 ${a.日期} 的补充设定，该日现为${now.workday ? '工作日' : '休息日'}（${basisName(now.basis)}）。`,
+        },
+        ...revisionBlocks(revised.lines),
+      ],
+    };
   },
 });
 
@@ -131,8 +156,7 @@ export const holidayQuery = defineCommand({
   args: (h) => z.object({ 日期: h.date('日期') }),
   async run(ctx, a): Promise<Reply> {
     const d = ctx.calendar.day(a.日期);
-    const basis =
-      d.basis === 'override' ? '管理员设定' : d.basis === 'official' ? '法定安排' : '该年数据未收录，按周一至周五推算';
+    const basis = basisName(d.basis);
     return {
       blocks: [
         {
@@ -144,4 +168,29 @@ export const holidayQuery = defineCommand({
   },
 });
 
-export const holidaysCommands = [holidayList, holidayAdd, holidayRemove, holidayQuery];
+function basisName(b: DayBasis): string {
+  return b === 'override'
+    ? '管理员设定'
+    : b === 'notice'
+      ? '已导入的节假日安排通知'
+      : b === 'official'
+        ? '法定安排'
+        : '该年节假日安排未收录，按周一至周五推算';
+}
+
+/** After a single-day entry in a year nobody covers: say that the rest of that year is still a guess. */
+function yearNote(cal: WorkCalendar, date: DateStr): string {
+  const y = year(date);
+  return cal.covers(y) ? '' : `注意：${y} 年其余日子仍按周一至周五推算，请在通知发布后用 /节假日 导入。`;
+}
+
+function revisionBlocks(lines: readonly string[]): Reply['blocks'] {
+  return lines.length
+    ? [
+        { type: 'text', text: '已重新计算的期限（相关人员已通知）：' },
+        { type: 'list', items: [...lines] },
+      ]
+    : [];
+}
+
+export const holidaysCommands = [holidayList, holidayAdd, holidayRemove, holidayQuery, holidayImport];

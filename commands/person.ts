@@ -5,6 +5,7 @@ import type { PersonWithRoles, Unit } from '../src/domain/model.js';
 import { maskPhone } from '../src/domain/phone.js';
 import type { Reply } from '../src/domain/reply.js';
 import { type RoleGrant, roleName } from '../src/domain/roles.js';
+import { rolesLabel } from '../src/domain/wording.js';
 import { type CommandContext, defineCommand } from './core/types.js';
 
 /**
@@ -155,13 +156,7 @@ const list = defineCommand({
     const rows = people.map((p) => [
       p.name,
       p.unitId !== null ? (units.get(p.unitId) ?? '—') : '—',
-      p.roles
-        .map((g) =>
-          g.unitId === null || g.unitId === p.unitId
-            ? roleName(g.role)
-            : `${units.get(g.unitId) ?? ''}${roleName(g.role)}`,
-        )
-        .join('、') || '—',
+      rolesLabel(p, (id) => units.get(id) ?? `U${id}`),
       p.title ?? '—',
       p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—',
     ]);

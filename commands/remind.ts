@@ -24,15 +24,31 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
       text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。`,
     });
   }
-  if (plan.messages.length === 0) {
+  const nobody = plan.unreachable.length
+    ? [{ type: 'list' as const, items: plan.unreachable.map((u) => `无人接收：${u}`) }]
+    : [];
+  if (plan.found.length === 0) {
+    blocks.push({ type: 'text', text: '没有需要提醒的事项。' });
+    return { title: `提醒预览（${when}）`, tone: 'info', blocks };
+  }
+  // "Already sent" only when the records say so: fresh items that nobody can be told are not "sent".
+  if (plan.fresh.length === 0) {
     blocks.push({
       type: 'text',
-      text:
-        plan.found.length === 0
-          ? '没有需要提醒的事项。'
-          : `没有新的提醒：${plan.found.length} 项均已在本期提醒过，不再重复发送。`,
+      text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送。`,
     });
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
+  }
+  if (plan.messages.length === 0) {
+    blocks.push(
+      {
+        type: 'text',
+        text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：`,
+      },
+      ...nobody,
+    );
+    blocks.push({ type: 'note', text: '管理员汇总也无处发送：管理员须绑定飞书或企业微信账号。' });
+    return { title: `提醒预览（${when}）`, tone: 'warning', blocks };
   }
   const units = new Set(plan.messages.filter((m) => m.audience === 'unit').map((m) => m.unitId)).size;
   blocks.push({
@@ -60,9 +76,8 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
         .map((g) => `→ ${g.to.join('、')}`)
         .concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []),
     });
-  if (plan.unreachable.length)
-    blocks.push({ type: 'note', text: `无人接收：${plan.unreachable.length} 处（见管理员汇总）` });
-  return { title: `提醒预览（${when}）`, tone: 'info', blocks };
+  blocks.push(...nobody);
+  return { title: `提醒预览（${when}）`, tone: plan.unreachable.length ? 'warning' : 'info', blocks };
 }
 
 const preview = defineCommand({

@@ -395,7 +395,7 @@ const list = defineCommand({
       title: `进行中的转载任务（${unique.length}）`,
       blocks: [
         { type: 'list', items },
-        { type: 'note', text: '确认：/转载 完成 T3 账号=…；进度：/转载 进度 T3' },
+        { type: 'note', text: `确认：/转载 完成 T${unique[0]!.id} 账号=…；进度：/转载 进度 T${unique[0]!.id}` },
       ],
     };
   },

@@ -3,6 +3,8 @@
  * for the admin-maintained pre-check lists. Rules in src/domain/review.ts (神木 第十七条, 吉林 二(三), 兴国 三(三)).
  */
 import { z } from 'zod';
+import { fallbackNotice } from '../src/domain/calendar.js';
+import { reviewTextBlocks } from '../src/domain/review-text.js';
 import { AppError } from '../src/domain/errors.js';
 import type { Account, PersonWithRoles, Unit } from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
@@ -237,11 +239,18 @@ const request = defineCommand({
         lines.length
           ? { type: 'list', items: ['自动预检发现（仅提示）：', ...lines] }
           : { type: 'note', text: '自动预检未发现问题。' },
+        ...calendarNote(due.fallbackYears),
         { type: 'note', text: `撤回：/送审 撤回 R${id}；审批通过后发布并登记：/发布 R${id} 链接=…` },
       ],
     };
   },
 });
+
+/** The fallback warning as a block, when the deadline relied on Monday–Friday days. */
+function calendarNote(years: readonly number[]): Reply['blocks'] {
+  const fb = fallbackNotice(years);
+  return fb ? [{ type: 'note', text: fb }] : [];
+}
 
 const withdraw = defineCommand({
   path: ['送审', '撤回'],
@@ -257,6 +266,7 @@ const withdraw = defineCommand({
     const { review, unit, account } = await load(ctx, a.送审);
     if (review.requesterId !== ctx.caller.id)
       throw new AppError({ code: 'rule', message: `只有送审人可以撤回 R${review.id}。` });
+    if (review.status === 'withdrawn') throw new AppError({ code: 'conflict', message: `R${review.id} 已撤回过。` });
     if (review.status !== 'pending')
       throw new AppError({
         code: 'conflict',
@@ -286,11 +296,12 @@ const show = defineCommand({
   aliases: [['review', 'show']],
   access: ['registered'],
   summary: '查看一条送审的进度',
-  usage: '/送审 查看 R12',
-  examples: ['/送审 查看 R12'],
+  usage: '/送审 查看 R12 [全文]',
+  examples: ['/送审 查看 R12', '/送审 查看 R12 全文'],
   keys: { 送审: ['review', 'id'] },
   positional: ['送审'],
-  args: (h) => z.object({ 送审: h.id('R', '送审') }),
+  flags: { 全文: ['full', 'all'] },
+  args: (h) => z.object({ 送审: h.id('R', '送审'), 全文: z.boolean().optional() }),
   async run(ctx, a): Promise<Reply> {
     const { review, unit, account } = await load(ctx, a.送审);
     await ctx.requireRoleIn(unit.id, 'any');
@@ -303,21 +314,15 @@ const show = defineCommand({
         `第 ${s.step} 步 ${roleName(s.role)} ${p?.name ?? ''}：${state}${s.decidedAt ? `（${formatShanghai(s.decidedAt)}）` : ''}${s.comment ? ` 意见：${s.comment}` : ''}`,
       );
     }
-    const f = await facts(ctx, review, unit, account, null);
+    const current = steps.find((s) => s.step === review.currentStep && s.status === 'pending');
+    const f = await facts(ctx, review, unit, account, current?.approverId ?? null);
+    const canDecide = review.status === 'pending' && current?.approverId === ctx.caller.id;
+    const view = reviewTextBlocks(review, f, review.currentStep, { full: a.全文 === true, canDecide });
     return {
       title: `R${review.id} ${REVIEW_STATUS_NAMES[review.status]}`,
       blocks: [
-        {
-          type: 'fields',
-          fields: [
-            { label: '标题', value: review.title },
-            { label: '账号', value: f.accountLabel },
-            { label: '级别', value: LEVEL_NAMES[review.level] },
-            { label: '送审人', value: f.requesterName },
-          ],
-        },
+        ...view.filter((b) => review.status === 'pending' || b.type !== 'checklist'),
         { type: 'list', items: stepLines },
-        ...(review.findings.length ? [{ type: 'list' as const, items: summarizeFindings(review.findings) }] : []),
       ],
     };
   },

@@ -66,7 +66,14 @@ const settings = defineCommand({
       ctx.audit('settings.set', `setting:${key}`, { from: before, to: value });
       lines.push(`${spec.name}：${fmt(before)} → ${fmt(value)}`);
     }
-    return { title: '已修改规则参数', tone: 'success', blocks: [{ type: 'list', items: lines }] };
+    const blocks: Reply['blocks'] = [{ type: 'list', items: lines }];
+    if ('allowDomains' in changes) {
+      blocks.push({
+        type: 'note',
+        text: '注意：白名单域名= 替换整个列表。只增删一个域名请用 /词库 新增 域名 example.gov.cn 或 /词库 删除 域名 example.gov.cn。',
+      });
+    }
+    return { title: '已修改规则参数', tone: 'success', blocks };
   },
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
 import { checkPushUrl, maskPushUrl } from '../src/domain/push-url.js';
 import type { Reply } from '../src/domain/reply.js';
+import { byUnitKind, inferUnitKind, UNIT_KIND_NAMES, UNIT_KIND_WORDS } from '../src/domain/unit-kind.js';
 import { defineCommand } from './core/types.js';
 import { channelLabel } from '../src/ports/services.js';
 
@@ -11,14 +12,15 @@ const add = defineCommand({
   aliases: [['unit', 'add']],
   access: ['admin'],
   summary: '新增单位',
-  usage: '/单位 新增 名称=… [上级=…] [域名=…]',
-  examples: ['/单位 新增 名称=兴国县教育局 上级=兴国县人民政府'],
-  keys: { 名称: ['name'], 上级: ['parent'], 域名: ['domains', 'domain'] },
+  usage: '/单位 新增 名称=… [类型=乡镇|街道|部门|直属单位] [上级=…] [域名=…]',
+  examples: ['/单位 新增 名称=兴国县教育局 上级=兴国县人民政府', '/单位 新增 名称=长冈乡人民政府 类型=乡镇'],
+  keys: { 名称: ['name'], 类型: ['kind', 'type'], 上级: ['parent'], 域名: ['domains', 'domain'] },
   positional: ['名称'],
   args: (h) =>
     z.object({
       名称: h.text('名称', 60),
       上级: h.unit('上级').optional(),
+      类型: h.choice('类型', UNIT_KIND_WORDS).optional(),
       域名: z
         .string()
         .transform((s) =>
@@ -38,6 +40,7 @@ const add = defineCommand({
     if (await ctx.store.units.byName(a.名称))
       throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
     const id = await ctx.store.nextId('unit');
+    const kind = a.类型 ?? inferUnitKind(a.名称);
     ctx.write(
       ctx.store.units.insert({
         id,
@@ -45,15 +48,16 @@ const add = defineCommand({
         parentId: a.上级?.id ?? null,
         domains: a.域名 ?? [],
         createdAt: ctx.now,
+        kind,
       }),
     );
-    ctx.audit('unit.add', `U${id}`, { name: a.名称, parent: a.上级?.name ?? null });
+    ctx.audit('unit.add', `U${id}`, { name: a.名称, parent: a.上级?.name ?? null, kind });
     return {
       tone: 'success',
       blocks: [
         {
           type: 'text',
-          text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。`,
+          text: `已新增单位「${a.名称}」（${UNIT_KIND_NAMES[kind]}${a.类型 ? '' : '，按名称推定，可用 类型= 指定'}${a.上级 ? `；上级：${a.上级.name}` : ''}）。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。`,
         },
       ],
     };
@@ -69,7 +73,7 @@ const list = defineCommand({
   examples: ['/单位 列表'],
   args: () => z.object({}),
   async run(ctx): Promise<Reply> {
-    const units = await ctx.store.units.all();
+    const units = byUnitKind(await ctx.store.units.all(), (u) => u.kind);
     if (units.length === 0) return { blocks: [{ type: 'text', text: '还没有单位。用 /单位 新增 名称=… 添加。' }] };
     const byId = new Map(units.map((u) => [u.id, u]));
     // push webhook keys are secrets: in full only to an admin in a direct chat
@@ -80,6 +84,7 @@ const list = defineCommand({
       const liaisons = await ctx.store.people.withRole('liaison', u.id);
       rows.push([
         u.name,
+        u.kind ? UNIT_KIND_NAMES[u.kind] : '—',
         u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
         chats.length
           ? chats
@@ -94,7 +99,7 @@ const list = defineCommand({
     }
     return {
       title: `单位（${units.length}）`,
-      blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }],
+      blocks: [{ type: 'table', columns: ['单位', '类型', '上级', '工作群', '联络员'], rows }],
     };
   },
 });

@@ -7,6 +7,7 @@
  *   report 2026Q4 --out DIR [--now ISO]       the quarter's report: chart PNG, .docx draft and .xlsx into DIR
  *   migrate                                   apply database migrations
  *   backup FILE                               a consistent copy of the (live) database
+ *   holidays import FILE [--yes]              import a State Council holiday notice (preview; --yes applies it)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,9 @@ import { buildContext, resolveCaller } from '../commands/core/dispatch.js';
 import { errorText } from '../commands/core/errors.js';
 import { buildExport, importDirect } from '../commands/register.js';
 import { AppError } from './domain/errors.js';
-import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
+import { backupSqlite, openSqlite, sqlitePathProblem } from '../storage/executor/sqlite.js';
 import { createRuntime } from './node-runtime.js';
+import { HOLIDAYS_USAGE, importHolidayNotice, LOCAL_OPERATOR } from './app/holidays-import.js';
 import { runConsole } from './channels/console/console.js';
 import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
 import { wecomApiHost } from './channels/wecom/index.js';
@@ -38,7 +40,8 @@ const USAGE = `usage: npm run cli -- <subcommand>
   import FILE.xlsx [--dry-run]
   report 2026Q4 --out DIR [--now 2027-01-05T09:00:00+08:00]
   migrate
-  backup FILE`;
+  backup FILE
+  ${HOLIDAYS_USAGE.replace('npm run cli -- ', '')}`;
 
 /** The channels that deliver messages in this configuration (the CLI opens no webhooks). */
 const deliveryChannels = (config: Config): ChannelName[] =>
@@ -57,18 +60,52 @@ function parseIdentity(s: string): Identity {
   return { channel, externalId: s.slice(i + 1) };
 }
 
+/**
+ * `--now`: an ISO 8601 time; without an offset (2026-11-20T09:00, 2026-11-20) it is Asia/Shanghai, and the CLI says
+ * so on stderr.
+ */
 function parseNow(s: string | undefined): Date | undefined {
   if (s === undefined) return undefined;
+  const local = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(s.trim());
+  if (local) {
+    const t = new Date(`${local[1]}T${local[2] ?? '00'}:${local[3] ?? '00'}:${local[4] ?? '00'}+08:00`);
+    if (!Number.isNaN(t.getTime())) {
+      process.stderr.write(`--now ${s} 没有写时区，按北京时间（+08:00）理解：${formatShanghai(t)}\n`);
+      return t;
+    }
+  }
   const t = new Date(s);
-  if (Number.isNaN(t.getTime())) fail(`--now must be an ISO 8601 time such as 2026-11-20T09:00:00+08:00, got "${s}"`);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(s.trim()) || Number.isNaN(t.getTime())) {
+    fail(
+      `--now must be an ISO 8601 time such as 2026-11-20T09:00:00+08:00 (or 2026-11-20T09:00, read as Asia/Shanghai), got "${s}"`,
+    );
+  }
   return t;
+}
+
+/** parseArgs that answers a bad option or --help with the subcommand's usage line, never a stack trace. */
+function parseOptions(
+  args: string[],
+  options: Record<string, { type: 'string' | 'boolean' }>,
+  usage: string,
+): { values: Record<string, string | boolean | undefined> } {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: ${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    return { values: values as Record<string, string | boolean | undefined> };
+  } catch (e) {
+    fail(`${e instanceof Error ? e.message : String(e)}\nusage: ${usage}`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { checkDatabasePath: sqlitePathProblem });
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
@@ -76,14 +113,15 @@ async function main(argv: string[]): Promise<void> {
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   switch (sub) {
     case 'console': {
-      const { values } = parseArgs({
-        args: rest,
-        options: { as: { type: 'string' }, now: { type: 'string' } },
-        strict: true,
-      });
-      const now = parseNow(values.now);
+      const { values } = parseOptions(
+        rest,
+        { as: { type: 'string' }, now: { type: 'string' } },
+        'npm run cli -- console [--as feishu:<open_id>|wecom:<userid>] [--now 2026-11-20T09:00:00+08:00]',
+      );
+      const now = parseNow(values.now as string | undefined);
       // Without --as the console speaks as the local operator, who is an admin: the console runs on the server itself.
-      const as = values.as ? parseIdentity(values.as) : { channel: 'console' as const, externalId: 'local' };
+      const as =
+        typeof values.as === 'string' ? parseIdentity(values.as) : { channel: 'console' as const, externalId: 'local' };
       const admins = values.as ? config.admins : [...config.admins, as];
       const rt = createRuntime({
         databasePath: config.databasePath,
@@ -107,19 +145,15 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'remind': {
-      let values: { now?: string; 'dry-run'?: boolean };
-      try {
-        ({ values } = parseArgs({
-          args: rest,
-          options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' } },
-          strict: true,
-        }));
-      } catch (e) {
-        fail(
-          `${e instanceof Error ? e.message : String(e)}\nusage: npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]`,
-        );
-      }
-      await remind(config, log, { now: parseNow(values.now), dryRun: values['dry-run'] === true });
+      const { values } = parseOptions(
+        rest,
+        { now: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+        'npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]',
+      );
+      await remind(config, log, {
+        now: parseNow(values.now as string | undefined),
+        dryRun: values['dry-run'] === true,
+      });
       return;
     }
     case 'export':
@@ -187,14 +221,62 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'backup': {
-      const [file] = rest;
-      if (!file) fail('usage: npm run cli -- backup FILE');
+      const [file, ...extra] = rest;
+      if (!file || extra.length || file.startsWith('-')) fail('usage: npm run cli -- backup FILE');
+      const problem = backupProblem(config.databasePath, file);
+      if (problem) fail(problem);
       await backupSqlite(config.databasePath, file);
       process.stdout.write(`backup written: ${file}\n`);
       return;
     }
+    case 'holidays':
+      await holidays(config, log, rest);
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
     default:
       fail(USAGE);
+  }
+}
+
+/** `backup FILE` may not overwrite the live database, and needs a database to copy. */
+function backupProblem(live: string, file: string): string | null {
+  const same = (a: string, b: string): boolean => {
+    try {
+      return fs.realpathSync(a) === fs.realpathSync(b);
+    } catch {
+      return path.resolve(a) === path.resolve(b);
+    }
+  };
+  if (same(live, file) || ['-wal', '-shm'].some((x) => same(`${live}${x}`, file))) {
+    return `backup: ${file} is the live database (DATABASE_PATH); write the copy somewhere else`;
+  }
+  if (!fs.existsSync(live)) return `backup: there is no database at DATABASE_PATH=${live}`;
+  return null;
+}
+
+/** `holidays import FILE [--yes]`: a State Council holiday notice from a text file (src/app/holidays-import.ts). */
+async function holidays(config: Config, log: Logger, args: readonly string[]): Promise<void> {
+  const yes = args.includes('--yes') || args.includes('-y');
+  const [action, file, ...extra] = args.filter((a) => a !== '--yes' && a !== '-y');
+  if (action !== 'import' || !file || extra.length > 0 || file.startsWith('-')) fail(`用法：${HOLIDAYS_USAGE}`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`无法读取 ${file}：${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const rt = createRuntime({ databasePath: config.databasePath, admins: [...config.admins, LOCAL_OPERATOR], log });
+  try {
+    const r = await importHolidayNotice(rt.core, text, { yes, file });
+    (r.code === 0 ? process.stdout : process.stderr).write(`${r.output}\n`);
+    process.exitCode = r.code;
+  } finally {
+    rt.close();
   }
 }
 
@@ -218,27 +300,27 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     const report = await runSweep(rt, { now, dryRun: opts.dryRun, trigger: 'cli', recordedAt: real });
     const { env } = report;
     out(
-      `reminders as of ${formatShanghai(now)} (${env.today} ${weekdayName(env.today)}${report.remindDay ? '' : ', not a reminder day: the daily schedule would skip it'})`,
+      `提醒（截至 ${formatShanghai(now)}，${env.today} ${weekdayName(env.today)}${report.remindDay ? '' : '，非提醒日：定时任务这天不发送'}）`,
     );
     out(
-      `found ${report.found.length}, new ${report.fresh.length}, ${opts.dryRun ? 'would queue' : 'queued'} ${report.messages.length} message(s)`,
+      `找到 ${report.found.length} 项，新的 ${report.fresh.length} 项，${opts.dryRun ? '将排队' : '已排队'} ${report.messages.length} 条消息`,
     );
     if (report.fresh.length === 0 && report.found.length > 0)
-      out('nothing new: everything found was already sent for its period');
+      out('没有新的提醒：找到的事项本期都已提醒过（有发送记录）');
     for (const m of report.messages) {
       out(`  → ${m.to} [${m.message.channel} ${m.message.targetType} ${m.message.target}]`);
       if (opts.dryRun) out(renderText(m.message.payload).replace(/^/gm, '      '));
     }
-    for (const u of report.unreachable) out(`  ! ${u}`);
+    for (const u of report.unreachable) out(`  ! 无人接收：${u}`);
     if (opts.dryRun) {
-      out('dry run: nothing recorded, queued or sent');
+      out('试运行：未记录、未排队、未发送');
       return;
     }
     const messengers = messengersOf(openChannels(config.channels, log, rt.core));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(
-      `delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`,
+      `投递：已发送 ${d.sent}，待重试 ${d.retried}，失败 ${d.failed}，等待 ${d.skipped}${off.length ? `（未启用的渠道：${off.join('、')}）` : ''}`,
     );
   } finally {
     rt.close();

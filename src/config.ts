@@ -68,12 +68,21 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    super(
+      problems.length === 1
+        ? `invalid configuration: ${problems[0]}`
+        : `invalid configuration:\n  ${problems.join('\n  ')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export interface LoadOptions {
+  /** a check of DATABASE_PATH where the database is a local file (Node): one sentence naming the variable, or null */
+  checkDatabasePath?: (file: string) => string | null;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, opts: LoadOptions = {}): Config {
   const r = schema.safeParse(env);
   if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = r.data;
@@ -90,6 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(...err.problems);
     }
   }
+  const dbProblem = opts.checkDatabasePath?.(e.DATABASE_PATH) ?? null;
+  if (dbProblem) problems.push(dbProblem);
   if (problems.length) throw new ConfigError(problems);
   return {
     port: e.PORT,

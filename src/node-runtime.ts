@@ -3,6 +3,7 @@
  * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
  */
 import { type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { createCalendarAdminStore } from '../storage/calendar-admin.js';
 import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
 import { createReportStore } from '../storage/repos/report.js';
@@ -32,6 +33,7 @@ export function createRuntime(
     report: createReportStore(db.db),
     // the chart and document libraries load on the first /通报, not at start
     reportFiles: async (r) => (await import('./channels/files/report/files.js')).reportFiles(r),
+    calendarAdmin: createCalendarAdminStore(db.db),
     channels: channelInfo,
     admins: opts.admins,
     clock: opts.clock,

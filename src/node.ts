@@ -14,6 +14,7 @@ import { startFeedPoller } from './jobs/feeds.js';
 import { startOutboxLoop } from './jobs/outbox.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
+import { sqlitePathProblem } from '../storage/executor/sqlite.js';
 import { createRuntime } from './node-runtime.js';
 
 /** Platform event ids are kept this long (Feishu retries for up to 6 hours; replays older than 7 days are refused). */
@@ -22,7 +23,7 @@ const EVENT_KEEP_MS = 8 * 86_400_000;
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { checkDatabasePath: sqlitePathProblem });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

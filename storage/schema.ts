@@ -21,6 +21,8 @@ export const units = sqliteTable('units', {
   name: text('name').notNull().unique(),
   parentId: integer('parent_id'),
   domains: text('domains', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** township | department | affiliated; null for units from before kinds */
+  kind: text('kind'),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -147,8 +149,21 @@ export const calendarOverrides = sqliteTable('calendar_overrides', {
   date: text('date').primaryKey(),
   kind: text('kind').notNull(),
   note: text('note'),
+  /** set when the day came from an imported holiday notice for that year */
+  noticeYear: integer('notice_year'),
   createdBy: integer('created_by'),
   createdAt: integer('created_at').notNull(),
+});
+
+/** A pasted holiday notice waiting for the admin's confirmation (/节假日 导入), then applied or cancelled. */
+export const holidayImports = sqliteTable('holiday_imports', {
+  id: integer('id').primaryKey(),
+  year: integer('year').notNull(),
+  days: text('days', { mode: 'json' }).$type<{ date: string; kind: string; festival: string }[]>().notNull(),
+  status: text('status').notNull(),
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+  decidedAt: integer('decided_at'),
 });
 
 /** Admin-maintained lists for the review pre-checks: banned expressions, leaders' names and titles, allowed domains. */

@@ -14,8 +14,9 @@ import type { ChatRef, InboundMention, InboundMessage } from '../../src/ports/in
 import type { Write } from '../../src/ports/write.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
+import { splitEmbeddedKeys } from '../embedded-keys.js';
 import { errorReply, GREETING } from './errors.js';
-import { parseCommandLine, type RawArgs } from './parse.js';
+import { parseCommandLine, type RawArgs, textAfterCommand } from './parse.js';
 import type { AttachmentHandle, CommandContext, CommandSpec } from './types.js';
 import type { Services } from '../../src/ports/services.js';
 
@@ -49,6 +50,12 @@ export function canRun(spec: Pick<CommandSpec, 'access'>, person: PersonWithRole
   return person.roles.some((g) => spec.access.includes(g.role));
 }
 
+/** The roles a refusal names, each once. */
+export function refusalRoles(spec: Pick<CommandSpec, 'access' | 'refusalRoles'>): Role[] {
+  if (spec.refusalRoles) return [...new Set(spec.refusalRoles)];
+  return [...new Set([...spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered'), 'admin' as Role])];
+}
+
 export function commandLabel(spec: CommandSpec): string {
   return spec.path.join(' ');
 }
@@ -66,8 +73,9 @@ export function bindArgs(
     alias.set(k.toLowerCase(), k);
     for (const a of as) alias.set(a.toLowerCase(), k);
   }
-  for (const k of new Set(raw.repeated)) problems.push(`参数「${k}」写了不止一次`);
-  for (const [k, v] of raw.named) {
+  const embedded = spec.openKeys ? { named: raw.named, repeated: [] } : splitEmbeddedKeys(raw.named, [...alias.keys()]);
+  for (const k of new Set([...raw.repeated, ...embedded.repeated])) problems.push(`参数「${k}」写了不止一次`);
+  for (const [k, v] of embedded.named) {
     const key = alias.get(k.toLowerCase()) ?? (spec.openKeys ? k : undefined);
     if (key === undefined) {
       const known = Object.keys(spec.keys ?? {});
@@ -230,12 +238,7 @@ export const errorRef = (): string =>
   `E${Date.now().toString(36).slice(-5)}${(errorSeq++ % 1296).toString(36)}`.toUpperCase();
 
 function forbidden(spec: CommandSpec): AppError {
-  const roles = spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered');
-  return new AppError({
-    code: 'forbidden',
-    command: commandLabel(spec),
-    roles: [...new Set<Role>([...roles, 'admin'])],
-  });
+  return new AppError({ code: 'forbidden', command: commandLabel(spec), roles: refusalRoles(spec) });
 }
 
 /**
@@ -309,7 +312,9 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
       }
       throw forbidden(spec);
     }
-    const bound = bindArgs(spec, line.args, hit.consumed);
+    const bound = spec.freeText
+      ? { values: { [spec.freeText]: textAfterCommand(msg.text, 1 + hit.consumed) }, problems: [] }
+      : bindArgs(spec, line.args, hit.consumed);
     if (bound.problems.length) throw new AppError({ code: 'bad_argument', problems: bound.problems });
     const ctx = await buildContext(services, caller, msg.sender, msg.chat, now, attachmentHandle(services, msg));
     const reply = await execute(ctx, spec, bound.values, msg.mentions);

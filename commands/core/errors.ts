@@ -1,5 +1,6 @@
 /** The one place where coded errors become the short Chinese text a user reads. */
 import type { AppErrorData, EntityKind } from '../../src/domain/errors.js';
+import { joinSentences } from '../../src/domain/wording.js';
 import { type Reply, textReply } from '../../src/domain/reply.js';
 import { roleName } from '../../src/domain/roles.js';
 
@@ -43,7 +44,7 @@ export function errorText(e: AppErrorData, usage?: string): string {
     case 'unknown_subcommand':
       return `「/${e.command}」后面应是：${e.subcommands.join('、')}${e.input ? `（不是「${e.input}」）` : ''}。发送 /帮助 ${e.command} 查看用法。`;
     case 'bad_argument':
-      return withUsage(e.problems.join('；'));
+      return withUsage(joinSentences(e.problems, ''));
     case 'not_found':
       return `找不到${KIND[e.kind]}「${e.name}」${e.hint ? `：${e.hint}` : '。'}`;
     case 'ambiguous':

@@ -199,3 +199,14 @@ export function parseDateTimeInput(input: string, now: Date, defaultTime = '00:0
   if (hh > 23 || mm > 59) return null;
   return shanghaiInstant(d, hh, mm);
 }
+
+/**
+ * The text after a command's first `words` words, as typed (line breaks kept): for `/节假日 导入 一、元旦：…` and
+ * words = 2, `一、元旦：…`. Leading @mentions and a space after the slash are skipped like `parseCommandLine` does.
+ */
+export function textAfterCommand(input: string, words: number): string {
+  let s = input.replace(/^[\s\u3000\ufeff\u200b]*(?:@\S+\s+)*/u, '');
+  s = s.replace(/^[/／]\s*/, '');
+  for (let i = 0; i < words; i++) s = s.replace(/^\S+[\s\u3000]*/u, '');
+  return s.replace(/\s+$/u, '');
+}

@@ -76,6 +76,13 @@ export interface CommandSpec<A = unknown> {
   openKeys?: boolean;
   /** file name endings (e.g. '.xlsx') this command takes when a file is sent in a direct chat without text */
   attachments?: readonly string[];
+  /**
+   * The roles a refusal names. By default the command's roles and 管理员 (admins may run every command); a command an
+   * admin may open but not act on (审批: only the step's approver decides) names only its own roles.
+   */
+  refusalRoles?: readonly Role[];
+  /** canonical key that receives the whole text after the command words, unparsed (a pasted notice) */
+  freeText?: string;
   args: (h: ArgHelpers) => z.ZodType<A>;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }

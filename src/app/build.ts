@@ -11,6 +11,7 @@ import { officialCalendar } from '../domain/calendar-data.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
 import type { AttachmentSources } from '../ports/attachments.js';
+import type { CalendarAdminStore } from '../ports/calendar-admin.js';
 import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import type { ReportRenderer, ReportStore } from '../ports/report.js';
@@ -53,6 +54,8 @@ export interface CoreParts {
   registerSheets?: RegisterSheetFormat;
   /** per channel, downloading files users send (filled in once the channels are open) */
   attachments?: AttachmentSources;
+  /** open deadlines and holiday imports (/节假日 导入); absent where not wired */
+  calendarAdmin?: CalendarAdminStore;
   /** the host a WeCom group push webhook must be on */
   wecomHost?: string;
   channelState?: ChannelState;
@@ -76,6 +79,7 @@ export function buildCore(parts: CoreParts): Core {
     attachments: parts.attachments ?? {},
     report: parts.report,
     ...(parts.reportFiles ? { reportFiles: parts.reportFiles } : {}),
+    calendarAdmin: parts.calendarAdmin,
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
     ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };

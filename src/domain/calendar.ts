@@ -2,8 +2,11 @@
  * The Chinese working-day calendar: the official holidays and 调休 make-up days from the `chinese-days` data,
  * plus overrides an admin adds (`/节假日 新增 2027-01-01 休`). A pure function of its data.
  *
- * For a year the data does not cover and that has no override, days fall back to Monday–Friday, and every result
- * that relied on such a day says so (`fallbackYears`), so a reply can tell the user.
+ * Coverage is a property of each day's source, not of the year: a day is decided by an admin's entry for that day
+ * ('override'), by an imported State Council notice for its year ('notice': the notice lists the days off and the
+ * make-up days; every other day of that year is Monday–Friday), by the package data for its year ('official'), or by
+ * the Monday–Friday fallback when none of these knows the year ('weekday-fallback'). One admin entry for 2027-01-01
+ * says nothing about 2027-02-11. Every result that relied on a fallback day says so (`fallbackYears`).
  */
 import { addDays, type DateStr, weekday, year } from './time.js';
 
@@ -12,6 +15,8 @@ export interface CalendarOverride {
   date: DateStr;
   kind: OverrideKind;
   note?: string | null;
+  /** set when the day came from an imported holiday notice for that year (the notice then covers the whole year) */
+  noticeYear?: number | null;
 }
 
 export interface CalendarData {
@@ -21,7 +26,7 @@ export interface CalendarData {
   workdays: Readonly<Record<string, string>>;
 }
 
-export type DayBasis = 'override' | 'official' | 'weekday-fallback';
+export type DayBasis = 'override' | 'notice' | 'official' | 'weekday-fallback';
 
 export interface DayInfo {
   date: DateStr;
@@ -51,7 +56,7 @@ function dataYears(data: CalendarData): Set<number> {
 export class WorkCalendar {
   private readonly overrides: Map<DateStr, CalendarOverride>;
   private readonly dataYears: Set<number>;
-  private readonly overrideYears: Set<number>;
+  private readonly noticeYears: Set<number>;
 
   constructor(
     private readonly data: CalendarData,
@@ -59,16 +64,24 @@ export class WorkCalendar {
   ) {
     this.overrides = new Map(overrides.map((o) => [o.date, o]));
     this.dataYears = dataYears(data);
-    this.overrideYears = new Set(overrides.map((o) => year(o.date)));
+    this.noticeYears = new Set(overrides.flatMap((o) => (o.noticeYear != null ? [o.noticeYear] : [])));
   }
 
   withOverrides(overrides: readonly CalendarOverride[]): WorkCalendar {
     return new WorkCalendar(this.data, overrides);
   }
 
-  /** Does the official data, or at least one admin override, cover this year? */
+  /**
+   * Is the whole year known, from the package data or an imported notice? Single admin entries do not count: they
+   * decide their own day only.
+   */
   covers(y: number): boolean {
-    return this.dataYears.has(y) || this.overrideYears.has(y);
+    return this.dataYears.has(y) || this.noticeYears.has(y);
+  }
+
+  /** Years covered by an imported notice, ascending. */
+  importedYears(): number[] {
+    return [...this.noticeYears].sort((a, b) => a - b);
   }
 
   /** Years the official data covers, ascending. */
@@ -78,10 +91,18 @@ export class WorkCalendar {
 
   day(date: DateStr): DayInfo {
     const o = this.overrides.get(date);
-    if (o) return { date, workday: o.kind === 'workday', basis: 'override', name: o.note ?? null };
+    if (o)
+      return {
+        date,
+        workday: o.kind === 'workday',
+        basis: o.noticeYear != null ? 'notice' : 'override',
+        name: o.note ?? null,
+      };
     const wd = weekday(date);
     const weekdayWork = wd !== 0 && wd !== 6;
-    if (!this.covers(year(date))) return { date, workday: weekdayWork, basis: 'weekday-fallback', name: null };
+    const y = year(date);
+    if (this.noticeYears.has(y)) return { date, workday: weekdayWork, basis: 'notice', name: null };
+    if (!this.dataYears.has(y)) return { date, workday: weekdayWork, basis: 'weekday-fallback', name: null };
     const h = this.data.holidays[date];
     if (h !== undefined) return { date, workday: false, basis: 'official', name: chineseName(h) };
     const w = this.data.workdays[date];
@@ -119,6 +140,21 @@ export class WorkCalendar {
     return { date: d, fallbackYears: [...fallback].sort() };
   }
 
+  /**
+   * How many working days `today` is past `due` ("逾期 N 个工作日"): the working days after `due` up to and including
+   * `today`, with the years that relied on the fallback.
+   */
+  workdaysLate(due: DateStr, today: DateStr): { days: number; fallbackYears: number[] } {
+    const fallback = new Set<number>();
+    let days = 0;
+    for (let d = addDays(due, 1); d <= today; d = addDays(d, 1)) {
+      const info = this.day(d);
+      if (info.basis === 'weekday-fallback') fallback.add(year(d));
+      if (info.workday) days++;
+    }
+    return { days, fallbackYears: [...fallback].sort() };
+  }
+
   /** Working days after `from` up to and including `to` (0 when to ≤ from). */
   workdaysBetween(from: DateStr, to: DateStr): number {
     let count = 0;
@@ -136,5 +172,5 @@ function chineseName(desc: string): string | null {
 /** The sentence a reply adds when a result relied on the Monday–Friday fallback. */
 export function fallbackNotice(years: readonly number[]): string | null {
   if (years.length === 0) return null;
-  return `注意：${years.join('、')} 年的法定节假日安排尚未收录，期限按周一至周五推算；管理员可用 /节假日 新增 补充。`;
+  return `注意：${years.join('、')} 年的法定节假日安排尚未收录，期限按周一至周五推算；管理员可用 /节假日 导入 粘贴国务院办公厅的节假日安排通知。`;
 }

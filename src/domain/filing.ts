@@ -18,6 +18,8 @@ export interface Deadline {
   late: boolean;
   /** working days allowed (0 = same working day) */
   workdays: number;
+  /** when late: working days from the due date to today ("逾期 N 个工作日") */
+  lateWorkdays: number;
   fallbackYears: number[];
 }
 
@@ -29,11 +31,16 @@ export function filingDeadline(
 ): Deadline {
   const workdays = opts.emergency && (kind === 'suspend' || kind === 'close') ? 0 : opts.policy.filingDeadlineWorkdays;
   const r = opts.calendar.addWorkdays(eventDate, workdays);
-  return { dueDate: r.date, late: today > r.date, workdays, fallbackYears: r.fallbackYears };
+  const late = today > r.date ? opts.calendar.workdaysLate(r.date, today) : { days: 0, fallbackYears: [] };
+  const fallbackYears = [...new Set([...r.fallbackYears, ...late.fallbackYears])].sort();
+  return { dueDate: r.date, late: today > r.date, workdays, lateWorkdays: late.days, fallbackYears };
 }
 
 export function deadlineRule(d: Deadline): string {
-  return d.workdays === 0 ? '紧急关停当日报备，兴国 四(二)' : `${d.workdays} 个工作日内，神木 第六条`;
+  if (d.workdays === 0) return '紧急关停当日报备，兴国 四(二)';
+  if (d.workdays === 5) return '5 个工作日内，神木 第六条';
+  if (d.workdays === 3) return '3 个工作日内，兴国 四(二)';
+  return `${d.workdays} 个工作日内，本地设置（/设置 备案期限）`;
 }
 
 const EVENT_WORDS = [
@@ -69,7 +76,23 @@ const EVENT_WORDS = [
   '选举',
   '普查',
 ];
-const PERSONAL_WORDS = ['个人', '本人', '我的', '私人', '工作室', '书记说', '县长说', '市长说', '局长说'];
+const PERSONAL_WORDS = [
+  '个人',
+  '本人',
+  '我的',
+  '私人',
+  '工作室',
+  '书记说',
+  '县长说',
+  '市长说',
+  '局长说',
+  '的工作号',
+  '的账号',
+  '的帐号',
+  '的小号',
+];
+/** "张三的工作号", "李四的抖音": a person's name followed by 的 and what the account is */
+const OWNED_BY_RE = new RegExp(`^([${'\u4e00-\u9fff'}]{2,4})的`, 'u');
 const INSTITUTION_RE =
   /(政府|人民|办公室|委员会|管委会|局|委|办|厅|院|所|站|队|中心|街道|社区|镇|乡|村|县|市|区|省|发布|政务|在线|服务|融媒|公安|法院|检察|税务|消防|应急|卫健|教育|医保|人社|交通|气象|公积金|监管|执法)/;
 // The most common Chinese surnames (covering most of the population): a short name made of one of these and one
@@ -86,7 +109,9 @@ export interface NameFinding {
 export function checkAccountName(name: string, registeredPeople: readonly string[] = []): NameFinding[] {
   const out: NameFinding[] = [];
   const person = registeredPeople.find((p) => p.length >= 2 && name.includes(p));
-  const personalWord = PERSONAL_WORDS.find((w) => name.includes(w));
+  const owner = OWNED_BY_RE.exec(name)?.[1];
+  const ownerIsPerson = owner !== undefined && SURNAMES.includes(owner[0] ?? '') && !INSTITUTION_RE.test(owner);
+  const personalWord = PERSONAL_WORDS.find((w) => name.includes(w)) ?? (ownerIsPerson ? `${owner}的` : undefined);
   const looksLikeName =
     /^[\u4e00-\u9fff]{2,4}$/.test(name) && SURNAMES.includes(name[0] ?? '') && !INSTITUTION_RE.test(name);
   if (person || personalWord || looksLikeName) {
@@ -113,12 +138,14 @@ export function samePlatformMessage(platform: string, others: readonly Account[]
   return `本单位在${platformName(platform)}已有账号 ${list}。神木 第八条：一个单位原则上在同一平台只开设一个政务新媒体账号。`;
 }
 
-/** 神木 第十条: the same name on every platform. Returns a warning when the unit's other accounts use other names. */
+/**
+ * 神木 第十条: the same name on every platform. Returns a warning only when the new name differs from every one of the
+ * unit's other active accounts' names (a name one of them already carries is the unit's name, not a new one).
+ */
 export function nameConsistencyWarning(existing: readonly Account[], name: string, exceptId?: number): string | null {
-  const others = existing.filter(
-    (a) => a.status === 'active' && a.id !== exceptId && normalizeName(a.name) !== normalizeName(name),
-  );
-  if (others.length === 0) return null;
+  const siblings = existing.filter((a) => a.status === 'active' && a.id !== exceptId);
+  if (siblings.length === 0 || siblings.some((a) => normalizeName(a.name) === normalizeName(name))) return null;
+  const others = siblings;
   const list = others
     .slice(0, 3)
     .map((a) => `${platformName(a.platform)}「${a.name}」`)

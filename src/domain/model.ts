@@ -1,4 +1,5 @@
 /** Plain data types of the register, shared by the rules, the commands and the storage. */
+import type { UnitKind } from './unit-kind.js';
 import type { PlatformCode } from './platforms.js';
 import type { Role, RoleGrant } from './roles.js';
 import type { DateStr } from './time.js';
@@ -17,6 +18,8 @@ export interface Unit {
   parentId: number | null;
   domains: string[];
   createdAt: Date;
+  /** 乡镇/街道, 部门, 直属单位 (src/domain/unit-kind.ts); null for units registered before kinds existed */
+  kind?: UnitKind | null;
 }
 
 export interface UnitChat {
@@ -46,11 +49,13 @@ export interface PersonWithRoles extends Person {
   identities: Identity[];
 }
 
-export type AccountStatus = 'active' | 'suspended' | 'closed';
+/** void: its opening filing was rejected or voided, so it never was a registered account */
+export type AccountStatus = 'active' | 'suspended' | 'closed' | 'void';
 export const ACCOUNT_STATUS_NAMES: Record<AccountStatus, string> = {
   active: '正常',
   suspended: '已关停',
   closed: '已注销',
+  void: '已作废',
 };
 export type Operation = 'self' | 'entrusted';
 export type OperatorKind = 'subordinate' | 'news_media' | 'other';
@@ -90,7 +95,8 @@ export const FILING_KIND_NAMES: Record<FilingKind, string> = {
   suspend: '关停',
   close: '注销',
 };
-export type FilingStatus = 'filed' | 'pending_confirmation' | 'confirmed';
+/** rejected: an admin refused a pending filing (神木 第九条); voided: a mistaken filing withdrawn by an admin */
+export type FilingStatus = 'filed' | 'pending_confirmation' | 'confirmed' | 'rejected' | 'voided';
 
 export interface Filing {
   id: number;

@@ -53,7 +53,11 @@ const days = (min: number, max: number, what: string) =>
     .min(min, { error: `${what}不能小于 ${min}` })
     .max(max, { error: `${what}不能大于 ${max}` });
 
-const num = (raw: string): unknown => (/^\s*\d+\s*$/.test(raw) ? Number(raw) : raw);
+/** A whole number as typed: "15", "１５", "90天", "3 个工作日", "2条". */
+const num = (raw: string): unknown => {
+  const m = /^\s*(\d+)\s*(?:天|日|个?工作日|条|次)?\s*$/.exec(raw.normalize('NFKC'));
+  return m ? Number(m[1]) : raw;
+};
 const list = (raw: string): unknown =>
   raw
     .split(/[,，、;；\s]+/)
@@ -72,7 +76,7 @@ export const SETTINGS: readonly AnySpec[] = [
     name: '备案期限',
     aliases: ['filing_deadline', 'filingDeadlineWorkdays'],
     source: '神木 第六条：5 个工作日（兴国 四(二)：3 个工作日）',
-    schema: days(0, 30, '备案期限'),
+    schema: days(1, 30, '备案期限'),
     format: (v) => `${v} 个工作日`,
     parse: num,
   },

@@ -1,3 +1,4 @@
+import { daysAgo } from '../domain/wording.js';
 import type { SweepEnv } from '../ports/sweep.js';
 import { idleCutoff, idleDays } from '../domain/activity.js';
 import { platformName } from '../domain/platforms.js';
@@ -209,7 +210,8 @@ const repost = defineKind({
       const due = shanghaiDate(r.deadlineAt);
       if (pending) return `今天 ${hhmm(r.deadlineAt)} 截止`;
       if (due === env.today) return `已于今天 ${hhmm(r.deadlineAt)} 截止`;
-      return `已逾期 ${daysBetween(due, env.today)} 天（截止 ${formatShanghai(r.deadlineAt)}）`;
+      const late = env.calendar.workdaysLate(due, env.today);
+      return `已逾期 ${late.days} 个工作日（截止 ${formatShanghai(r.deadlineAt)}${late.fallbackYears.length ? `，${late.fallbackYears.join('、')} 年按周一至周五计` : ''}）`;
     };
     return accountItem(
       'repost',
@@ -279,7 +281,7 @@ const password = defineKind({
     const when = (): string => {
       const days = daysBetween(a.since, env.today);
       return a.passwordChangedOn
-        ? `上次确认更换密码是 ${a.passwordChangedOn}（${days} 天前）`
+        ? `上次确认更换密码是 ${a.passwordChangedOn}（${daysAgo(days)}）`
         : `开设以来未确认更换过密码（已 ${days} 天）`;
     };
     return accountItem(
@@ -334,7 +336,7 @@ const calendar = defineKind({
     severity: 'notice',
     unitLine: null,
     personLines: NO_PERSON_LINES,
-    adminLine: `${y} 年的法定节假日安排尚未收录，该年的期限将按周一至周五推算：国务院办公厅通知发布后，请用 /节假日 新增 ${y}-01-01 休 等逐日补充（或升级 chinese-days 数据）`,
+    adminLine: `${y} 年的法定节假日安排尚未收录，该年的期限将按周一至周五推算：国务院办公厅通知发布后，请用 /节假日 导入 粘贴通知全文（或 npm run cli -- holidays import 文件），或升级 chinese-days 数据`,
   }),
 });
 

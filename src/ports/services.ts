@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock.js';
 import type { ChannelName, Identity, PersonWithRoles, Unit } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { AttachmentSources } from './attachments.js';
+import type { CalendarAdminStore } from './calendar-admin.js';
 import type { FeedStore } from './feeds.js';
 import type { ReportRenderer, ReportStore } from './report.js';
 import type { Logger } from './logger.js';
@@ -75,6 +76,8 @@ export interface Services {
   report?: ReportStore;
   /** the report's chart and documents as files (/通报 sends them); absent where those libraries are not wired */
   reportFiles?: ReportRenderer;
+  /** open deadlines and holiday imports for the calendar admin commands; absent where not wired */
+  calendarAdmin?: CalendarAdminStore;
   /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
   wecomHost?: string;
 }

@@ -26,7 +26,7 @@ import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
 
 /** Ids users type, allocated before the write that uses them. */
-export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'file' | 'import';
+export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task' | 'file' | 'import' | 'holidayImport';
 
 export type OutboxTargetType = 'reply' | 'chat' | 'user' | 'update';
 export interface OutboxMessage {
@@ -124,6 +124,11 @@ export interface Store {
     insert(f: Filing): Write;
     /** Only a filing still waiting for confirmation changes; otherwise the commit fails with ConflictError. */
     setStatus(id: number, status: FilingStatus, by: number, at: Date): Writes;
+    /**
+     * End a filing: 'rejected' only while it waits for confirmation, 'voided' unless it is already rejected or voided;
+     * otherwise the commit fails with ConflictError.
+     */
+    end(id: number, status: 'rejected' | 'voided', by: number, at: Date): Writes;
   };
 
   posts: {

@@ -108,3 +108,38 @@ export async function backupSqlite(source: string, target: string): Promise<void
     sqlite.close();
   }
 }
+
+/**
+ * Can a SQLite database live at this path? Its folder must be (or be creatable as) a writable folder, and the path
+ * itself must not be a folder. Returns one sentence naming DATABASE_PATH, or null. `:memory:` is fine.
+ */
+export function sqlitePathProblem(file: string): string | null {
+  if (file === ':memory:') return null;
+  const full = path.resolve(file);
+  if (full.startsWith('/proc/') || full.startsWith('/sys/') || full === '/proc' || full === '/sys') {
+    return `DATABASE_PATH=${file}: not a place for a database (a kernel file system)`;
+  }
+  try {
+    if (fs.statSync(full).isDirectory())
+      return `DATABASE_PATH=${file} is a folder; give a file path such as ${path.join(file, 'govmedia.sqlite')}`;
+  } catch {
+    // does not exist yet: fine, its folder is checked below
+  }
+  let dir = path.dirname(full);
+  for (;;) {
+    try {
+      const st = fs.statSync(dir);
+      if (!st.isDirectory()) return `DATABASE_PATH=${file}: ${dir} is a file, not a folder`;
+      fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
+      return null;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(dir) !== dir) {
+        dir = path.dirname(dir);
+        continue;
+      }
+      if (code === 'ENOTDIR') return `DATABASE_PATH=${file}: a part of the path is a file, not a folder`;
+      return `DATABASE_PATH=${file}: the folder ${dir} is not writable (${code ?? 'error'})`;
+    }
+  }
+}

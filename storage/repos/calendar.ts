@@ -15,7 +15,12 @@ export function createCalendarRepo(db: Db): Store['calendar'] {
     async overrides() {
       const rows = await overridesByDate().all();
       return rows.map(
-        (r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note }),
+        (r): CalendarOverride => ({
+          date: r.date,
+          kind: r.kind as CalendarOverride['kind'],
+          note: r.note,
+          noticeYear: r.noticeYear,
+        }),
       );
     },
     upsert(o, by, at) {
@@ -23,10 +28,23 @@ export function createCalendarRepo(db: Db): Store['calendar'] {
         'calendar.upsert',
         db
           .insert(t.calendarOverrides)
-          .values({ date: o.date, kind: o.kind, note: o.note ?? null, createdBy: by, createdAt: ms(at) })
+          .values({
+            date: o.date,
+            kind: o.kind,
+            note: o.note ?? null,
+            noticeYear: o.noticeYear ?? null,
+            createdBy: by,
+            createdAt: ms(at),
+          })
           .onConflictDoUpdate({
             target: t.calendarOverrides.date,
-            set: { kind: o.kind, note: o.note ?? null, createdBy: by, createdAt: ms(at) },
+            set: {
+              kind: o.kind,
+              note: o.note ?? null,
+              noticeYear: o.noticeYear ?? null,
+              createdBy: by,
+              createdAt: ms(at),
+            },
           }),
       );
     },

@@ -1,5 +1,5 @@
 /** The filings repository (`Store['filings']`): account filings and their confirmation. */
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Filing } from '../../src/domain/model.js';
 import type { Store } from '../../src/ports/store.js';
 import type { Db } from '../executor/types.js';
@@ -54,6 +54,19 @@ export function createFilingRepo(db: Db): Store['filings'] {
             .update(t.filings)
             .set({ status, confirmedBy: by, confirmedAt: ms(at) })
             .where(and(eq(t.filings.id, id), eq(t.filings.status, 'pending_confirmation'))),
+        ),
+        guardChanged(`filing:${id}`),
+      ];
+    },
+    end(id, status, by, at) {
+      const allowed = status === 'rejected' ? ['pending_confirmation'] : ['filed', 'pending_confirmation', 'confirmed'];
+      return [
+        w(
+          'filing.end',
+          db
+            .update(t.filings)
+            .set({ status, confirmedBy: by, confirmedAt: ms(at) })
+            .where(and(eq(t.filings.id, id), inArray(t.filings.status, allowed))),
         ),
         guardChanged(`filing:${id}`),
       ];

@@ -15,6 +15,7 @@ const toUnit = (r: UnitRow): Unit => ({
   parentId: r.parentId,
   domains: r.domains,
   createdAt: date(r.createdAt),
+  kind: (r.kind as Unit['kind']) ?? null,
 });
 
 export function createUnitRepo(db: Db): Store['units'] {
@@ -45,6 +46,7 @@ export function createUnitRepo(db: Db): Store['units'] {
           name: u.name,
           parentId: u.parentId,
           domains: u.domains,
+          kind: u.kind ?? null,
           createdAt: ms(u.createdAt),
         }),
       );

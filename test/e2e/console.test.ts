@@ -29,7 +29,7 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
     expect(r.stdout).toContain('已登记「李联络」');
     expect(r.stdout).toContain('已备案 F1');
     expect(r.stdout).toContain('备案期限：2026-10-10');
-    expect(r.stdout).toMatch(/逾期：今天 2026-11-22 已晚于期限 2026-10-10/);
+    expect(r.stdout).toMatch(/逾期 \d+ 个工作日：今天 2026-11-22 已晚于期限 2026-10-10/);
     expect(r.stdout).toContain('神木 第八条');
     expect(r.stdout).toMatch(/A1 \| 微信公众号 \| 兴国教育/);
     expect(r.stdout).toContain('没有「火星台」这个平台');
@@ -62,4 +62,34 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('feishu:<open_id>');
   });
+});
+
+describe('npm run cli -- holidays import FILE: the State Council notice from a file, previewed, then applied with --yes', () => {
+  it('the published 2026 notice previews as matching the package data; --yes applies it; a missing file or bad usage exits 2', async () => {
+    const db = path.join(dir, 'holidays.sqlite');
+    const file = path.join(dir, 'notice-2027.txt');
+    fs.writeFileSync(
+      file,
+      '国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）放假，共1天。\n二、春节：2月6日（周六）至14日（周日）放假调休，共9天。2月20日（周六）上班。\n',
+    );
+    const env = { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' };
+    const p = await runCli(['holidays', 'import', 'test/fixtures/holidays/2026.txt'], { env });
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain('2026 年节假日安排预览');
+    expect(p.stdout).toContain('与现有日历（chinese-days 数据）一致');
+    expect(p.stdout).toContain('--yes');
+
+    const y = await runCli(['holidays', 'import', file, '--yes'], { env });
+    expect(y.code, y.stderr).toBe(0);
+    expect(y.stdout).toContain('已导入 2027 年节假日安排：10 天放假、1 天调休上班');
+    const q = await runCli(['console'], { input: '/节假日 查询 2027-02-08\n', env });
+    expect(q.stdout).toContain('休息日，春节（已导入的节假日安排通知）');
+
+    const missing = await runCli(['holidays', 'import', path.join(dir, 'nope.txt')], { env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('无法读取');
+    const usage = await runCli(['holidays'], { env });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('holidays import FILE [--yes]');
+  }, 120_000);
 });

@@ -385,15 +385,16 @@ describe('Feishu delivery survives a restart', () => {
     expect(pending).toEqual([{ status: 'pending' }]);
     fake.reset();
     await world.restart();
+    // The killed server may have held the row's lease (60 s) mid-send: the new one sends it once the lease is over.
     const req = await fake.waitFor(
       (x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200,
-      30_000,
+      90_000,
     );
     expect(sentText(req)).toContain('已新增单位「兴国县应急管理局」');
     await until(
       () => query<{ status: string }>('select status from outbox where reply_to = ?', messageId)[0]?.status === 'sent',
     );
-  });
+  }, 150_000);
 
   it('secrets never reach the logs', () => {
     const logs = server().logs();

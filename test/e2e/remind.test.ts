@@ -81,11 +81,11 @@ describe('npm run cli -- remind', () => {
   it('done when: last post 2026-11-01, remind --now 2026-11-20T09:00 tells the group 19 days (僵尸); running it again sends nothing new', async () => {
     const r = await runCli(['remind', '--now', '2026-11-20T09:00:00+08:00'], { env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('reminders as of 2026-11-20 09:00 (2026-11-20 周五)');
-    expect(r.stdout).toContain('queued 3 message(s)');
+    expect(r.stdout).toContain('提醒（截至 2026-11-20 09:00，2026-11-20 周五）');
+    expect(r.stdout).toContain('已排队 3 条消息');
     expect(r.stdout).toContain('→ 「兴国县教育局」工作群（飞书） [feishu chat oc_x]');
     expect(r.stdout).toContain('→ 李联络（飞书） [feishu user ou_li]');
-    expect(r.stdout).toMatch(/delivery: 0 sent, 0 to retry, 0 failed, \d+ waiting \(channel off: feishu\)/);
+    expect(r.stdout).toMatch(/投递：已发送 0，待重试 0，失败 0，等待 \d+（未启用的渠道：feishu）/);
 
     const rows = reminders();
     expect(rows.map((x) => `${x.channel} ${x.targetType} ${x.target}`)).toEqual([
@@ -99,8 +99,8 @@ describe('npm run cli -- remind', () => {
 
     const again = await runCli(['remind', '--now', '2026-11-20T09:00:00+08:00'], { env });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('queued 0 message(s)');
-    expect(again.stdout).toContain('nothing new');
+    expect(again.stdout).toContain('已排队 0 条消息');
+    expect(again.stdout).toContain('没有新的提醒');
     expect(reminders()).toHaveLength(3);
   });
 
@@ -120,9 +120,9 @@ describe('npm run cli -- remind', () => {
     const before = counts();
     const r = await runCli(['remind', '--now', '2026-11-24T09:00:00+08:00', '--dry-run'], { env });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('would queue 3 message(s)');
+    expect(r.stdout).toContain('将排队 3 条消息');
     expect(r.stdout).toContain('已 23 天未更新');
-    expect(r.stdout).toContain('dry run: nothing recorded, queued or sent');
+    expect(r.stdout).toContain('试运行：未记录、未排队、未发送');
     expect(counts()).toEqual(before);
 
     const bad = await runCli(['remind', '--now', 'tomorrow'], { env });

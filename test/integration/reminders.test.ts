@@ -260,7 +260,7 @@ describe('repost tasks due today or overdue (兴国 三(四)：不得超过 1 �
       '转载任务 T3「关于转载重大政策信息的通知3」今天 18:00 截止，微信公众号「兴国教育」尚未确认：转载后发送 /转载 完成 T3 账号=A1',
     );
     expect(text).toContain(
-      '转载任务 T4「关于转载重大政策信息的通知4」已逾期 2 天（截止 2026-11-18 18:00），抖音「兴国教育」尚未确认：转载后发送 /转载 完成 T4 账号=A2',
+      '转载任务 T4「关于转载重大政策信息的通知4」已逾期 2 个工作日（截止 2026-11-18 18:00），抖音「兴国教育」尚未确认：转载后发送 /转载 完成 T4 账号=A2',
     );
     expect(text).not.toContain('T5');
     expect(text.match(/T3/g)).toHaveLength(2); // the line and its command; not for the confirmed A2
@@ -453,16 +453,23 @@ describe('who is told', () => {
 });
 
 describe('the working-day calendar, for admins from December on', () => {
-  it('2027 not covered: admins are told on 2026-12-01 (not in November); an admin override for 2027 silences it', async () => {
+  it('2027 not covered: admins are told on 2026-12-01 (not in November); one override does not silence it, an imported notice does', async () => {
     bot = await county();
     const nov = await sweepAt(bot, '2026-11-30T09:00:00+08:00', { dryRun: true });
     expect(nov.found.some((i) => i.kind === 'calendar')).toBe(false);
     await sweepAt(bot, '2026-12-01T09:00:00+08:00');
     const admin = to(queued(bot), 'ou_admin')[0]!.text;
     expect(admin).toContain('2027 年的法定节假日安排尚未收录');
-    expect(admin).toContain('/节假日 新增 2027-01-01 休');
+    expect(admin).toContain('/节假日 导入');
     expect(to(queued(bot), GROUP)[0]!.text).not.toContain('2027');
     expect(await bot.say(ADMIN, '/节假日 新增 2027-01-01 休 说明=元旦')).toContain('已设定');
+    const still = await sweepAt(bot, '2026-12-07T09:00:00+08:00', { dryRun: true });
+    expect(still.found.some((i) => i.kind === 'calendar')).toBe(true);
+    await bot.say(
+      ADMIN,
+      '/节假日 导入 国务院办公厅关于2027年部分节假日安排的通知 一、元旦：1月1日（周五）放假，共1天。',
+    );
+    expect(await bot.say(ADMIN, '/节假日 导入 确认')).toContain('已导入 2027 年');
     const later = await sweepAt(bot, '2026-12-07T09:00:00+08:00', { dryRun: true });
     expect(later.found.some((i) => i.kind === 'calendar')).toBe(false);
   });
@@ -549,7 +556,7 @@ describe('/提醒 预览 (admin)', () => {
 
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
     bot.setNow('2026-11-20T10:00:00+08:00');
-    expect(await bot.say(ADMIN, '/提醒 预览')).toContain('没有新的提醒：2 项均已在本期提醒过');
+    expect(await bot.say(ADMIN, '/提醒 预览')).toContain('没有新的提醒：找到 2 项，均已在本期提醒过（有发送记录）');
   });
 
   it('is for admins only, and a bad date is refused with the correct form, changing nothing', async () => {

@@ -60,7 +60,7 @@ describe('先审后发: review requests (神木 第十七条, 吉林 二(三))',
 
   it('一般: the 分管领导 approves with /审批 同意 (text fallback); the requester and the unit are told; the card is updated', async () => {
     await bot.say(OFFICER, '/送审 账号=兴国教育 标题=冬季供暖');
-    expect(await bot.say(IN_CHARGE, '/审批')).toContain('R1 「冬季供暖」');
+    expect(await bot.say(IN_CHARGE, '/审批')).toContain('R1「冬季供暖」');
     const r = await bot.send(IN_CHARGE, '/审批 同意 R1 意见=可以发布');
     expect(r.notified.join()).toContain('王信息');
     expect((await bot.rt.services.store.reviews.byId(1))?.status).toBe('approved');
@@ -102,7 +102,7 @@ describe('先审后发: review requests (神木 第十七条, 吉林 二(三))',
     expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('已撤回 R1');
     expect(await bot.say(IN_CHARGE, '/审批 同意 R1')).toContain('已撤回，不能再审批');
     expect(outbox().find((m) => m.target_type === 'update')?.payload).toContain('已撤回');
-    expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('不能撤回');
+    expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('R1 已撤回过');
   });
 
   it("/发布 only after approval, and it counts as the account's post", async () => {

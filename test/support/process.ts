@@ -63,10 +63,12 @@ export async function startServer(
   opts: { port?: number; timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
+  // Its own process group, so that stop() (and a failed test) can end the whole group: no orphaned server.
   const child = spawn(TSX, ['src/node.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SCHEDULER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let logs = '';
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
@@ -82,7 +84,7 @@ export async function startServer(
       /* not up yet */
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       throw new Error(`server did not start\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -96,7 +98,17 @@ export async function startServer(
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
-        child.kill(signal);
+        killGroup(child, signal);
       }),
   };
+}
+
+/** Signal a detached child's whole process group (the tsx wrapper and the node it starts). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
 }

@@ -24,6 +24,8 @@ export function feishuSettings(env: Env): ChannelSettings<FeishuConfig> {
   const encryptKey = optional(env.FEISHU_ENCRYPT_KEY);
   const verificationToken = optional(env.FEISHU_VERIFICATION_TOKEN);
   const base = baseUrl('FEISHU_BASE_URL', env.FEISHU_BASE_URL, 'https://open.feishu.cn');
+  if (appId && !appSecret) throw new ChannelConfigError(['FEISHU_APP_ID is set but FEISHU_APP_SECRET is missing']);
+  if (!appId && appSecret) throw new ChannelConfigError(['FEISHU_APP_SECRET is set but FEISHU_APP_ID is missing']);
   if (!appId || !appSecret) return { off: 'FEISHU_APP_ID / FEISHU_APP_SECRET not set' };
   if (!encryptKey && !verificationToken) {
     throw new ChannelConfigError([

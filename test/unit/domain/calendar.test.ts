@@ -51,16 +51,33 @@ describe('working-day calendar (chinese-days data + admin overrides)', () => {
     expect(cal.addWorkdays('2026-12-30', 5).fallbackYears).toEqual([2027]);
   });
 
-  it('admin overrides cover a new year and win over the data', () => {
+  it('admin overrides decide their own day only: one 2027 entry does not make 2027 known, other days still warn', () => {
     const withOverrides = cal.withOverrides([
       { date: '2027-10-01', kind: 'holiday', note: '国庆节' },
       { date: '2027-10-04', kind: 'holiday', note: '国庆节' },
       { date: '2026-11-23', kind: 'holiday', note: '临时调整' },
     ]);
-    expect(withOverrides.covers(2027)).toBe(true);
+    expect(withOverrides.covers(2027)).toBe(false);
     expect(withOverrides.day('2027-10-01')).toMatchObject({ workday: false, basis: 'override', name: '国庆节' });
-    expect(withOverrides.addWorkdays('2027-09-28', 5)).toEqual({ date: '2027-10-07', fallbackYears: [] });
+    expect(withOverrides.day('2027-02-11')).toMatchObject({ workday: true, basis: 'weekday-fallback' });
+    // 9-29, 9-30, (10-01 off), 10-05, 10-06 ... the Monday–Friday days in between are still a guess
+    expect(withOverrides.addWorkdays('2027-09-28', 5)).toEqual({ date: '2027-10-07', fallbackYears: [2027] });
     expect(withOverrides.addWorkdays('2026-11-20', 1).date).toBe('2026-11-24');
+  });
+
+  it('an imported notice covers its whole year: listed days are "notice", the others Monday–Friday per the notice', () => {
+    const c = cal.withOverrides([{ date: '2027-01-01', kind: 'holiday', note: '元旦', noticeYear: 2027 }]);
+    expect(c.covers(2027)).toBe(true);
+    expect(c.importedYears()).toEqual([2027]);
+    expect(c.day('2027-01-01')).toMatchObject({ workday: false, basis: 'notice' });
+    expect(c.day('2027-02-11')).toMatchObject({ workday: true, basis: 'notice' });
+    expect(c.addWorkdays('2026-12-30', 2)).toEqual({ date: '2027-01-04', fallbackYears: [] });
+  });
+
+  it('"逾期 N 天" in working days: a deadline on Friday 2026-09-25 checked on 2026-10-09 is 5 working days late, not 14 days', () => {
+    // 9-28, 9-29, 9-30 (Mon–Wed), 10-01..07 holiday, 10-08, 10-09: 5 working days after the due day
+    expect(cal.workdaysLate('2026-09-25', '2026-10-09')).toEqual({ days: 5, fallbackYears: [] });
+    expect(cal.workdaysLate('2026-12-31', '2027-01-04')).toEqual({ days: 2, fallbackYears: [2027] });
   });
 
   it('workdaysBetween counts working days after the start up to the end', () => {
