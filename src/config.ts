@@ -65,7 +65,9 @@ export type Env = z.input<typeof schema>;
 export interface FeishuConfig {
   appId: string;
   appSecret: string;
-  encryptKey: string | undefined;
+  /** required: the signature of every request is checked with it */
+  encryptKey: string;
+  /** checked inside every decrypted event when set */
   verificationToken: string | undefined;
   baseUrl: string;
 }
@@ -96,8 +98,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const channelsOff: Config['channelsOff'] = [];
   let feishu: FeishuConfig | null = null;
   if (e.FEISHU_APP_ID && e.FEISHU_APP_SECRET) {
-    if (!e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
-      throw new ConfigError(['FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN is required to accept Feishu events']);
+    // Without the Encrypt Key nothing is signed and the verification token travels in clear in every body: an event
+    // could be forged by anyone who has seen one. So the channel does not start without it.
+    if (!e.FEISHU_ENCRYPT_KEY) {
+      throw new ConfigError(['FEISHU_ENCRYPT_KEY: required when FEISHU_APP_ID and FEISHU_APP_SECRET are set (request signatures are checked with it)']);
     }
     feishu = {
       appId: e.FEISHU_APP_ID,
@@ -108,6 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   } else {
     channelsOff.push({ channel: 'feishu', reason: 'FEISHU_APP_ID / FEISHU_APP_SECRET not set' });
+  }
+  // WeCom callbacks are signed with the Token and encrypted with the EncodingAESKey: both or no channel.
+  if (e.WECOM_CORP_ID && e.WECOM_SECRET) {
+    const missing = [!e.WECOM_TOKEN && 'WECOM_TOKEN', !e.WECOM_ENCODING_AES_KEY && 'WECOM_ENCODING_AES_KEY'].filter((x): x is string => Boolean(x));
+    if (missing.length > 0) throw new ConfigError(missing.map((v) => `${v}: required when WECOM_CORP_ID and WECOM_SECRET are set (callbacks are verified with it)`));
   }
   channelsOff.push({ channel: 'wecom', reason: 'the WeCom channel is not built yet' });
   return {
