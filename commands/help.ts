@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CHANNEL_NAMES } from '../src/domain/model.js';
 import { maskPhone } from '../src/domain/phone.js';
+import { echo } from '../src/domain/escape.js';
 import type { Reply } from '../src/domain/reply.js';
 import { roleName } from '../src/domain/roles.js';
 import { canRun } from './dispatch.js';
@@ -24,7 +25,7 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
       if (args.命令) {
         const w = args.命令.replace(/^[/／]/, '').toLowerCase();
         const match = all().filter((s) => [s.path, ...s.aliases].some((n) => n[0]!.toLowerCase() === w || n.join(' ').toLowerCase() === w));
-        if (match.length === 0) return { tone: 'warning', blocks: [{ type: 'text', text: `没有「${args.命令}」这个命令。发送 /帮助 查看全部命令。` }] };
+        if (match.length === 0) return { tone: 'warning', blocks: [{ type: 'text', text: `没有「${echo(args.命令)}」这个命令。发送 /帮助 查看全部命令。` }] };
         return {
           title: `/${match[0]!.path[0]} 的用法`,
           blocks: match.map((s) => ({
