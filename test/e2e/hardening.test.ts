@@ -4,6 +4,8 @@
  * has no effect beyond a clear refusal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageReceive, randomEventId } from '../support/feishu/events.js';
+import { encryptPayload, feishuSignature } from '../support/feishu/sign.js';
 import { type FeishuWorld, startFeishuWorld } from '../support/feishu/world.js';
 
 const ENCRYPT_KEY = 'hardening-encrypt-key-0001';
@@ -31,5 +33,34 @@ describe('mention injection', () => {
   it('a 90 KB command gets a short reply that Feishu accepts', async () => {
     const reply = await world.chat.say(ADMIN, `/${'备'.repeat(30_000)}`);
     expect(Buffer.byteLength(reply)).toBeLessThan(2_000);
+  });
+});
+
+describe('verifier totality', () => {
+  it('300 deeply nested bodies with X-Lark headers get 4xx, no 500, and no stack trace in the log', async () => {
+    const deep = `{"a":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
+    const statuses = new Set<number>();
+    for (let i = 0; i < 30; i++) {
+      const batch = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Lark-Request-Timestamp': String(Math.floor(Date.now() / 1000)), 'X-Lark-Request-Nonce': 'n', 'X-Lark-Signature': 'a'.repeat(64) }, body: deep }),
+        ),
+      );
+      for (const r of batch) statuses.add(r.status);
+    }
+    expect([...statuses].every((s) => s >= 400 && s < 500)).toBe(true);
+    const logs = world.server.logs();
+    expect(logs).not.toMatch(/"level":50/);
+    expect(logs).not.toMatch(/\\n\s+at /);
+  });
+
+  it('a correctly signed body with whitespace and \\/ escapes is handled', async () => {
+    const ev = messageReceive({ eventId: randomEventId(), chatId: 'oc_p2p_ws', chatType: 'p2p', messageId: 'om_hard_ws', senderOpenId: ADMIN, text: '/帮助' });
+    const enc = encryptPayload(JSON.stringify(ev), ENCRYPT_KEY).replace(/\//g, '\\/');
+    const raw = `{ "encrypt" :\n "${enc}" }`;
+    const ts = String(Math.floor(Date.now() / 1000));
+    const r = await fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Lark-Request-Timestamp': ts, 'X-Lark-Request-Nonce': 'ws', 'X-Lark-Signature': feishuSignature(ts, 'ws', ENCRYPT_KEY, raw) }, body: raw });
+    expect(r.status).toBe(200);
+    await world.fake.waitFor((x) => x.path === '/open-apis/im/v1/messages/om_hard_ws/reply' && x.status === 200, 15_000);
   });
 });

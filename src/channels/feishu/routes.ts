@@ -43,7 +43,7 @@ export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
   const log = services.log;
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
 
-  const open = async (raw: string, headers: Headers) => deps.verifier.open(raw, headers, services.clock.now());
+  const open = async (raw: ArrayBuffer, headers: Headers) => deps.verifier.open(new Uint8Array(raw), headers, services.clock.now());
 
   async function onCardAction(env: FeishuEnvelope): Promise<Record<string, unknown>> {
     const input = toCardAction(env);
@@ -56,7 +56,7 @@ export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
   }
 
   app.post('/feishu/events', limit, async (c) => {
-    const opened = await open(await c.req.text(), c.req.raw.headers);
+    const opened = await open(await c.req.arrayBuffer(), c.req.raw.headers);
     if (opened.kind === 'reject') {
       log.warn({ path: '/feishu/events', reason: opened.reason }, 'feishu request refused');
       return c.json({ error: opened.reason }, opened.status);
@@ -110,7 +110,7 @@ export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
   });
 
   app.post('/feishu/cards', limit, async (c) => {
-    const opened = await open(await c.req.text(), c.req.raw.headers);
+    const opened = await open(await c.req.arrayBuffer(), c.req.raw.headers);
     if (opened.kind === 'reject') {
       log.warn({ path: '/feishu/cards', reason: opened.reason }, 'feishu request refused');
       return c.json({ error: opened.reason }, opened.status);
