@@ -2,7 +2,7 @@
  * Verifying and opening what Feishu POSTs to us. The signature is ours to check (signature.ts: SHA-256 of timestamp +
  * nonce + Encrypt Key + the raw body bytes, constant-time compare), before the body is parsed, and every parse is
  * bounded in depth (src/http/json-guard.ts); the SDK's AESCipher decrypts. Unsigned requests are answered only when
- * they are a url_verification carrying our token. The timestamp window is ours too: a request older than the window
+ * they are a url_verification carrying our token. The timestamp window is ours too: a request older than ACCEPT_WINDOW_MS
  * (or from the future) is refused, and within it a replay is caught by the event id. Never throws.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
@@ -11,7 +11,13 @@ import { parseBoundedJson } from '../../http/json-guard.js';
 import { feishuSignatureValid } from './signature.js';
 
 export const MAX_SKEW_FUTURE_MS = 5 * 60_000;
-/** event ids are kept at least this long, so an older signed request is refused outright */
+/**
+ * How old a signed request may be. Feishu retries a failed push 15 s, 5 min, 1 h and 6 h after the first try, so its
+ * last retry is about 6 h old; 8 h leaves a margin for clock skew. Anything older is refused outright, so a captured
+ * request can be replayed only within this window, and the event ids of the window are always in the database.
+ */
+export const ACCEPT_WINDOW_MS = 8 * 3_600_000;
+/** event ids are kept this long (far beyond the window, so a replay inside the window is always caught) */
 export const EVENT_RETENTION_MS = 7 * 86_400_000;
 
 export type Opened =
@@ -53,7 +59,7 @@ export class FeishuVerifier {
       // authenticity first, on the bytes as sent; nothing unauthenticated is parsed beyond this point
       if (!feishuSignatureValid(signature, ts, nonce, this.config.encryptKey, raw)) return { kind: 'reject', status: 401, reason: 'bad signature' };
       const sent = /^\d{1,12}$/.test(ts) ? Number(ts) * 1000 : Number.NaN;
-      if (!Number.isFinite(sent) || sent > now.getTime() + MAX_SKEW_FUTURE_MS || sent < now.getTime() - EVENT_RETENTION_MS) {
+      if (!Number.isFinite(sent) || sent > now.getTime() + MAX_SKEW_FUTURE_MS || sent < now.getTime() - ACCEPT_WINDOW_MS) {
         return { kind: 'reject', status: 401, reason: 'timestamp out of range' };
       }
     }

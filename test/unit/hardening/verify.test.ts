@@ -66,3 +66,18 @@ describe('nesting bound', () => {
     }
   });
 });
+
+describe('timestamp window', () => {
+  it('accepts what Feishu retries (its last retry is ~6 h after the first try) and refuses older requests', () => {
+    const now = new Date();
+    const at = (hoursAgo: number) => {
+      const raw = JSON.stringify(ev);
+      return v.open(raw, signedHeaders(raw, String(Math.floor(now.getTime() / 1000 - hoursAgo * 3_600))), now);
+    };
+    expect(at(0).kind).toBe('event');
+    expect(at(6.5).kind).toBe('event');
+    expect(at(9)).toMatchObject({ kind: 'reject', status: 401, reason: 'timestamp out of range' });
+    expect(at(24)).toMatchObject({ kind: 'reject', status: 401 });
+    expect(at(6 * 24)).toMatchObject({ kind: 'reject', status: 401 });
+  });
+});
