@@ -7,6 +7,7 @@ import { platformName } from '../src/domain/platforms.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { Button, Reply } from '../src/domain/reply.js';
 import { addDays, daysBetween, type DateStr, formatShanghai, shanghaiDate } from '../src/domain/time.js';
+import { maskUrl } from '../src/domain/url-mask.js';
 import type { RegisterRow } from '../src/ports/store.js';
 import { feedStatus } from './remind.js';
 import { type CommandContext, defineCommand } from './types.js';
@@ -114,7 +115,7 @@ const detail = defineCommand({
           { label: '链接', value: acc.url ?? '—' },
           { label: '信息员', value: officer?.name ?? '—' },
           { label: '运营', value: acc.operation === 'self' ? '自主运营' : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）` },
-          { label: '订阅源', value: acc.feedUrl ?? '—' },
+          { label: '订阅源', value: acc.feedUrl ? maskUrl(acc.feedUrl) : '—' },
           ...(acc.feedUrl ? [{ label: '订阅源状态', value: await feedStatus(ctx, acc.id, acc.feedUrl) }] : []),
           { label: '最近更新', value: row ? activityLabel(row, ctx.today, ctx.policy) : '—' },
           { label: '近7天更新', value: row ? `${row.postsLast7Days} 条（每周不少于 ${ctx.policy.weeklyMinPosts} 条，神木 第十二条）` : '—' },

@@ -30,6 +30,7 @@ import {
 import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { DateStr } from '../src/domain/time.js';
+import { maskUrl } from '../src/domain/url-mask.js';
 import type { ArgHelpers } from './args.js';
 import { type CommandContext, defineCommand } from './types.js';
 
@@ -304,13 +305,15 @@ const change = defineCommand({
       if (k === 'officerId') return officers.get(v as number)?.name ?? (await ctx.store.people.byId(v as number))?.name ?? `P${String(v)}`;
       if (k === 'operation') return v === 'self' ? '自主' : '委托';
       if (k === 'operatorKind') return OPERATOR_KIND_NAMES[v as OperatorKind];
+      if (k === 'feedUrl') return maskUrl(String(v));
       return String(v);
     };
     const changes: Record<string, { from: string | null; to: string | null }> = {};
     for (const [k, v] of Object.entries(patch)) {
       const from = await show(k, account[k as keyof Account]);
       const to = await show(k, v);
-      if (from !== to) changes[FIELD_LABEL[k] ?? k] = { from, to };
+      // a masked feed URL can look unchanged when only its secret changed: compare the stored values
+      if (from !== to || (k === 'feedUrl' && account.feedUrl !== v)) changes[FIELD_LABEL[k] ?? k] = { from, to };
     }
     if (Object.keys(changes).length === 0) {
       throw new AppError({ code: 'bad_argument', problems: ['没有要变更的内容：请写 字段=新值，例如 名称=兴国县教育发布'] });

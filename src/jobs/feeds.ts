@@ -10,7 +10,10 @@ import type { Clock } from '../domain/clock.js';
 import type { FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
 import type { Logger } from '../ports/logger.js';
 import type { Store, Writes } from '../ports/store.js';
+import { resolvePolicy } from '../domain/policy.js';
 import { titleMatches } from '../domain/repost.js';
+import { maskUrl } from '../domain/url-mask.js';
+import type { Resolver } from './feed-guard.js';
 import { fetchFeed, type FeedItem, nextPollAt } from './feed-fetch.js';
 
 export interface FeedDeps {
@@ -34,6 +37,10 @@ export interface FeedPollOptions {
   /** feeds looked at per round; default 200 */
   batch?: number;
   fetch?: typeof fetch;
+  /** hosts allowed to be private; default the policy setting 订阅源内网, read per round */
+  privateHosts?: readonly string[];
+  /** DNS resolution (tests); default the system resolver */
+  resolve?: Resolver;
 }
 
 export interface FeedPollOutcome {
@@ -74,7 +81,7 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
   const result = await fetchFeed(
     target.feedUrl,
     { etag: prev?.etag ?? null, lastModified: prev?.lastModified ?? null },
-    { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, fetch: opts.fetch },
+    { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, fetch: opts.fetch, resolve: opts.resolve, privateHosts: opts.privateHosts ?? resolvePolicy(await store.settings.all()).feedPrivateHosts },
   );
   const now = clock.now();
   const backoff = { baseMinutes: opts.baseMinutes, maxMinutes: opts.maxMinutes };
@@ -99,7 +106,7 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
       nextCheckAt: nextPollAt(now, failures, { ...backoff, retryAfterSeconds: result.retryAfterSeconds }),
     };
     await store.commit(feeds.save(state));
-    log.warn({ accountId: target.accountId, url: target.feedUrl, failures, code: result.code, error: result.message }, 'feed read failed');
+    log.warn({ accountId: target.accountId, url: maskUrl(target.feedUrl), failures, code: result.code, error: result.message }, 'feed read failed');
     return { accountId: target.accountId, result: 'error', newPosts: 0, error: result.message };
   }
   if (result.kind === 'not-modified') {
@@ -161,6 +168,14 @@ export async function pollDueFeeds(deps: FeedDeps, opts: FeedPollOptions = {}): 
   } catch (e) {
     deps.log.error({ err: e }, 'feed poller: could not list due feeds');
     return report;
+  }
+  if (opts.privateHosts === undefined) {
+    try {
+      opts = { ...opts, privateHosts: resolvePolicy(await deps.store.settings.all()).feedPrivateHosts };
+    } catch (e) {
+      deps.log.error({ err: e }, 'feed poller: could not read the settings');
+      return report;
+    }
   }
   let next = 0;
   const worker = async (): Promise<void> => {

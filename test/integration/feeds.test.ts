@@ -62,6 +62,8 @@ async function county(feeds: Record<string, string>): Promise<TestBot> {
   const b = makeBot({ now: '2026-09-01T10:00:00+08:00' });
   await seedCounty(b);
   await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: 'oc_jy', type: 'group' });
+  // the feeds are served from 127.0.0.1: an intranet address only an admin can allow
+  expect(await b.say(ADMIN, '/设置 订阅源内网=127.0.0.1')).not.toContain('❌');
   for (const [platform, path] of Object.entries(feeds)) {
     const out = await b.say('feishu:ou_jy_liaison', `/备案 开设 平台=${platform} 名称=兴国教育 开设日期=2026-09-01 订阅源=${base}${path}`);
     expect(out).toContain('已备案');
