@@ -7,7 +7,7 @@ import { AppError } from '../src/domain/errors.js';
 import type { Identity } from '../src/domain/model.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { ChatRef } from '../src/ports/inbound.js';
-import type { Write } from '../src/ports/store.js';
+import { StoreBusyError, type Write } from '../src/ports/store.js';
 import { buildContext, canRun, errorRef, resolveCaller } from './dispatch.js';
 import { errorText } from './errors.js';
 import type { Access, CommandContext, Services } from './types.js';
@@ -68,6 +68,7 @@ export async function dispatchAction(services: Services, actions: readonly CardA
     const result = await action.run(ctx, p.data, input.form, input);
     return { result, writes: [...base, ...ctx.writes], notified: ctx.notified };
   } catch (e) {
+    if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) return { result: { toast: { type: e.data.code === 'conflict' || e.data.code === 'rule' ? 'warning' : 'error', text: errorText(e.data) } }, writes: base, notified: [] };
     const ref = errorRef();
     services.log.error({ err: e, ref, action: name }, 'card action failed');

@@ -11,7 +11,7 @@ import { type Reply, textReply } from '../src/domain/reply.js';
 import type { Role } from '../src/domain/roles.js';
 import { shanghaiDate } from '../src/domain/time.js';
 import type { ChatRef, InboundMessage } from '../src/ports/inbound.js';
-import type { Write } from '../src/ports/store.js';
+import { StoreBusyError, type Write } from '../src/ports/store.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { errorReply } from './errors.js';
@@ -209,6 +209,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const reply = await spec.run(ctx, parsed.data);
     return { reply, writes: [...base, ...ctx.writes], notified: ctx.notified, command: commandLabel(spec) };
   } catch (e) {
+    if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) {
       return { reply: errorReply(e.data, spec?.usage), writes: base, notified: [], command: spec ? commandLabel(spec) : null };
     }

@@ -31,7 +31,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels });
+  // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
+  // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
+  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels, busy: { timeoutMs: 20, retryMs: 1_500 } });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);

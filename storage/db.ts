@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { retryWhileBusy } from './busy.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -36,18 +37,25 @@ export interface SqliteHandle {
   close(): void;
 }
 
+export interface BusyOptions {
+  /** SQLite's own busy wait, which blocks the thread; default 5000 (a CLI may wait), the server uses a few ms */
+  timeoutMs?: number;
+  /** how long a busy write is retried asynchronously before StoreBusyError; default 0 */
+  retryMs?: number;
+}
+
 /** Open (creating if needed) a SQLite file with WAL, a busy timeout for a second process, and our migrations. */
-export function openSqlite(file: string, opts: { migrate?: boolean } = {}): SqliteHandle {
+export function openSqlite(file: string, opts: { migrate?: boolean; busy?: BusyOptions } = {}): SqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busy?.timeoutMs ?? 5000))}`);
   sqlite.pragma('foreign_keys = OFF');
   cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, sqlite, executor: sqliteExecutor(sqlite), close: () => sqlite.close() };
+  return { db, sqlite, executor: sqliteExecutor(sqlite, opts.busy?.retryMs ?? 0), close: () => sqlite.close() };
 }
 
 /**
@@ -69,7 +77,7 @@ function cachePreparedStatements(sqlite: Database.Database): void {
   }) as typeof sqlite.prepare;
 }
 
-function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
+function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchExecutor {
   const prepare = (sql: string): Database.Statement => sqlite.prepare(sql);
   // IMMEDIATE: take the write lock at BEGIN, so a second process (the CLI's sweep) waits instead of failing midway.
   const run = sqlite.transaction((statements: readonly Statement[]) => {
@@ -81,10 +89,10 @@ function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
   });
   return {
     async batch(statements) {
-      run.immediate(statements);
+      await retryWhileBusy(() => run.immediate(statements), busyRetryMs);
     },
     async get<T>(s: Statement) {
-      return prepare(s.sql).get(...(s.params as unknown[])) as T | undefined;
+      return retryWhileBusy(() => prepare(s.sql).get(...(s.params as unknown[])) as T | undefined, busyRetryMs);
     },
   };
 }

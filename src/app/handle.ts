@@ -9,7 +9,7 @@ import { errorReply } from '../../commands/errors.js';
 import type { Services } from '../../commands/types.js';
 import type { Reply } from '../domain/reply.js';
 import type { InboundMessage } from '../ports/inbound.js';
-import { ConflictError, DuplicateEventError, type Write } from '../ports/store.js';
+import { ConflictError, DuplicateEventError, StoreBusyError, type Write } from '../ports/store.js';
 
 export interface HandleResult {
   reply: Reply | null;
@@ -59,6 +59,9 @@ export async function handleInbound(services: Services, registry: Registry, msg:
       return { reply: result.reply, duplicate: false, notified: result.notified, command: result.command };
     } catch (e) {
       if (e instanceof DuplicateEventError) return { reply: null, duplicate: true, notified: [], command: null };
+      // locked by another process: nothing was written, not even the event id; the caller answers so that the
+      // platform sends the event again
+      if (e instanceof StoreBusyError) throw e;
       if (e instanceof ConflictError && attempt === 0) {
         log.info({ label: e.label, command: result.command }, 'write conflict, dispatching again');
         continue;
@@ -73,6 +76,8 @@ export async function handleInbound(services: Services, registry: Registry, msg:
       } catch (e2) {
         if (e2 instanceof DuplicateEventError) return { reply: null, duplicate: true, notified: [], command: null };
         log.error({ err: e2, ref }, 'could not record the failure reply');
+        // nothing at all was committed: fail the request so that the platform retries rather than lose the command
+        if (opts.replyVia === 'outbox') throw e2;
       }
       return { reply, duplicate: false, notified: [], command: result.command };
     }
@@ -97,6 +102,7 @@ export async function handleCardAction(services: Services, actions: readonly Car
       return { ...d.result, duplicate: false };
     } catch (e) {
       if (e instanceof DuplicateEventError) return already;
+      if (e instanceof StoreBusyError) throw e; // nothing written: the callback fails and can be tried again
       if (e instanceof ConflictError && attempt === 0) continue;
       log.error({ err: e, action: input.value.action }, 'card action commit failed');
       return { toast: { type: 'error', text: e instanceof ConflictError ? '操作未完成：数据刚被他人修改，请重试。' : '系统出错了，请稍后再试。' }, duplicate: false };

@@ -2,7 +2,7 @@
 import { registry } from '../../commands/registry.js';
 import type { Registry } from '../../commands/dispatch.js';
 import type { Services } from '../../commands/types.js';
-import { openSqlite, type SqliteHandle } from '../../storage/db.js';
+import { type BusyOptions, openSqlite, type SqliteHandle } from '../../storage/db.js';
 import { createFeedStore } from '../../storage/feeds.js';
 import { createStore } from '../../storage/store.js';
 import { createSweepStore } from '../../storage/sweep.js';
@@ -31,8 +31,10 @@ export function createRuntime(opts: {
   clock?: Clock;
   log?: Logger;
   deliveryChannels?: readonly ChannelName[];
+  /** how writes wait for another process's lock (the server: briefly, without blocking; see storage/busy.ts) */
+  busy?: BusyOptions;
 }): Runtime {
-  const db = openSqlite(opts.databasePath);
+  const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const sweep = createSweepStore(db.db);
   const feeds = createFeedStore(db.db);
   const services: Services = {
