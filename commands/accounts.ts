@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { idleDays } from '../src/domain/activity.js';
 import { AppError } from '../src/domain/errors.js';
-import { type Account, ACCOUNT_STATUS_NAMES, type AccountStatus, FILING_KIND_NAMES, OPERATOR_KIND_NAMES } from '../src/domain/model.js';
+import {
+  type Account,
+  ACCOUNT_STATUS_NAMES,
+  type AccountStatus,
+  FILING_KIND_NAMES,
+  OPERATOR_KIND_NAMES,
+} from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { Button, Reply } from '../src/domain/reply.js';
@@ -12,12 +18,26 @@ import type { RegisterRow } from '../src/ports/store.js';
 import { feedStatus } from './remind.js';
 import { type CommandContext, defineCommand } from './types.js';
 
-const STATUS = { 正常: 'active', 在用: 'active', active: 'active', 关停: 'suspended', 已关停: 'suspended', suspended: 'suspended', 注销: 'closed', 已注销: 'closed', closed: 'closed' } as const;
+const STATUS = {
+  正常: 'active',
+  在用: 'active',
+  active: 'active',
+  关停: 'suspended',
+  已关停: 'suspended',
+  suspended: 'suspended',
+  注销: 'closed',
+  已注销: 'closed',
+  closed: 'closed',
+} as const;
 const MAX_ROWS = 60;
 
 /** Days since the last post (or since opening when there is none): one definition, shared with the daily reminders. */
 
-export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | null; openedOn: DateStr | null; createdAt: Date }, today: DateStr, policy: Policy): string {
+export function activityLabel(
+  row: { status: AccountStatus; lastPostAt: Date | null; openedOn: DateStr | null; createdAt: Date },
+  today: DateStr,
+  policy: Policy,
+): string {
   if (row.status !== 'active') return ACCOUNT_STATUS_NAMES[row.status];
   const days = idleDays(row, today);
   if (days === null) return '—';
@@ -27,7 +47,6 @@ export function activityLabel(row: { status: AccountStatus; lastPostAt: Date | n
   return base;
 }
 
-
 const register = defineCommand({
   path: ['账号'],
   aliases: [['accounts'], ['台账']],
@@ -36,7 +55,12 @@ const register = defineCommand({
   usage: '/账号 [单位=…] [状态=正常|关停|注销] [平台=…]',
   examples: ['/账号', '/账号 平台=微信公众号 状态=正常'],
   keys: { 单位: ['unit'], 状态: ['status'], 平台: ['platform'] },
-  args: (h) => z.object({ 单位: h.unit('单位').optional(), 状态: h.choice('状态', STATUS).optional(), 平台: h.platform().optional() }),
+  args: (h) =>
+    z.object({
+      单位: h.unit('单位').optional(),
+      状态: h.choice('状态', STATUS).optional(),
+      平台: h.platform().optional(),
+    }),
   async run(ctx, a): Promise<Reply> {
     const visible = ctx.isAdmin ? 'all' : ctx.unitsWhere('any');
     if (a.单位) await ctx.requireRoleIn(a.单位.id, 'any');
@@ -49,7 +73,9 @@ const register = defineCommand({
       for (const unitId of visible) rows.push(...(await ctx.store.accounts.register({ ...filter, unitId }, ctx.now)));
     }
     if (rows.length === 0) {
-      return { blocks: [{ type: 'text', text: '没有符合条件的账号。联络员可用 /备案 开设 平台=… 名称=… 备案新账号。' }] };
+      return {
+        blocks: [{ type: 'text', text: '没有符合条件的账号。联络员可用 /备案 开设 平台=… 名称=… 备案新账号。' }],
+      };
     }
     const multiUnit = new Set(rows.map((r) => r.unitId)).size > 1;
     const shown = rows.slice(0, MAX_ROWS);
@@ -62,12 +88,21 @@ const register = defineCommand({
       activityLabel(r, ctx.today, ctx.policy),
       String(r.postsLast7Days),
     ]);
-    const dormant = rows.filter((r) => r.status === 'active' && (idleDays(r, ctx.today) ?? 0) >= ctx.policy.dormantDays).length;
+    const dormant = rows.filter(
+      (r) => r.status === 'active' && (idleDays(r, ctx.today) ?? 0) >= ctx.policy.dormantDays,
+    ).length;
     const blocks: Reply['blocks'] = [
-      { type: 'table', columns: ['编号', ...(multiUnit ? ['单位'] : []), '平台', '名称', '最近更新', '距今', '近7天'], rows: table },
+      {
+        type: 'table',
+        columns: ['编号', ...(multiUnit ? ['单位'] : []), '平台', '名称', '最近更新', '距今', '近7天'],
+        rows: table,
+      },
     ];
-    const notes = [`僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`];
-    if (rows.length > MAX_ROWS) notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
+    const notes = [
+      `僵尸标准：${ctx.policy.dormantDays} 天未更新（全国检查指标）；预警：${ctx.policy.dormancyWarningDays} 天`,
+    ];
+    if (rows.length > MAX_ROWS)
+      notes.unshift(`共 ${rows.length} 个，仅显示前 ${MAX_ROWS} 个；可加 单位=… 或 平台=… 筛选`);
     blocks.push({ type: 'note', text: notes.join('；') });
     const refresh: Button['value'] = { action: 'register.refresh' };
     if (a.单位) refresh.unit = a.单位.name;
@@ -101,7 +136,9 @@ const detail = defineCommand({
       ctx.store.filings.ofAccount(acc.id),
       acc.officerId !== null ? ctx.store.people.byId(acc.officerId) : Promise.resolve(null),
     ]);
-    const [row] = await ctx.store.accounts.register({ unitId: acc.unitId }, ctx.now).then((rs) => rs.filter((r) => r.id === acc.id));
+    const [row] = await ctx.store.accounts
+      .register({ unitId: acc.unitId }, ctx.now)
+      .then((rs) => rs.filter((r) => r.id === acc.id));
     const rotationDue = acc.passwordChangedOn ? addDays(acc.passwordChangedOn, ctx.policy.passwordRotationDays) : null;
     const blocks: Reply['blocks'] = [
       {
@@ -114,20 +151,45 @@ const detail = defineCommand({
           { label: '账号ID', value: acc.externalId ?? '—' },
           { label: '链接', value: acc.url ?? '—' },
           { label: '信息员', value: officer?.name ?? '—' },
-          { label: '运营', value: acc.operation === 'self' ? '自主运营' : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）` },
+          {
+            label: '运营',
+            value:
+              acc.operation === 'self'
+                ? '自主运营'
+                : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）`,
+          },
           { label: '订阅源', value: acc.feedUrl ? maskUrl(acc.feedUrl) : '—' },
           ...(acc.feedUrl ? [{ label: '订阅源状态', value: await feedStatus(ctx, acc.id, acc.feedUrl) }] : []),
           { label: '最近更新', value: row ? activityLabel(row, ctx.today, ctx.policy) : '—' },
-          { label: '近7天更新', value: row ? `${row.postsLast7Days} 条（每周不少于 ${ctx.policy.weeklyMinPosts} 条，神木 第十二条）` : '—' },
-          { label: '上次改密', value: acc.passwordChangedOn ? `${acc.passwordChangedOn}（下次 ${rotationDue}）` : '未记录（/改密 账号 确认已更换）' },
+          {
+            label: '近7天更新',
+            value: row ? `${row.postsLast7Days} 条（每周不少于 ${ctx.policy.weeklyMinPosts} 条，神木 第十二条）` : '—',
+          },
+          {
+            label: '上次改密',
+            value: acc.passwordChangedOn
+              ? `${acc.passwordChangedOn}（下次 ${rotationDue}）`
+              : '未记录（/改密 账号 确认已更换）',
+          },
         ],
       },
     ];
-    if (posts.length) blocks.push({ type: 'list', items: posts.map((p) => `${formatShanghai(p.publishedAt)} ${p.title ?? '（无标题）'}${p.url ? ` ${p.url}` : ''}`) });
+    if (posts.length)
+      blocks.push({
+        type: 'list',
+        items: posts.map(
+          (p) => `${formatShanghai(p.publishedAt)} ${p.title ?? '（无标题）'}${p.url ? ` ${p.url}` : ''}`,
+        ),
+      });
     if (filings.length) {
       blocks.push({
         type: 'list',
-        items: filings.slice(0, 5).map((f) => `F${f.id} ${FILING_KIND_NAMES[f.kind]} ${f.eventDate}，期限 ${f.dueDate}${f.late ? '（逾期）' : ''}${f.status === 'pending_confirmation' ? '，待管理员确认' : ''}`),
+        items: filings
+          .slice(0, 5)
+          .map(
+            (f) =>
+              `F${f.id} ${FILING_KIND_NAMES[f.kind]} ${f.eventDate}，期限 ${f.dueDate}${f.late ? '（逾期）' : ''}${f.status === 'pending_confirmation' ? '，待管理员确认' : ''}`,
+          ),
       });
     }
     return { title: `${acc.name}（A${acc.id}）`, blocks };
@@ -135,10 +197,16 @@ const detail = defineCommand({
 });
 
 /** The account a post or password confirmation is about, checked against the caller's units. */
-async function ownAccount(ctx: CommandContext, ref: string, platform: string | undefined, roles: readonly ('liaison' | 'officer')[]): Promise<Account> {
+async function ownAccount(
+  ctx: CommandContext,
+  ref: string,
+  platform: string | undefined,
+  roles: readonly ('liaison' | 'officer')[],
+): Promise<Account> {
   const acc = await ctx.findAccount(ref, { platform, unitId: ctx.unitsWhere(roles)[0] });
   await ctx.requireRoleIn(acc.unitId, roles);
-  if (acc.status !== 'active') throw new AppError({ code: 'rule', message: `「${acc.name}」(A${acc.id}) ${ACCOUNT_STATUS_NAMES[acc.status]}。` });
+  if (acc.status !== 'active')
+    throw new AppError({ code: 'rule', message: `「${acc.name}」(A${acc.id}) ${ACCOUNT_STATUS_NAMES[acc.status]}。` });
   return acc;
 }
 
@@ -162,12 +230,36 @@ const post = defineCommand({
   async run(ctx, a): Promise<Reply> {
     const acc = await ownAccount(ctx, a.账号, a.平台, ['officer', 'liaison']);
     const at = a.时间 ?? ctx.now;
-    if (at.getTime() > ctx.now.getTime() + 10 * 60_000) throw new AppError({ code: 'bad_argument', problems: ['「时间」不能晚于现在'] });
+    if (at.getTime() > ctx.now.getTime() + 10 * 60_000)
+      throw new AppError({ code: 'bad_argument', problems: ['「时间」不能晚于现在'] });
     const before = (await ctx.store.accounts.register({ unitId: acc.unitId }, ctx.now)).find((r) => r.id === acc.id);
-    ctx.write(ctx.store.posts.insert({ accountId: acc.id, publishedAt: at, title: a.标题 ?? null, url: a.链接 ?? null, source: 'manual', externalId: a.链接 ?? null }, ctx.caller.id, ctx.now));
+    ctx.write(
+      ctx.store.posts.insert(
+        {
+          accountId: acc.id,
+          publishedAt: at,
+          title: a.标题 ?? null,
+          url: a.链接 ?? null,
+          source: 'manual',
+          externalId: a.链接 ?? null,
+        },
+        ctx.caller.id,
+        ctx.now,
+      ),
+    );
     ctx.audit('post.add', `A${acc.id}`, { at: at.toISOString(), title: a.标题 ?? null, url: a.链接 ?? null });
-    const gap = before?.lastPostAt ? `，距上次更新 ${daysBetween(shanghaiDate(before.lastPostAt), shanghaiDate(at))} 天` : '';
-    return { tone: 'success', blocks: [{ type: 'text', text: `已登记「${acc.name}」(A${acc.id}) ${formatShanghai(at)} 的更新${a.标题 ? `「${a.标题}」` : ''}${gap}。` }] };
+    const gap = before?.lastPostAt
+      ? `，距上次更新 ${daysBetween(shanghaiDate(before.lastPostAt), shanghaiDate(at))} 天`
+      : '';
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: `已登记「${acc.name}」(A${acc.id}) ${formatShanghai(at)} 的更新${a.标题 ? `「${a.标题}」` : ''}${gap}。`,
+        },
+      ],
+    };
   },
 });
 
@@ -186,7 +278,15 @@ const password = defineCommand({
     ctx.write(ctx.store.accounts.update(acc.id, { passwordChangedOn: ctx.today }, ctx.now));
     ctx.audit('account.password_changed', `A${acc.id}`, { on: ctx.today });
     const next = addDays(ctx.today, ctx.policy.passwordRotationDays);
-    return { tone: 'success', blocks: [{ type: 'text', text: `已记录「${acc.name}」(A${acc.id}) 于 ${ctx.today} 更换密码，下次请在 ${next} 前更换（每 ${ctx.policy.passwordRotationDays} 天）。` }] };
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: `已记录「${acc.name}」(A${acc.id}) 于 ${ctx.today} 更换密码，下次请在 ${next} 前更换（每 ${ctx.policy.passwordRotationDays} 天）。`,
+        },
+      ],
+    };
   },
 });
 

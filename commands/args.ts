@@ -83,7 +83,10 @@ export function makeArgHelpers(env: {
     z.string({ error: `缺少「${label}」：请 @ 此人` }).transform(async (s, ctx) => {
       const m = await resolveMention(s.trim());
       if (!m.identity && !m.person) {
-        ctx.addIssue({ code: 'custom', message: `「${label}」找不到「@${m.written}」：请在群里 @ 此人，或写已登记的姓名` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `「${label}」找不到「@${m.written}」：请在群里 @ 此人，或写已登记的姓名`,
+        });
         return z.NEVER;
       }
       return m;
@@ -111,7 +114,10 @@ export function makeArgHelpers(env: {
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
         const d = parseDateInput(s, env.today);
         if (!d) {
-          ctx.addIssue({ code: 'custom', message: `「${label}」不是有效日期：「${s}」，可写 2026-11-20、2026/11/20、11月20日、今天、昨天` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `「${label}」不是有效日期：「${s}」，可写 2026-11-20、2026/11/20、11月20日、今天、昨天`,
+          });
           return z.NEVER;
         }
         return d;
@@ -120,7 +126,10 @@ export function makeArgHelpers(env: {
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
         const t = parseDateTimeInput(s, env.now, defaultTime);
         if (!t) {
-          ctx.addIssue({ code: 'custom', message: `「${label}」不是有效时间：「${s}」，可写 2026-11-20、"2026-11-20 15:00"、今天15点` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `「${label}」不是有效时间：「${s}」，可写 2026-11-20、"2026-11-20 15:00"、今天15点`,
+          });
           return z.NEVER;
         }
         return t;
@@ -137,7 +146,10 @@ export function makeArgHelpers(env: {
     platforms: () =>
       z.string().transform((s, ctx) => {
         const out: PlatformCode[] = [];
-        for (const part of s.split(/[,，、;；]/).map((x) => x.trim()).filter(Boolean)) {
+        for (const part of s
+          .split(/[,，、;；]/)
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           const p = findPlatform(part);
           if (!p) {
             ctx.addIssue({ code: 'custom', message: `没有「${part}」这个平台，可选：${PLATFORM_NAMES.join('、')}` });
@@ -150,10 +162,16 @@ export function makeArgHelpers(env: {
     roles: () =>
       z.string({ error: '缺少「角色」' }).transform((s, ctx) => {
         const out: Role[] = [];
-        for (const part of s.split(/[,，、;；+]/).map((x) => x.trim()).filter(Boolean)) {
+        for (const part of s
+          .split(/[,，、;；+]/)
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           const r = findRole(part);
           if (!r) {
-            ctx.addIssue({ code: 'custom', message: `没有「${part}」这个角色，可选：${Object.values(ROLES).join('、')}` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `没有「${part}」这个角色，可选：${Object.values(ROLES).join('、')}`,
+            });
             return z.NEVER;
           }
           if (!out.includes(r)) out.push(r);
@@ -168,7 +186,12 @@ export function makeArgHelpers(env: {
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
         const v = options[s.trim()] ?? options[s.trim().toLowerCase()];
         if (v === undefined) {
-          ctx.addIssue({ code: 'custom', message: `「${label}」只能是：${Object.keys(options).filter((k) => /[^\x00-\x7f]/.test(k)).join('、')}` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `「${label}」只能是：${Object.keys(options)
+              .filter((k) => /[^\x00-\x7f]/.test(k))
+              .join('、')}`,
+          });
           return z.NEVER;
         }
         return v;
@@ -218,7 +241,10 @@ export function makeArgHelpers(env: {
     units: (label) =>
       z.string({ error: `缺少「${label}」` }).transform(async (s, ctx) => {
         const out: Unit[] = [];
-        for (const part of s.split(/[,，、;；]/).map((x) => x.trim()).filter(Boolean)) {
+        for (const part of s
+          .split(/[,，、;；]/)
+          .map((x) => x.trim())
+          .filter(Boolean)) {
           const r = await unit(label).safeParseAsync(part);
           if (!r.success) {
             ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? `没有名为「${part}」的单位` });

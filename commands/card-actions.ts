@@ -15,7 +15,10 @@ function spec(path: string[]) {
 }
 
 function plainOf(reply: { blocks: { type: string; text?: string }[] }): string {
-  return reply.blocks.map((b) => b.text ?? '').filter(Boolean).join(' ');
+  return reply.blocks
+    .map((b) => b.text ?? '')
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** 备案确认 button on the admins' notification card: the same as `/备案 确认 F12`. */
@@ -28,11 +31,18 @@ const confirmFiling = defineAction({
       const reply = await runCommand(ctx, spec(['备案', '确认']), { 备案: `F${p.filing}` });
       return {
         toast: { type: 'success', text: plainOf(reply) },
-        card: { title: `备案已确认 F${p.filing}`, tone: 'success', blocks: [{ type: 'text', text: `${plainOf(reply)}\n确认人：${ctx.caller.name}，${formatShanghai(ctx.now)}` }] },
+        card: {
+          title: `备案已确认 F${p.filing}`,
+          tone: 'success',
+          blocks: [{ type: 'text', text: `${plainOf(reply)}\n确认人：${ctx.caller.name}，${formatShanghai(ctx.now)}` }],
+        },
       };
     } catch (e) {
       if (e instanceof AppError && e.data.code === 'conflict') {
-        return { toast: { type: 'info', text: e.data.message }, card: { title: `备案 F${p.filing}`, tone: 'info', blocks: [{ type: 'text', text: e.data.message }] } };
+        return {
+          toast: { type: 'info', text: e.data.message },
+          card: { title: `备案 F${p.filing}`, tone: 'info', blocks: [{ type: 'text', text: e.data.message }] },
+        };
       }
       throw e;
     }
@@ -43,7 +53,13 @@ const confirmFiling = defineAction({
 const refreshRegister = defineAction({
   name: 'register.refresh',
   access: ['registered'],
-  payload: z.object({ unit: z.string().max(60).optional(), status: z.string().max(10).optional(), platform: z.string().max(20).optional() }).loose(),
+  payload: z
+    .object({
+      unit: z.string().max(60).optional(),
+      status: z.string().max(10).optional(),
+      platform: z.string().max(20).optional(),
+    })
+    .loose(),
   async run(ctx: CommandContext, p): Promise<ActionResult> {
     const values: Record<string, unknown> = {};
     if (p.unit) values.单位 = p.unit;
@@ -61,7 +77,13 @@ const refreshRegister = defineAction({
 const decideReview = defineAction({
   name: 'review.decide',
   access: ['in_charge', 'principal'],
-  payload: z.object({ review: idField('R'), step: z.coerce.number().int().min(1).max(9), decision: z.enum(['approve', 'reject']) }).loose(),
+  payload: z
+    .object({
+      review: idField('R'),
+      step: z.coerce.number().int().min(1).max(9),
+      decision: z.enum(['approve', 'reject']),
+    })
+    .loose(),
   async run(ctx: CommandContext, p, form): Promise<ActionResult> {
     const comment = (form.comment ?? '').trim().slice(0, 500) || null;
     if (p.decision === 'reject' && !comment) return { toast: { type: 'warning', text: '退回须在意见框中填写意见。' } };

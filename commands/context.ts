@@ -1,6 +1,13 @@
 /** The context a command runs in: who asks, where, when, and how to write, audit and notify. */
 import { AppError } from '../src/domain/errors.js';
-import { type Account, CHANNEL_NAMES, type ChannelName, type Identity, type PersonWithRoles, type Unit } from '../src/domain/model.js';
+import {
+  type Account,
+  CHANNEL_NAMES,
+  type ChannelName,
+  type Identity,
+  type PersonWithRoles,
+  type Unit,
+} from '../src/domain/model.js';
 import { platformName } from '../src/domain/platforms.js';
 import type { Reply } from '../src/domain/reply.js';
 import type { Role } from '../src/domain/roles.js';
@@ -38,7 +45,8 @@ export async function planNotification(
   const unreachable: string[] = [];
   // A message to one person keeps the key as given (a card can be found by it later to update it); messages to
   // several targets get the target appended.
-  const key = (target: string): string | null => (opts.dedupeKey ? ('person' in to ? opts.dedupeKey : `${opts.dedupeKey}|${target}`) : null);
+  const key = (target: string): string | null =>
+    opts.dedupeKey ? ('person' in to ? opts.dedupeKey : `${opts.dedupeKey}|${target}`) : null;
   const toPerson = (p: PersonWithRoles): void => {
     const [id] = personTargets(services, p, opts.prefer);
     if (!id) {
@@ -46,14 +54,26 @@ export async function planNotification(
       return;
     }
     if (messages.some((m) => m.targetType === 'user' && m.channel === id.channel && m.target === id.externalId)) return;
-    messages.push({ channel: id.channel, targetType: 'user', target: id.externalId, payload: reply, dedupeKey: key(`${id.channel}:user:${id.externalId}`) });
+    messages.push({
+      channel: id.channel,
+      targetType: 'user',
+      target: id.externalId,
+      payload: reply,
+      dedupeKey: key(`${id.channel}:user:${id.externalId}`),
+    });
     reached.push(`${p.name}（${CHANNEL_NAMES[id.channel]}）`);
   };
   if ('person' in to) toPerson(to.person);
   else if ('unit' in to) {
     const chats = (await services.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console');
     for (const c of chats) {
-      messages.push({ channel: c.channel, targetType: 'chat', target: c.chatId, payload: reply, dedupeKey: key(`${c.channel}:chat:${c.chatId}`) });
+      messages.push({
+        channel: c.channel,
+        targetType: 'chat',
+        target: c.chatId,
+        payload: reply,
+        dedupeKey: key(`${c.channel}:chat:${c.chatId}`),
+      });
       reached.push(`「${to.unit.name}」工作群（${CHANNEL_NAMES[c.channel]}）`);
     }
     if (chats.length === 0) {
@@ -65,8 +85,18 @@ export async function planNotification(
     const admins = await services.store.people.withRole('admin', null);
     for (const p of admins) toPerson(p);
     for (const id of services.adminIdentities) {
-      if (id.channel === 'console' || admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId))) continue;
-      messages.push({ channel: id.channel, targetType: 'user', target: id.externalId, payload: reply, dedupeKey: key(`${id.channel}:user:${id.externalId}`) });
+      if (
+        id.channel === 'console' ||
+        admins.some((a) => a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId))
+      )
+        continue;
+      messages.push({
+        channel: id.channel,
+        targetType: 'user',
+        target: id.externalId,
+        payload: reply,
+        dedupeKey: key(`${id.channel}:user:${id.externalId}`),
+      });
       reached.push(`管理员 ${id.channel}:${id.externalId}`);
     }
   }
@@ -124,7 +154,14 @@ export class Context implements CommandContext {
 
   audit(action: string, subject: string, details?: Record<string, unknown>): void {
     this.write(
-      this.store.audit.add({ at: this.now, actorId: this.caller.id, actor: this.caller.name, action, subject, details }),
+      this.store.audit.add({
+        at: this.now,
+        actorId: this.caller.id,
+        actor: this.caller.name,
+        action,
+        subject,
+        details,
+      }),
     );
   }
 
@@ -148,7 +185,13 @@ export class Context implements CommandContext {
   }
 
   unitsWhere(roles: readonly Role[] | 'any'): number[] {
-    return [...new Set(this.caller.roles.filter((g) => g.unitId !== null && (roles === 'any' || roles.includes(g.role))).map((g) => g.unitId as number))];
+    return [
+      ...new Set(
+        this.caller.roles
+          .filter((g) => g.unitId !== null && (roles === 'any' || roles.includes(g.role)))
+          .map((g) => g.unitId as number),
+      ),
+    ];
   }
 
   async requireRoleIn(unitId: number, roles: readonly Role[] | 'any'): Promise<void> {
@@ -159,7 +202,8 @@ export class Context implements CommandContext {
 
   async actingUnit(named: Unit | undefined, roles: readonly Role[]): Promise<Unit> {
     if (named) {
-      if (!this.isAdmin && !this.unitsWhere(roles).includes(named.id)) throw new AppError({ code: 'wrong_unit', unit: named.name });
+      if (!this.isAdmin && !this.unitsWhere(roles).includes(named.id))
+        throw new AppError({ code: 'wrong_unit', unit: named.name });
       return named;
     }
     const mine = this.unitsWhere(roles);
@@ -197,7 +241,12 @@ export class Context implements CommandContext {
       }
     }
     if (found.length === 0) {
-      throw new AppError({ code: 'not_found', kind: 'account', name: s, hint: '用 /账号 查看本单位的账号及编号（A12）' });
+      throw new AppError({
+        code: 'not_found',
+        kind: 'account',
+        name: s,
+        hint: '用 /账号 查看本单位的账号及编号（A12）',
+      });
     }
     if (found.length > 1) {
       throw new AppError({

@@ -54,7 +54,15 @@ const retry = defineCommand({
     if (before === 0) return { blocks: [{ type: 'text', text: '没有发送失败的消息。' }] };
     ctx.write(ctx.store.outbox.requeue(all ? 'all-failed' : [a.消息 as number], ctx.now));
     ctx.audit('outbox.requeue', all ? 'outbox:all' : `M${String(a.消息)}`, {});
-    return { tone: 'success', blocks: [{ type: 'text', text: all ? `已重新排队 ${before} 条消息。` : `已重新排队 M${String(a.消息)}（如它确是失败的消息）。` }] };
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: all ? `已重新排队 ${before} 条消息。` : `已重新排队 M${String(a.消息)}（如它确是失败的消息）。`,
+        },
+      ],
+    };
   },
 });
 

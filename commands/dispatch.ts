@@ -3,7 +3,7 @@
  * (or, for chatter in a group, silence) and never an exception; the writes it returns are applied by the caller in
  * one atomic commit together with the reply and the event id.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError, type AppErrorData } from '../src/domain/errors.js';
 import type { Identity, PersonWithRoles } from '../src/domain/model.js';
 import { resolvePolicy } from '../src/domain/policy.js';
@@ -34,7 +34,10 @@ export interface Registry {
    * The command named by the word after the slash and, for a two-word command, the first positional word;
    * `consumed` is how many positional words were part of its name (0 or 1).
    */
-  find(word: string, positional: readonly string[]): { spec: CommandSpec; consumed: number } | { group: string; subcommands: string[] } | null;
+  find(
+    word: string,
+    positional: readonly string[],
+  ): { spec: CommandSpec; consumed: number } | { group: string; subcommands: string[] } | null;
   suggest(word: string): string[];
 }
 
@@ -50,7 +53,11 @@ export function commandLabel(spec: CommandSpec): string {
 }
 
 /** Map typed keys, positional words, flags and mentions onto the command's canonical keys. */
-export function bindArgs(spec: CommandSpec, raw: RawArgs, skip: number): { values: Record<string, unknown>; problems: string[] } {
+export function bindArgs(
+  spec: CommandSpec,
+  raw: RawArgs,
+  skip: number,
+): { values: Record<string, unknown>; problems: string[] } {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   const alias = new Map<string, string>();
@@ -91,7 +98,8 @@ function zodProblems(err: z.ZodError): string[] {
   return err.issues.map((i) => {
     const key = typeof i.path[0] === 'string' ? i.path[0] : '';
     if (i.code === 'invalid_type' && i.input === undefined) return `缺少「${key}」`;
-    if (i.code === 'invalid_type' && key) return `「${key}」${i.message.startsWith('Invalid') ? '格式不对' : i.message}`;
+    if (i.code === 'invalid_type' && key)
+      return `「${key}」${i.message.startsWith('Invalid') ? '格式不对' : i.message}`;
     if (i.code === 'unrecognized_keys') return `不认识的参数「${i.keys.join('、')}」`;
     return i.message.startsWith('Invalid') || i.message.startsWith('Too') ? `「${key}」格式不对` : i.message;
   });
@@ -105,17 +113,27 @@ export interface ResolvedCaller {
 }
 
 /** Find the caller; a bootstrap admin (ADMINS) is registered on first contact. */
-export async function resolveCaller(services: Services, sender: Identity & { name?: string | null }, now: Date): Promise<ResolvedCaller> {
+export async function resolveCaller(
+  services: Services,
+  sender: Identity & { name?: string | null },
+  now: Date,
+): Promise<ResolvedCaller> {
   const identity = { channel: sender.channel, externalId: sender.externalId };
   const found = await services.store.people.byIdentity(identity);
   const person = found?.active ? found : null;
-  const bootstrap = services.adminIdentities.some((a) => a.channel === identity.channel && a.externalId === identity.externalId);
+  const bootstrap = services.adminIdentities.some(
+    (a) => a.channel === identity.channel && a.externalId === identity.externalId,
+  );
   if (!bootstrap) return { person, isAdmin: person?.roles.some((g) => g.role === 'admin') ?? false, writes: [] };
   const store = services.store;
   if (person) {
     if (person.roles.some((g) => g.role === 'admin')) return { person, isAdmin: true, writes: [] };
     const grant = { role: 'admin' as Role, unitId: null };
-    return { person: { ...person, roles: [...person.roles, grant] }, isAdmin: true, writes: [store.people.addRoles(person.id, [grant])] };
+    return {
+      person: { ...person, roles: [...person.roles, grant] },
+      isAdmin: true,
+      writes: [store.people.addRoles(person.id, [grant])],
+    };
   }
   const id = found?.id ?? (await store.nextId('person'));
   const created: PersonWithRoles = {
@@ -130,15 +148,32 @@ export async function resolveCaller(services: Services, sender: Identity & { nam
   };
   const writes = found
     ? [store.people.update(id, { active: true }), store.people.addRoles(id, created.roles)]
-    : [store.people.insert(created, now), store.people.addIdentity(id, identity), store.people.addRoles(id, created.roles)];
+    : [
+        store.people.insert(created, now),
+        store.people.addIdentity(id, identity),
+        store.people.addRoles(id, created.roles),
+      ];
   writes.push(
-    store.audit.add({ at: now, actorId: id, actor: created.name, action: 'person.bootstrap_admin', subject: `P${id}`, details: { identity: `${identity.channel}:${identity.externalId}` } }),
+    store.audit.add({
+      at: now,
+      actorId: id,
+      actor: created.name,
+      action: 'person.bootstrap_admin',
+      subject: `P${id}`,
+      details: { identity: `${identity.channel}:${identity.externalId}` },
+    }),
   );
   return { person: created, isAdmin: true, writes };
 }
 
 /** The context a command or card action runs in: settings and calendar overrides as stored now. */
-export async function buildContext(services: Services, caller: ResolvedCaller, sender: Identity & { name?: string | null }, chat: ChatRef, now: Date): Promise<Context> {
+export async function buildContext(
+  services: Services,
+  caller: ResolvedCaller,
+  sender: Identity & { name?: string | null },
+  chat: ChatRef,
+  now: Date,
+): Promise<Context> {
   const [overrides, stored] = await Promise.all([services.store.calendar.overrides(), services.store.settings.all()]);
   const person: PersonWithRoles = caller.person ?? {
     id: 0,
@@ -150,20 +185,37 @@ export async function buildContext(services: Services, caller: ResolvedCaller, s
     roles: [],
     identities: [{ channel: sender.channel, externalId: sender.externalId }],
   };
-  return new Context({ services, caller: person, isAdmin: caller.isAdmin, chat, now, calendar: services.baseCalendar.withOverrides(overrides), policy: resolvePolicy(stored) });
+  return new Context({
+    services,
+    caller: person,
+    isAdmin: caller.isAdmin,
+    chat,
+    now,
+    calendar: services.baseCalendar.withOverrides(overrides),
+    policy: resolvePolicy(stored),
+  });
 }
 
 let errorSeq = 0;
 /** A short reference users can quote to an admin, matching the log line. */
-export const errorRef = (): string => `E${Date.now().toString(36).slice(-5)}${(errorSeq++ % 1296).toString(36)}`.toUpperCase();
+export const errorRef = (): string =>
+  `E${Date.now().toString(36).slice(-5)}${(errorSeq++ % 1296).toString(36)}`.toUpperCase();
 
 /**
  * Run a command from code (a card button) with already-bound values, through the same permission check and argument
  * schema as typed commands. Errors are thrown as AppError.
  */
-export async function runCommand(ctx: CommandContext, spec: CommandSpec, values: Record<string, unknown>): Promise<Reply> {
+export async function runCommand(
+  ctx: CommandContext,
+  spec: CommandSpec,
+  values: Record<string, unknown>,
+): Promise<Reply> {
   if (!canRun(spec, ctx.caller.active ? ctx.caller : null, ctx.isAdmin)) {
-    throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
+    throw new AppError({
+      code: 'forbidden',
+      command: commandLabel(spec),
+      roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']),
+    });
   }
   const h = makeArgHelpers({ today: ctx.today, now: ctx.now, store: ctx.store, mentions: [] });
   const parsed = await spec.args(h).safeParseAsync(values);
@@ -180,7 +232,10 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const line = parseCommandLine(msg.text);
     if (line.kind === 'none') {
       if (msg.chat.type === 'group') return silent;
-      return { ...silent, reply: textReply('您好，我是政务新媒体助手。命令以 / 开头，发送 /帮助 查看您可以使用的命令。') };
+      return {
+        ...silent,
+        reply: textReply('您好，我是政务新媒体助手。命令以 / 开头，发送 /帮助 查看您可以使用的命令。'),
+      };
     }
     const caller = await resolveCaller(services, msg.sender, now);
     base = caller.writes;
@@ -189,7 +244,12 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const hit = registry.find(word, line.args.positional);
     if (!hit) throw new AppError({ code: 'unknown_command', input: word, suggestions: registry.suggest(word) });
     if ('group' in hit) {
-      throw new AppError({ code: 'unknown_subcommand', command: hit.group, input: line.args.positional[0] ?? '', subcommands: hit.subcommands });
+      throw new AppError({
+        code: 'unknown_subcommand',
+        command: hit.group,
+        input: line.args.positional[0] ?? '',
+        subcommands: hit.subcommands,
+      });
     }
     spec = hit.spec;
     if (!canRun(spec, caller.person, caller.isAdmin)) {
@@ -197,7 +257,11 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
         const admins = await services.store.people.withRole('admin', null);
         throw new AppError({ code: 'not_registered', admins: admins.map((a) => a.name).slice(0, 3) });
       }
-      throw new AppError({ code: 'forbidden', command: commandLabel(spec), roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']) });
+      throw new AppError({
+        code: 'forbidden',
+        command: commandLabel(spec),
+        roles: spec.access.filter((a): a is Role => a !== 'anyone' && a !== 'registered').concat(['admin']),
+      });
     }
     const bound = bindArgs(spec, line.args, hit.consumed);
     if (bound.problems.length) throw new AppError({ code: 'bad_argument', problems: bound.problems });
@@ -211,7 +275,12 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
   } catch (e) {
     if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) {
-      return { reply: errorReply(e.data, spec?.usage), writes: base, notified: [], command: spec ? commandLabel(spec) : null };
+      return {
+        reply: errorReply(e.data, spec?.usage),
+        writes: base,
+        notified: [],
+        command: spec ? commandLabel(spec) : null,
+      };
     }
     const ref = errorRef();
     services.log.error({ err: e, ref, command: spec ? commandLabel(spec) : null }, 'command failed');

@@ -78,12 +78,19 @@ interface Entrusted {
 }
 
 /** 浙江 二(四): record the operator and its kind; warn when it is not a qualified one. */
-function entrusted(op: 'self' | 'entrusted' | undefined, name: string | undefined, kind: OperatorKind | undefined, current?: Account): Entrusted {
+function entrusted(
+  op: 'self' | 'entrusted' | undefined,
+  name: string | undefined,
+  kind: OperatorKind | undefined,
+  current?: Account,
+): Entrusted {
   const operation = op ?? (name ? 'entrusted' : (current?.operation ?? 'self'));
   if (operation === 'self') return { operation, operatorName: null, operatorKind: null, warning: null };
   const operatorName = name ?? current?.operatorName ?? null;
-  if (!operatorName) throw new AppError({ code: 'bad_argument', problems: ['委托运营须写明 运营单位=…（浙江 二(四)：记录受托方）'] });
-  const operatorKind = kind ?? (name ? inferOperatorKind(name) : (current?.operatorKind ?? inferOperatorKind(operatorName)));
+  if (!operatorName)
+    throw new AppError({ code: 'bad_argument', problems: ['委托运营须写明 运营单位=…（浙江 二(四)：记录受托方）'] });
+  const operatorKind =
+    kind ?? (name ? inferOperatorKind(name) : (current?.operatorKind ?? inferOperatorKind(operatorName)));
   return { operation, operatorName, operatorKind, warning: operatorWarning(operatorKind) };
 }
 
@@ -94,12 +101,23 @@ async function unitOf(ctx: CommandContext, a: Account): Promise<Unit> {
 }
 
 function checkEventDate(kind: FilingKind, d: DateStr, today: DateStr): void {
-  if (kind === 'open' && d > today) throw new AppError({ code: 'bad_argument', problems: [`开设日期 ${d} 晚于今天，开设后再备案`] });
+  if (kind === 'open' && d > today)
+    throw new AppError({ code: 'bad_argument', problems: [`开设日期 ${d} 晚于今天，开设后再备案`] });
   if (d < '2000-01-01') throw new AppError({ code: 'bad_argument', problems: [`日期 ${d} 不合理`] });
 }
 
 /** The reply every filing gets: its id, the due date and whether it is late, and what to watch. */
-function filingReply(f: { id: number; kind: FilingKind; account: Account; unit: Unit; deadline: Deadline; warnings: string[]; pending: boolean; today: DateStr; extra?: { label: string; value: string }[] }): Reply {
+function filingReply(f: {
+  id: number;
+  kind: FilingKind;
+  account: Account;
+  unit: Unit;
+  deadline: Deadline;
+  warnings: string[];
+  pending: boolean;
+  today: DateStr;
+  extra?: { label: string; value: string }[];
+}): Reply {
   const d = f.deadline;
   const fields = [
     { label: '单位', value: f.unit.name },
@@ -123,7 +141,10 @@ function filingReply(f: { id: number; kind: FilingKind; account: Account; unit: 
 /** Record a filing: its id, the deadline's facts, and whether it waits for an admin (神木 第九条). */
 async function recordFiling(
   ctx: CommandContext,
-  input: Pick<Filing, 'accountId' | 'unitId' | 'kind' | 'eventDate' | 'emergency' | 'reason' | 'changes' | 'warnings'> & { deadline: Deadline; pending: boolean },
+  input: Pick<
+    Filing,
+    'accountId' | 'unitId' | 'kind' | 'eventDate' | 'emergency' | 'reason' | 'changes' | 'warnings'
+  > & { deadline: Deadline; pending: boolean },
 ): Promise<number> {
   const { deadline, pending, ...rest } = input;
   const f = {
@@ -135,21 +156,45 @@ async function recordFiling(
   };
   const id = await ctx.store.nextId('filing');
   ctx.write(ctx.store.filings.insert({ ...f, id, filedAt: ctx.now, filedBy: ctx.caller.id }));
-  ctx.audit(`filing.${f.kind}`, `F${id}`, { account: `A${f.accountId}`, eventDate: f.eventDate, dueDate: f.dueDate, late: f.late, warnings: f.warnings, changes: f.changes, reason: f.reason });
+  ctx.audit(`filing.${f.kind}`, `F${id}`, {
+    account: `A${f.accountId}`,
+    eventDate: f.eventDate,
+    dueDate: f.dueDate,
+    late: f.late,
+    warnings: f.warnings,
+    changes: f.changes,
+    reason: f.reason,
+  });
   return id;
 }
 
-async function notifyAdminsForConfirmation(ctx: CommandContext, filingId: number, account: Account, unit: Unit, why: string[]): Promise<void> {
+async function notifyAdminsForConfirmation(
+  ctx: CommandContext,
+  filingId: number,
+  account: Account,
+  unit: Unit,
+  why: string[],
+): Promise<void> {
   await ctx.notify(
     { admins: true },
     {
       title: `备案待确认 F${filingId}`,
       tone: 'warning',
       blocks: [
-        { type: 'fields', fields: [{ label: '单位', value: unit.name }, { label: '账号', value: `${platformName(account.platform)}「${account.name}」(A${account.id})` }, { label: '备案人', value: ctx.caller.name }] },
+        {
+          type: 'fields',
+          fields: [
+            { label: '单位', value: unit.name },
+            { label: '账号', value: `${platformName(account.platform)}「${account.name}」(A${account.id})` },
+            { label: '备案人', value: ctx.caller.name },
+          ],
+        },
         { type: 'list', items: why },
         { type: 'text', text: `核实后点“确认备案”，或发送 /备案 确认 F${filingId}` },
-        { type: 'actions', buttons: [{ label: '确认备案', value: { action: 'filing.confirm', filing: filingId }, style: 'primary' }] },
+        {
+          type: 'actions',
+          buttons: [{ label: '确认备案', value: { action: 'filing.confirm', filing: filingId }, style: 'primary' }],
+        },
       ],
     },
     { dedupeKey: `filing-confirm:F${filingId}` },
@@ -163,7 +208,10 @@ const open = defineCommand({
   summary: '备案新开设的账号',
   usage:
     '/备案 开设 平台=… 名称=… [账号ID=…] [链接=…] [开设日期=…] [单位=…] [信息员=@…] [运营=自主|委托] [运营单位=…] [运营类型=下属单位|新闻媒体|其他] [订阅源=URL] [理由=…]',
-  examples: ['/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-28', '/备案 开设 平台=抖音 名称=兴国教育 运营=委托 运营单位=兴国县融媒体中心'],
+  examples: [
+    '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-28',
+    '/备案 开设 平台=抖音 名称=兴国教育 运营=委托 运营单位=兴国县融媒体中心',
+  ],
   keys: { 平台: ['platform'], ...FIELD_KEYS, 开设日期: ['日期', 'date', 'opened'], 单位: ['unit'], 理由: ['reason'] },
   args: (h) =>
     z.object({
@@ -180,12 +228,19 @@ const open = defineCommand({
     checkEventDate('open', openedOn, ctx.today);
     const existing = await ctx.store.accounts.ofUnit(unit.id);
     const same = existing.find((x) => x.platform === a.平台 && x.name === a.名称 && x.status !== 'closed');
-    if (same) throw new AppError({ code: 'rule', message: `${platformName(a.平台)}「${a.名称}」已备案（A${same.id}）。如有变化请用 /备案 变更 账号=A${same.id} …` });
+    if (same)
+      throw new AppError({
+        code: 'rule',
+        message: `${platformName(a.平台)}「${a.名称}」已备案（A${same.id}）。如有变化请用 /备案 变更 账号=A${same.id} …`,
+      });
     const warnings: string[] = [];
     const others = samePlatformAccounts(existing, a.平台);
     if (others.length > 0) {
       if (!a.理由) {
-        throw new AppError({ code: 'rule', message: `${samePlatformMessage(a.平台, others)}\n如确需开设，请加 理由=… 重新提交；未备案。` });
+        throw new AppError({
+          code: 'rule',
+          message: `${samePlatformMessage(a.平台, others)}\n如确需开设，请加 理由=… 重新提交；未备案。`,
+        });
       }
       warnings.push(`${samePlatformMessage(a.平台, others)}开设理由：${a.理由}`);
     }
@@ -196,7 +251,11 @@ const open = defineCommand({
     if (consistency) warnings.push(consistency);
     const op = entrusted(a.运营, a.运营单位, a.运营类型);
     if (op.warning) warnings.push(op.warning);
-    const deadline = filingDeadline('open', openedOn, ctx.today, { emergency: false, policy: ctx.policy, calendar: ctx.calendar });
+    const deadline = filingDeadline('open', openedOn, ctx.today, {
+      emergency: false,
+      policy: ctx.policy,
+      calendar: ctx.calendar,
+    });
 
     const accountId = await ctx.store.nextId('account');
     const account: Account = {
@@ -230,7 +289,14 @@ const open = defineCommand({
       changes: null,
       warnings,
     });
-    if (pending) await notifyAdminsForConfirmation(ctx, filingId, account, unit, nameFindings.map((f) => f.message));
+    if (pending)
+      await notifyAdminsForConfirmation(
+        ctx,
+        filingId,
+        account,
+        unit,
+        nameFindings.map((f) => f.message),
+      );
     return filingReply({
       id: filingId,
       kind: 'open',
@@ -242,7 +308,13 @@ const open = defineCommand({
       today: ctx.today,
       extra: [
         { label: '开设日期', value: openedOn },
-        { label: '运营', value: op.operation === 'self' ? '自主运营' : `委托 ${op.operatorName}（${OPERATOR_KIND_NAMES[op.operatorKind ?? 'other']}）` },
+        {
+          label: '运营',
+          value:
+            op.operation === 'self'
+              ? '自主运营'
+              : `委托 ${op.operatorName}（${OPERATOR_KIND_NAMES[op.operatorKind ?? 'other']}）`,
+        },
       ],
     });
   },
@@ -281,7 +353,8 @@ const change = defineCommand({
     const account = await ctx.findAccount(a.账号, { platform: a.平台 });
     const unit = await unitOf(ctx, account);
     await ctx.requireRoleIn(unit.id, FILERS);
-    if (account.status === 'closed') throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销，不能再变更。` });
+    if (account.status === 'closed')
+      throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销，不能再变更。` });
     const eventDate = a.日期 ?? ctx.today;
     checkEventDate('change', eventDate, ctx.today);
     const patch: Partial<Account> = {};
@@ -302,7 +375,8 @@ const change = defineCommand({
     if (a.信息员) officers.set(a.信息员.id, a.信息员);
     const show = async (k: string, v: unknown): Promise<string | null> => {
       if (v === null || v === undefined) return null;
-      if (k === 'officerId') return officers.get(v as number)?.name ?? (await ctx.store.people.byId(v as number))?.name ?? `P${String(v)}`;
+      if (k === 'officerId')
+        return officers.get(v as number)?.name ?? (await ctx.store.people.byId(v as number))?.name ?? `P${String(v)}`;
       if (k === 'operation') return v === 'self' ? '自主' : '委托';
       if (k === 'operatorKind') return OPERATOR_KIND_NAMES[v as OperatorKind];
       if (k === 'feedUrl') return maskUrl(String(v));
@@ -316,7 +390,10 @@ const change = defineCommand({
       if (from !== to || (k === 'feedUrl' && account.feedUrl !== v)) changes[FIELD_LABEL[k] ?? k] = { from, to };
     }
     if (Object.keys(changes).length === 0) {
-      throw new AppError({ code: 'bad_argument', problems: ['没有要变更的内容：请写 字段=新值，例如 名称=兴国县教育发布'] });
+      throw new AppError({
+        code: 'bad_argument',
+        problems: ['没有要变更的内容：请写 字段=新值，例如 名称=兴国县教育发布'],
+      });
     }
     let pending = false;
     if (patch.name !== undefined && patch.name !== account.name) {
@@ -328,7 +405,11 @@ const change = defineCommand({
       const c = nameConsistencyWarning(siblings, patch.name, account.id);
       if (c) warnings.push(c);
     }
-    const deadline = filingDeadline('change', eventDate, ctx.today, { emergency: false, policy: ctx.policy, calendar: ctx.calendar });
+    const deadline = filingDeadline('change', eventDate, ctx.today, {
+      emergency: false,
+      policy: ctx.policy,
+      calendar: ctx.calendar,
+    });
     ctx.write(ctx.store.accounts.update(account.id, patch, ctx.now));
     const updated = { ...account, ...patch };
     const filingId = await recordFiling(ctx, {
@@ -355,7 +436,10 @@ const change = defineCommand({
       today: ctx.today,
       extra: [
         { label: '变更日期', value: eventDate },
-        ...Object.entries(changes).map(([k, v]) => ({ label: k, value: `${v.from ?? '（空）'} → ${v.to ?? '（空）'}` })),
+        ...Object.entries(changes).map(([k, v]) => ({
+          label: k,
+          value: `${v.from ?? '（空）'} → ${v.to ?? '（空）'}`,
+        })),
       ],
     });
   },
@@ -369,7 +453,11 @@ function closure(kind: 'suspend' | 'close') {
     access: ['liaison'],
     summary: kind === 'suspend' ? '备案账号关停（紧急关停当日报备）' : '备案账号注销',
     usage: `/备案 ${word} 账号=… 原因=… [日期=…] [平台=…] [紧急]`,
-    examples: [kind === 'suspend' ? '/备案 关停 账号=兴国教育 原因=账号被盗 紧急' : '/备案 注销 账号=兴国教育 原因=整合到县政府主账号'],
+    examples: [
+      kind === 'suspend'
+        ? '/备案 关停 账号=兴国教育 原因=账号被盗 紧急'
+        : '/备案 注销 账号=兴国教育 原因=整合到县政府主账号',
+    ],
     keys: { 账号: ['account'], 平台: ['platform'], 原因: ['reason', '理由'], 日期: ['date'] },
     positional: ['账号'],
     flags: { 紧急: ['urgent', 'emergency'] },
@@ -385,14 +473,19 @@ function closure(kind: 'suspend' | 'close') {
       const account = await ctx.findAccount(a.账号, { platform: a.平台 });
       const unit = await unitOf(ctx, account);
       await ctx.requireRoleIn(unit.id, FILERS);
-      if (account.status === 'closed') throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销。` });
+      if (account.status === 'closed')
+        throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已注销。` });
       if (kind === 'suspend' && account.status === 'suspended') {
         throw new AppError({ code: 'rule', message: `「${account.name}」(A${account.id}) 已是关停状态。` });
       }
       const eventDate = a.日期 ?? ctx.today;
       checkEventDate(kind, eventDate, ctx.today);
       const emergency = a.紧急 === true;
-      const deadline = filingDeadline(kind, eventDate, ctx.today, { emergency, policy: ctx.policy, calendar: ctx.calendar });
+      const deadline = filingDeadline(kind, eventDate, ctx.today, {
+        emergency,
+        policy: ctx.policy,
+        calendar: ctx.calendar,
+      });
       const status = kind === 'suspend' ? 'suspended' : 'closed';
       ctx.write(ctx.store.accounts.update(account.id, { status }, ctx.now));
       const filingId = await recordFiling(ctx, {
@@ -414,7 +507,15 @@ function closure(kind: 'suspend' | 'close') {
             title: `紧急${word} F${filingId}`,
             tone: 'warning',
             blocks: [
-              { type: 'fields', fields: [{ label: '单位', value: unit.name }, { label: '账号', value: `${platformName(account.platform)}「${account.name}」(A${account.id})` }, { label: '原因', value: a.原因 }, { label: '报备人', value: ctx.caller.name }] },
+              {
+                type: 'fields',
+                fields: [
+                  { label: '单位', value: unit.name },
+                  { label: '账号', value: `${platformName(account.platform)}「${account.name}」(A${account.id})` },
+                  { label: '原因', value: a.原因 },
+                  { label: '报备人', value: ctx.caller.name },
+                ],
+              },
             ],
           },
           { dedupeKey: `filing-emergency:F${filingId}` },
@@ -456,20 +557,39 @@ const confirm = defineCommand({
       const items: string[] = [];
       for (const f of pending) {
         const acc = await ctx.store.accounts.byId(f.accountId);
-        items.push(`F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${f.warnings.join('；')}`);
+        items.push(
+          `F${f.id} ${acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`}：${f.warnings.join('；')}`,
+        );
       }
-      return { title: `待确认的备案（${pending.length}）`, blocks: [{ type: 'list', items }, { type: 'note', text: '核实后发送 /备案 确认 F编号' }] };
+      return {
+        title: `待确认的备案（${pending.length}）`,
+        blocks: [
+          { type: 'list', items },
+          { type: 'note', text: '核实后发送 /备案 确认 F编号' },
+        ],
+      };
     }
     const f = await ctx.store.filings.byId(a.备案);
     if (!f) throw new AppError({ code: 'not_found', kind: 'filing', name: `F${a.备案}` });
-    if (f.status !== 'pending_confirmation') throw new AppError({ code: 'conflict', message: `F${f.id} 不需要确认（${f.status === 'confirmed' ? '已确认' : '无需确认'}）。` });
+    if (f.status !== 'pending_confirmation')
+      throw new AppError({
+        code: 'conflict',
+        message: `F${f.id} 不需要确认（${f.status === 'confirmed' ? '已确认' : '无需确认'}）。`,
+      });
     ctx.write(ctx.store.filings.setStatus(f.id, 'confirmed', ctx.caller.id, ctx.now));
     ctx.audit('filing.confirm', `F${f.id}`, {});
     const filer = f.filedBy !== null ? await ctx.store.people.byId(f.filedBy) : null;
     const acc = await ctx.store.accounts.byId(f.accountId);
     const what = acc ? `${platformName(acc.platform)}「${acc.name}」` : `A${f.accountId}`;
     if (filer && filer.id !== ctx.caller.id) {
-      await ctx.notify({ person: filer }, { tone: 'success', blocks: [{ type: 'text', text: `您的备案 F${f.id}（${what}）已由管理员 ${ctx.caller.name} 确认。` }] }, { dedupeKey: `filing-confirmed:F${f.id}` });
+      await ctx.notify(
+        { person: filer },
+        {
+          tone: 'success',
+          blocks: [{ type: 'text', text: `您的备案 F${f.id}（${what}）已由管理员 ${ctx.caller.name} 确认。` }],
+        },
+        { dedupeKey: `filing-confirmed:F${f.id}` },
+      );
     }
     return { tone: 'success', blocks: [{ type: 'text', text: `已确认备案 F${f.id}（${what}）。` }] };
   },

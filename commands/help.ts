@@ -24,8 +24,14 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
       const mine = all().filter((s) => canRun(s, registered ? ctx.caller : null, ctx.isAdmin));
       if (args.命令) {
         const w = args.命令.replace(/^[/／]/, '').toLowerCase();
-        const match = all().filter((s) => [s.path, ...s.aliases].some((n) => n[0]!.toLowerCase() === w || n.join(' ').toLowerCase() === w));
-        if (match.length === 0) return { tone: 'warning', blocks: [{ type: 'text', text: `没有「${echo(args.命令)}」这个命令。发送 /帮助 查看全部命令。` }] };
+        const match = all().filter((s) =>
+          [s.path, ...s.aliases].some((n) => n[0]!.toLowerCase() === w || n.join(' ').toLowerCase() === w),
+        );
+        if (match.length === 0)
+          return {
+            tone: 'warning',
+            blocks: [{ type: 'text', text: `没有「${echo(args.命令)}」这个命令。发送 /帮助 查看全部命令。` }],
+          };
         return {
           title: `/${match[0]!.path[0]} 的用法`,
           blocks: match.map((s) => ({
@@ -73,7 +79,14 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
           blocks: [
             {
               type: 'text',
-              text: `您还没有登记（身份：${p.identities.map((i) => `${i.channel}:${i.externalId}`).join('、')}）。请联系政府办管理员${admins.length ? `（${admins.map((a) => a.name).slice(0, 3).join('、')}）` : ''}添加您。`,
+              text: `您还没有登记（身份：${p.identities.map((i) => `${i.channel}:${i.externalId}`).join('、')}）。请联系政府办管理员${
+                admins.length
+                  ? `（${admins
+                      .map((a) => a.name)
+                      .slice(0, 3)
+                      .join('、')}）`
+                  : ''
+              }添加您。`,
             },
           ],
         };
@@ -84,7 +97,9 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
         const u = await ctx.store.units.byId(id);
         if (u) units.set(id, u.name);
       }
-      const roles = p.roles.map((g) => (g.unitId === null ? roleName(g.role) : `${units.get(g.unitId) ?? `单位${g.unitId}`} ${roleName(g.role)}`));
+      const roles = p.roles.map((g) =>
+        g.unitId === null ? roleName(g.role) : `${units.get(g.unitId) ?? `单位${g.unitId}`} ${roleName(g.role)}`,
+      );
       return {
         title: p.name,
         blocks: [
@@ -95,7 +110,10 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
               { label: '角色', value: roles.join('、') || '（无）' },
               { label: '职务', value: p.title ?? '—' },
               { label: '电话', value: p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—' },
-              { label: '身份', value: p.identities.map((i) => `${CHANNEL_NAMES[i.channel]} ${i.externalId}`).join('、') },
+              {
+                label: '身份',
+                value: p.identities.map((i) => `${CHANNEL_NAMES[i.channel]} ${i.externalId}`).join('、'),
+              },
             ],
           },
         ],

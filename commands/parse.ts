@@ -102,7 +102,8 @@ export function parseCommandLine(input: string): ParsedLine {
   let i = 0;
   while (i < tokens.length && !tokens[i]!.quoted && tokens[i]!.text.startsWith('@')) i++;
   const head = tokens[i];
-  if (!head || head.quoteAt === 0 || !(head.text.startsWith('/') || head.text.startsWith('／'))) return { kind: 'none' };
+  if (!head || head.quoteAt === 0 || !(head.text.startsWith('/') || head.text.startsWith('／')))
+    return { kind: 'none' };
   const first = head.text.slice(1);
   const rest = tokens.slice(i + 1);
   const name = first.length > 0 ? first : rest[0] && !rest[0].quoted ? rest.shift()!.text : '';
@@ -149,7 +150,19 @@ export function parseCommandLine(input: string): ParsedLine {
  */
 export function parseDateInput(input: string, today: DateStr): DateStr | null {
   const s = input.trim();
-  const rel: Record<string, number> = { 今天: 0, 今日: 0, 昨天: -1, 昨日: -1, 前天: -2, 明天: 1, 明日: 1, 后天: 2, today: 0, yesterday: -1, tomorrow: 1 };
+  const rel: Record<string, number> = {
+    今天: 0,
+    今日: 0,
+    昨天: -1,
+    昨日: -1,
+    前天: -2,
+    明天: 1,
+    明日: 1,
+    后天: 2,
+    today: 0,
+    yesterday: -1,
+    tomorrow: 1,
+  };
   const r = rel[s.toLowerCase()];
   if (r !== undefined) return addDays(today, r);
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s);

@@ -14,7 +14,14 @@ const add = defineCommand({
   summary: '登记人员及其角色（@此人）',
   usage: '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…]',
   examples: ['/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678'],
-  keys: { 人员: ['person', 'who'], 单位: ['unit'], 角色: ['role', 'roles'], 职务: ['title'], 电话: ['phone'], 姓名: ['name'] },
+  keys: {
+    人员: ['person', 'who'],
+    单位: ['unit'],
+    角色: ['role', 'roles'],
+    职务: ['title'],
+    电话: ['phone'],
+    姓名: ['name'],
+  },
   mention: '人员',
   args: (h) =>
     z.object({
@@ -27,7 +34,11 @@ const add = defineCommand({
     }),
   async run(ctx, a): Promise<Reply> {
     const unitRoles = a.角色.filter((r) => r !== 'admin');
-    if (unitRoles.length > 0 && !a.单位) throw new AppError({ code: 'bad_argument', problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`] });
+    if (unitRoles.length > 0 && !a.单位)
+      throw new AppError({
+        code: 'bad_argument',
+        problems: [`角色 ${unitRoles.map(roleName).join('、')} 需要 单位=…`],
+      });
     const grants: RoleGrant[] = a.角色.map((role) => ({ role, unitId: role === 'admin' ? null : (a.单位 as Unit).id }));
     const existing = a.人员.person;
     const labels = a.角色.map(roleName).join('、');
@@ -39,23 +50,51 @@ const add = defineCommand({
       if (a.单位 && existing.unitId === null) patch.unitId = a.单位.id;
       if (Object.keys(patch).length) ctx.write(ctx.store.people.update(existing.id, patch));
       ctx.write(ctx.store.people.addRoles(existing.id, grants));
-      if (a.人员.identity && !existing.identities.some((i) => i.channel === a.人员.identity!.channel && i.externalId === a.人员.identity!.externalId)) {
+      if (
+        a.人员.identity &&
+        !existing.identities.some(
+          (i) => i.channel === a.人员.identity!.channel && i.externalId === a.人员.identity!.externalId,
+        )
+      ) {
         ctx.write(ctx.store.people.addIdentity(existing.id, a.人员.identity));
       }
       ctx.audit('person.update', `P${existing.id}`, { roles: a.角色, unit: a.单位?.name ?? null, ...patch });
-      return { tone: 'success', blocks: [{ type: 'text', text: `已更新「${patch.name ?? existing.name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }] };
+      return {
+        tone: 'success',
+        blocks: [
+          {
+            type: 'text',
+            text: `已更新「${patch.name ?? existing.name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。`,
+          },
+        ],
+      };
     }
     const name = a.姓名 ?? a.人员.name;
     if (!name) throw new AppError({ code: 'bad_argument', problems: ['请加 姓名=… 写明此人的姓名'] });
-    if (!a.人员.identity) throw new AppError({ code: 'bad_argument', problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id）`] });
+    if (!a.人员.identity)
+      throw new AppError({
+        code: 'bad_argument',
+        problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id）`],
+      });
     const id = await ctx.store.nextId('person');
     ctx.write(
-      ctx.store.people.insert({ id, name, title: a.职务 ?? null, phone: a.电话 ?? null, unitId: a.单位?.id ?? null, active: true }, ctx.now),
+      ctx.store.people.insert(
+        { id, name, title: a.职务 ?? null, phone: a.电话 ?? null, unitId: a.单位?.id ?? null, active: true },
+        ctx.now,
+      ),
       ctx.store.people.addIdentity(id, a.人员.identity),
       ctx.store.people.addRoles(id, grants),
     );
-    ctx.audit('person.add', `P${id}`, { name, roles: a.角色, unit: a.单位?.name ?? null, identity: `${a.人员.identity.channel}:${a.人员.identity.externalId}` });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已登记「${name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }] };
+    ctx.audit('person.add', `P${id}`, {
+      name,
+      roles: a.角色,
+      unit: a.单位?.name ?? null,
+      identity: `${a.人员.identity.channel}:${a.人员.identity.externalId}`,
+    });
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `已登记「${name}」：${a.单位 ? `${a.单位.name} ` : ''}${labels}。` }],
+    };
   },
 });
 
@@ -71,12 +110,19 @@ const list = defineCommand({
   args: (h) => z.object({ 单位: h.unit('单位').optional() }),
   async run(ctx, a): Promise<Reply> {
     const people = await ctx.store.people.list(a.单位 ? { unitId: a.单位.id } : {});
-    if (people.length === 0) return { blocks: [{ type: 'text', text: a.单位 ? `「${a.单位.name}」还没有登记人员。` : '还没有登记人员。' }] };
+    if (people.length === 0)
+      return { blocks: [{ type: 'text', text: a.单位 ? `「${a.单位.name}」还没有登记人员。` : '还没有登记人员。' }] };
     const units = new Map((await ctx.store.units.all()).map((u) => [u.id, u.name]));
     const rows = people.map((p) => [
       p.name,
       p.unitId !== null ? (units.get(p.unitId) ?? '—') : '—',
-      p.roles.map((g) => (g.unitId === null || g.unitId === p.unitId ? roleName(g.role) : `${units.get(g.unitId) ?? ''}${roleName(g.role)}`)).join('、') || '—',
+      p.roles
+        .map((g) =>
+          g.unitId === null || g.unitId === p.unitId
+            ? roleName(g.role)
+            : `${units.get(g.unitId) ?? ''}${roleName(g.role)}`,
+        )
+        .join('、') || '—',
       p.title ?? '—',
       p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—',
     ]);

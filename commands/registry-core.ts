@@ -10,12 +10,17 @@ export function createRegistry(specs: readonly CommandSpec[]): Registry {
     find(first, positional) {
       const second = positional[0];
       for (const s of specs) {
-        for (const n of names(s)) if (n.length === 2 && eq(n[0]!, first) && eq(n[1]!, second)) return { spec: s, consumed: 1 };
+        for (const n of names(s))
+          if (n.length === 2 && eq(n[0]!, first) && eq(n[1]!, second)) return { spec: s, consumed: 1 };
       }
-      for (const s of specs) for (const n of names(s)) if (n.length === 1 && eq(n[0]!, first)) return { spec: s, consumed: 0 };
+      for (const s of specs)
+        for (const n of names(s)) if (n.length === 1 && eq(n[0]!, first)) return { spec: s, consumed: 0 };
       const group = specs.filter((s) => names(s).some((n) => eq(n[0]!, first)));
       if (group.length > 0) {
-        return { group: group[0]!.path[0]!, subcommands: [...new Set(group.map((s) => s.path[1]).filter((x): x is string => x !== undefined))] };
+        return {
+          group: group[0]!.path[0]!,
+          subcommands: [...new Set(group.map((s) => s.path[1]).filter((x): x is string => x !== undefined))],
+        };
       }
       return null;
     },

@@ -17,12 +17,18 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
   const when = `${formatShanghai(env.now)} ${weekdayName(env.today)}`;
   const blocks: Reply['blocks'] = [];
   if (!plan.remindDay) {
-    blocks.push({ type: 'note', text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。` });
+    blocks.push({
+      type: 'note',
+      text: `${env.today} 不是工作日，定时提醒这天不发送（/设置 每天提醒=是 可改为每天发送）。以下为假如发送的内容。`,
+    });
   }
   if (plan.messages.length === 0) {
     blocks.push({
       type: 'text',
-      text: plan.found.length === 0 ? '没有需要提醒的事项。' : `没有新的提醒：${plan.found.length} 项均已在本期提醒过，不再重复发送。`,
+      text:
+        plan.found.length === 0
+          ? '没有需要提醒的事项。'
+          : `没有新的提醒：${plan.found.length} 项均已在本期提醒过，不再重复发送。`,
     });
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
@@ -38,11 +44,22 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
     if (g) g.to.push(m.to);
     else byPayload.set(m.message.payload, { to: [m.to], admins: m.audience === 'admins' });
   }
-  const adminsFirst = [...byPayload].map(([payload, g]) => ({ ...g, payload })).sort((a, b) => Number(b.admins) - Number(a.admins));
-  for (const g of adminsFirst.slice(0, SHOWN_IN_FULL)) blocks.push({ type: 'text', text: `→ ${g.to.join('、')}\n${renderText(g.payload)}` });
+  const adminsFirst = [...byPayload]
+    .map(([payload, g]) => ({ ...g, payload }))
+    .sort((a, b) => Number(b.admins) - Number(a.admins));
+  for (const g of adminsFirst.slice(0, SHOWN_IN_FULL))
+    blocks.push({ type: 'text', text: `→ ${g.to.join('、')}\n${renderText(g.payload)}` });
   const rest = adminsFirst.slice(SHOWN_IN_FULL);
-  if (rest.length) blocks.push({ type: 'list', items: rest.slice(0, 30).map((g) => `→ ${g.to.join('、')}`).concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []) });
-  if (plan.unreachable.length) blocks.push({ type: 'note', text: `无人接收：${plan.unreachable.length} 处（见管理员汇总）` });
+  if (rest.length)
+    blocks.push({
+      type: 'list',
+      items: rest
+        .slice(0, 30)
+        .map((g) => `→ ${g.to.join('、')}`)
+        .concat(rest.length > 30 ? [`…另有 ${rest.length - 30} 组`] : []),
+    });
+  if (plan.unreachable.length)
+    blocks.push({ type: 'note', text: `无人接收：${plan.unreachable.length} 处（见管理员汇总）` });
   return { title: `提醒预览（${when}）`, tone: 'info', blocks };
 }
 

@@ -37,10 +37,7 @@ export interface Services {
   feeds?: FeedStore;
 }
 
-export type Recipient =
-  | { person: PersonWithRoles }
-  | { unit: Unit }
-  | { admins: true };
+export type Recipient = { person: PersonWithRoles } | { unit: Unit } | { admins: true };
 
 export interface NotifyOptions {
   /** an enqueue with a key used before is dropped (once-only notifications) */

@@ -20,18 +20,41 @@ const add = defineCommand({
       上级: h.unit('上级').optional(),
       域名: z
         .string()
-        .transform((s) => s.split(/[,，、;；\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean))
-        .pipe(z.array(z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: '「域名」格式不对，例如 xingguo.gov.cn' })))
+        .transform((s) =>
+          s
+            .split(/[,，、;；\s]+/)
+            .map((x) => x.trim().toLowerCase())
+            .filter(Boolean),
+        )
+        .pipe(
+          z.array(
+            z.string().regex(/^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: '「域名」格式不对，例如 xingguo.gov.cn' }),
+          ),
+        )
         .optional(),
     }),
   async run(ctx, a): Promise<Reply> {
-    if (await ctx.store.units.byName(a.名称)) throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
+    if (await ctx.store.units.byName(a.名称))
+      throw new AppError({ code: 'rule', message: `单位「${a.名称}」已存在。` });
     const id = await ctx.store.nextId('unit');
-    ctx.write(ctx.store.units.insert({ id, name: a.名称, parentId: a.上级?.id ?? null, domains: a.域名 ?? [], createdAt: ctx.now }));
+    ctx.write(
+      ctx.store.units.insert({
+        id,
+        name: a.名称,
+        parentId: a.上级?.id ?? null,
+        domains: a.域名 ?? [],
+        createdAt: ctx.now,
+      }),
+    );
     ctx.audit('unit.add', `U${id}`, { name: a.名称, parent: a.上级?.name ?? null });
     return {
       tone: 'success',
-      blocks: [{ type: 'text', text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。` }],
+      blocks: [
+        {
+          type: 'text',
+          text: `已新增单位「${a.名称}」${a.上级 ? `（上级：${a.上级.name}）` : ''}。在该单位工作群里发送 /单位 绑定群 单位=${a.名称} 可绑定工作群。`,
+        },
+      ],
     };
   },
 });
@@ -59,7 +82,10 @@ const list = defineCommand({
         liaisons.map((p) => p.name).join('、') || '—',
       ]);
     }
-    return { title: `单位（${units.length}）`, blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }] };
+    return {
+      title: `单位（${units.length}）`,
+      blocks: [{ type: 'table', columns: ['单位', '上级', '工作群', '联络员'], rows }],
+    };
   },
 });
 
@@ -78,10 +104,23 @@ const bind = defineCommand({
       throw new AppError({ code: 'rule', message: '请在该单位的工作群里 @我 发送此命令，本群才会成为单位工作群。' });
     }
     const other = await ctx.store.units.byChat(ctx.chat.channel, ctx.chat.id);
-    ctx.write(ctx.store.units.bindChat({ unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id }, ctx.now, ctx.caller.id));
-    ctx.audit('unit.bind_chat', `U${a.单位.id}`, { channel: ctx.chat.channel, chat: ctx.chat.id, previousUnit: other?.name ?? null });
+    ctx.write(
+      ctx.store.units.bindChat(
+        { unitId: a.单位.id, channel: ctx.chat.channel, chatId: ctx.chat.id },
+        ctx.now,
+        ctx.caller.id,
+      ),
+    );
+    ctx.audit('unit.bind_chat', `U${a.单位.id}`, {
+      channel: ctx.chat.channel,
+      chat: ctx.chat.id,
+      previousUnit: other?.name ?? null,
+    });
     const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
-    return { tone: 'success', blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }] };
+    return {
+      tone: 'success',
+      blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }],
+    };
   },
 });
 

@@ -35,7 +35,8 @@ function fail(msg: string): never {
 function parseIdentity(s: string): Identity {
   const i = s.indexOf(':');
   const channel = s.slice(0, i) as ChannelName;
-  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1) fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
+  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1)
+    fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
   return { channel, externalId: s.slice(i + 1) };
 }
 
@@ -48,7 +49,7 @@ function parseNow(s: string | undefined): Date | undefined {
 
 async function main(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -58,14 +59,31 @@ async function main(argv: string[]): Promise<void> {
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   switch (sub) {
     case 'console': {
-      const { values } = parseArgs({ args: rest, options: { as: { type: 'string' }, now: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: { as: { type: 'string' }, now: { type: 'string' } },
+        strict: true,
+      });
       const now = parseNow(values.now);
       // Without --as the console speaks as the local operator, who is an admin: the console runs on the server itself.
       const as = values.as ? parseIdentity(values.as) : { channel: 'console' as const, externalId: 'local' };
       const admins = values.as ? config.admins : [...config.admins, as];
-      const rt = createRuntime({ databasePath: config.databasePath, admins, clock: now ? offsetClock(now) : systemClock, log, deliveryChannels: config.feishu ? ['feishu'] : [] });
+      const rt = createRuntime({
+        databasePath: config.databasePath,
+        admins,
+        clock: now ? offsetClock(now) : systemClock,
+        log,
+        deliveryChannels: config.feishu ? ['feishu'] : [],
+      });
       try {
-        await runConsole({ services: rt.services, registry: rt.registry, as, input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+        await runConsole({
+          services: rt.services,
+          registry: rt.registry,
+          as,
+          input: process.stdin,
+          output: process.stdout,
+          interactive: Boolean(process.stdin.isTTY),
+        });
       } finally {
         rt.close();
       }
@@ -74,9 +92,15 @@ async function main(argv: string[]): Promise<void> {
     case 'remind': {
       let values: { now?: string; 'dry-run'?: boolean };
       try {
-        ({ values } = parseArgs({ args: rest, options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true }));
+        ({ values } = parseArgs({
+          args: rest,
+          options: { now: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+          strict: true,
+        }));
       } catch (e) {
-        fail(`${e instanceof Error ? e.message : String(e)}\nusage: npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]`);
+        fail(
+          `${e instanceof Error ? e.message : String(e)}\nusage: npm run cli -- remind [--now 2026-11-20T09:00:00+08:00] [--dry-run]`,
+        );
       }
       await remind(config, log, { now: parseNow(values.now), dryRun: values['dry-run'] === true });
       return;
@@ -106,14 +130,25 @@ async function main(argv: string[]): Promise<void> {
 async function remind(config: Config, log: Logger, opts: { now: Date | undefined; dryRun: boolean }): Promise<void> {
   const real = systemClock.now();
   const now = opts.now ?? real;
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, clock: systemClock, log, deliveryChannels: config.feishu ? ['feishu'] : [] });
+  const rt = createRuntime({
+    databasePath: config.databasePath,
+    admins: config.admins,
+    clock: systemClock,
+    log,
+    deliveryChannels: config.feishu ? ['feishu'] : [],
+  });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
     const report = await runSweep(rt, { now, dryRun: opts.dryRun, trigger: 'cli', recordedAt: real });
     const { env } = report;
-    out(`reminders as of ${formatShanghai(now)} (${env.today} ${weekdayName(env.today)}${report.remindDay ? '' : ', not a reminder day: the daily schedule would skip it'})`);
-    out(`found ${report.found.length}, new ${report.fresh.length}, ${opts.dryRun ? 'would queue' : 'queued'} ${report.messages.length} message(s)`);
-    if (report.fresh.length === 0 && report.found.length > 0) out('nothing new: everything found was already sent for its period');
+    out(
+      `reminders as of ${formatShanghai(now)} (${env.today} ${weekdayName(env.today)}${report.remindDay ? '' : ', not a reminder day: the daily schedule would skip it'})`,
+    );
+    out(
+      `found ${report.found.length}, new ${report.fresh.length}, ${opts.dryRun ? 'would queue' : 'queued'} ${report.messages.length} message(s)`,
+    );
+    if (report.fresh.length === 0 && report.found.length > 0)
+      out('nothing new: everything found was already sent for its period');
     for (const m of report.messages) {
       out(`  → ${m.to} [${m.message.channel} ${m.message.targetType} ${m.message.target}]`);
       if (opts.dryRun) out(renderText(m.message.payload).replace(/^/gm, '      '));
@@ -126,7 +161,9 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     const { messengers } = createChannels(config, log);
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
-    out(`delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`);
+    out(
+      `delivery: ${d.sent} sent, ${d.retried} to retry, ${d.failed} failed, ${d.skipped} waiting${off.length ? ` (channel off: ${off.join(', ')})` : ''}`,
+    );
   } finally {
     rt.close();
   }

@@ -10,12 +10,18 @@ const optional = z
 function parseAdmins(raw: string | undefined, ctx: z.RefinementCtx): Identity[] {
   if (!raw) return [];
   const out: Identity[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = part.indexOf(':');
     const channel = part.slice(0, i) as ChannelName;
     const externalId = part.slice(i + 1);
     if (i <= 0 || !CHANNELS.includes(channel) || externalId === '') {
-      ctx.addIssue({ code: 'custom', message: `ADMINS entry "${part}" must look like feishu:<open_id> or wecom:<userid>` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `ADMINS entry "${part}" must look like feishu:<open_id> or wecom:<userid>`,
+      });
       continue;
     }
     out.push({ channel, externalId });
@@ -38,13 +44,16 @@ const baseUrl = (fallback: string) =>
 const schema = z.object({
   PORT: optional.transform((s, ctx) => {
     const n = Number(s ?? '8787');
-    if (!Number.isInteger(n) || n < 0 || n > 65535) ctx.addIssue({ code: 'custom', message: `PORT must be 0–65535, got ${s}` });
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      ctx.addIssue({ code: 'custom', message: `PORT must be 0–65535, got ${s}` });
     return n;
   }),
   HOST: optional.transform((s) => s ?? '0.0.0.0'),
   DATABASE_PATH: optional.transform((s) => s ?? './data/govmedia.sqlite'),
   ADMINS: optional.transform(parseAdmins),
-  LOG_LEVEL: optional.transform((s) => s ?? 'info').pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
+  LOG_LEVEL: optional
+    .transform((s) => s ?? 'info')
+    .pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
   FEISHU_APP_ID: optional,
   FEISHU_APP_SECRET: optional,
   FEISHU_ENCRYPT_KEY: optional,
@@ -101,7 +110,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Without the Encrypt Key nothing is signed and the verification token travels in clear in every body: an event
     // could be forged by anyone who has seen one. So the channel does not start without it.
     if (!e.FEISHU_ENCRYPT_KEY) {
-      throw new ConfigError(['FEISHU_ENCRYPT_KEY: required when FEISHU_APP_ID and FEISHU_APP_SECRET are set (request signatures are checked with it)']);
+      throw new ConfigError([
+        'FEISHU_ENCRYPT_KEY: required when FEISHU_APP_ID and FEISHU_APP_SECRET are set (request signatures are checked with it)',
+      ]);
     }
     feishu = {
       appId: e.FEISHU_APP_ID,
@@ -115,8 +126,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // WeCom callbacks are signed with the Token and encrypted with the EncodingAESKey: both or no channel.
   if (e.WECOM_CORP_ID && e.WECOM_SECRET) {
-    const missing = [!e.WECOM_TOKEN && 'WECOM_TOKEN', !e.WECOM_ENCODING_AES_KEY && 'WECOM_ENCODING_AES_KEY'].filter((x): x is string => Boolean(x));
-    if (missing.length > 0) throw new ConfigError(missing.map((v) => `${v}: required when WECOM_CORP_ID and WECOM_SECRET are set (callbacks are verified with it)`));
+    const missing = [!e.WECOM_TOKEN && 'WECOM_TOKEN', !e.WECOM_ENCODING_AES_KEY && 'WECOM_ENCODING_AES_KEY'].filter(
+      (x): x is string => Boolean(x),
+    );
+    if (missing.length > 0)
+      throw new ConfigError(
+        missing.map(
+          (v) => `${v}: required when WECOM_CORP_ID and WECOM_SECRET are set (callbacks are verified with it)`,
+        ),
+      );
   }
   channelsOff.push({ channel: 'wecom', reason: 'the WeCom channel is not built yet' });
   return {

@@ -10,7 +10,7 @@ import { createRuntime } from './app/runtime.js';
 import { mountFeishu } from './channels/feishu/routes.js';
 import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
 import { createChannels } from './channels/messengers.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
 import { startFeedPoller } from './jobs/feeds.js';
@@ -19,7 +19,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -33,14 +33,25 @@ async function main(): Promise<void> {
   const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
   // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
   // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
-  const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log, deliveryChannels, busy: { timeoutMs: 20, retryMs: 1_500 } });
+  const rt = createRuntime({
+    databasePath: config.databasePath,
+    admins: config.admins,
+    log,
+    deliveryChannels,
+    busy: { timeoutMs: 20, retryMs: 1_500 },
+  });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
-  for (const off of config.channelsOff) log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
-  if (config.admins.length === 0) log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
+  for (const off of config.channelsOff)
+    log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
+  if (config.admins.length === 0)
+    log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
 
   const channels = createChannels(config, log);
-  const outbox = startOutboxLoop({ store: services.store, clock: services.clock, log, messengers: channels.messengers }, { idleMs: 1_000 });
+  const outbox = startOutboxLoop(
+    { store: services.store, clock: services.clock, log, messengers: channels.messengers },
+    { idleMs: 1_000 },
+  );
   if (channels.feishu) {
     void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
   }
@@ -62,7 +73,12 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' }, outbox: outboxStats };
+      return {
+        ok: db === 'ok',
+        db,
+        channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' },
+        outbox: outboxStats,
+      };
     },
     mount(app) {
       if (config.feishu && channels.feishu) {
@@ -81,7 +97,11 @@ async function main(): Promise<void> {
 
   // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
   const purge = setInterval(() => {
-    services.store.commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000))).catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+    services.store
+      .commit(
+        services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000)),
+      )
+      .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
   }, 3_600_000);
   purge.unref();
 

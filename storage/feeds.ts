@@ -37,7 +37,11 @@ export function createFeedStore(db: Db): FeedStore {
   const all = async <T>(q: SQL): Promise<T[]> => (await db.all<T>(q)) as T[];
   return {
     async due(now, limit) {
-      const rows = await all<{ id: number; feedUrl: string; openedOn: string | null; createdAt: number } & { [K in keyof StateRow as `s_${K}`]: StateRow[K] | null }>(sql`
+      const rows = await all<
+        { id: number; feedUrl: string; openedOn: string | null; createdAt: number } & {
+          [K in keyof StateRow as `s_${K}`]: StateRow[K] | null;
+        }
+      >(sql`
         SELECT a.id AS id, a.feed_url AS feedUrl, a.opened_on AS openedOn, a.created_at AS createdAt,
           s.account_id AS s_accountId, s.url AS s_url, s.etag AS s_etag, s.last_modified AS s_lastModified,
           s.last_checked_at AS s_lastCheckedAt, s.last_ok_at AS s_lastOkAt, s.next_check_at AS s_nextCheckAt,
@@ -79,14 +83,19 @@ export function createFeedStore(db: Db): FeedStore {
         const part = ids.slice(i, i + 90);
         const rows = await all<{ externalId: string }>(sql`
           SELECT external_id AS externalId FROM posts
-          WHERE account_id = ${accountId} AND external_id IN (${sql.join(part.map((x) => sql`${x}`), sql`, `)})`);
+          WHERE account_id = ${accountId} AND external_id IN (${sql.join(
+            part.map((x) => sql`${x}`),
+            sql`, `,
+          )})`);
         for (const r of rows) out.add(r.externalId);
       }
       return out;
     },
 
     async state(accountId) {
-      const [r] = await all<StateRow>(sql`SELECT ${sql.raw(STATE_COLUMNS)} FROM feed_state s WHERE s.account_id = ${accountId}`);
+      const [r] = await all<StateRow>(
+        sql`SELECT ${sql.raw(STATE_COLUMNS)} FROM feed_state s WHERE s.account_id = ${accountId}`,
+      );
       return r ? toState(r) : null;
     },
 

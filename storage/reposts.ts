@@ -41,15 +41,35 @@ export function createRepostRepo(db: Db): RepostRepo {
       db
         .update(t.repostTasks)
         .set({ status: 'closed', closedAt: at.getTime() })
-        .where(and(eq(t.repostTasks.id, taskId), eq(t.repostTasks.status, 'open'), sql`NOT EXISTS (SELECT 1 FROM repost_targets WHERE task_id = ${taskId} AND done_at IS NULL)`)),
+        .where(
+          and(
+            eq(t.repostTasks.id, taskId),
+            eq(t.repostTasks.status, 'open'),
+            sql`NOT EXISTS (SELECT 1 FROM repost_targets WHERE task_id = ${taskId} AND done_at IS NULL)`,
+          ),
+        ),
     );
-  const markDone = (c: { taskId: number; accountId: number; by: number | null; at: Date; link: string | null; late: boolean; via: 'manual' | 'feed' }) =>
+  const markDone = (c: {
+    taskId: number;
+    accountId: number;
+    by: number | null;
+    at: Date;
+    link: string | null;
+    late: boolean;
+    via: 'manual' | 'feed';
+  }) =>
     w(
       'repost.complete',
       db
         .update(t.repostTargets)
         .set({ doneAt: c.at.getTime(), doneBy: c.by, link: c.link, late: c.late, via: c.via })
-        .where(and(eq(t.repostTargets.taskId, c.taskId), eq(t.repostTargets.accountId, c.accountId), isNull(t.repostTargets.doneAt))),
+        .where(
+          and(
+            eq(t.repostTargets.taskId, c.taskId),
+            eq(t.repostTargets.accountId, c.accountId),
+            isNull(t.repostTargets.doneAt),
+          ),
+        ),
     );
   return {
     async byId(id) {
@@ -60,19 +80,38 @@ export function createRepostRepo(db: Db): RepostRepo {
       const rows = await db
         .select()
         .from(t.repostTasks)
-        .where(and(eq(t.repostTasks.status, 'open'), unitId === undefined ? undefined : sql`EXISTS (SELECT 1 FROM repost_targets WHERE task_id = ${t.repostTasks.id} AND unit_id = ${unitId})`))
+        .where(
+          and(
+            eq(t.repostTasks.status, 'open'),
+            unitId === undefined
+              ? undefined
+              : sql`EXISTS (SELECT 1 FROM repost_targets WHERE task_id = ${t.repostTasks.id} AND unit_id = ${unitId})`,
+          ),
+        )
         .orderBy(desc(t.repostTasks.id));
       return rows.map(toTask);
     },
     async targets(taskId) {
-      return (await db.select().from(t.repostTargets).where(eq(t.repostTargets.taskId, taskId)).orderBy(asc(t.repostTargets.unitId), asc(t.repostTargets.accountId))).map(toTarget);
+      return (
+        await db
+          .select()
+          .from(t.repostTargets)
+          .where(eq(t.repostTargets.taskId, taskId))
+          .orderBy(asc(t.repostTargets.unitId), asc(t.repostTargets.accountId))
+      ).map(toTarget);
     },
     async openTargetsOf(accountId) {
       const rows = await db
         .select({ target: t.repostTargets, title: t.repostTasks.title, deadlineAt: t.repostTasks.deadlineAt })
         .from(t.repostTargets)
         .innerJoin(t.repostTasks, eq(t.repostTasks.id, t.repostTargets.taskId))
-        .where(and(eq(t.repostTargets.accountId, accountId), isNull(t.repostTargets.doneAt), eq(t.repostTasks.status, 'open')));
+        .where(
+          and(
+            eq(t.repostTargets.accountId, accountId),
+            isNull(t.repostTargets.doneAt),
+            eq(t.repostTasks.status, 'open'),
+          ),
+        );
       return rows.map((r) => ({ ...toTarget(r.target), title: r.title, deadlineAt: new Date(r.deadlineAt) }));
     },
     insert(task, targets) {
@@ -91,7 +130,12 @@ export function createRepostRepo(db: Db): RepostRepo {
             createdAt: task.createdAt.getTime(),
           }),
         ),
-        ...targets.map((x) => w('repost.target', db.insert(t.repostTargets).values({ taskId: x.taskId, accountId: x.accountId, unitId: x.unitId }))),
+        ...targets.map((x) =>
+          w(
+            'repost.target',
+            db.insert(t.repostTargets).values({ taskId: x.taskId, accountId: x.accountId, unitId: x.unitId }),
+          ),
+        ),
       ];
     },
     complete(c) {
@@ -102,7 +146,13 @@ export function createRepostRepo(db: Db): RepostRepo {
     },
     close(taskId, by, at) {
       return [
-        w('repost.close', db.update(t.repostTasks).set({ status: 'closed', closedAt: at.getTime(), closedBy: by }).where(and(eq(t.repostTasks.id, taskId), eq(t.repostTasks.status, 'open')))),
+        w(
+          'repost.close',
+          db
+            .update(t.repostTasks)
+            .set({ status: 'closed', closedAt: at.getTime(), closedBy: by })
+            .where(and(eq(t.repostTasks.id, taskId), eq(t.repostTasks.status, 'open'))),
+        ),
         guardChanged(`repost:T${taskId}`),
       ];
     },

@@ -49,14 +49,29 @@ export function createReviewRepo(db: Db): ReviewRepo {
       return r ? toReview(r) : null;
     },
     async steps(reviewId) {
-      return (await db.select().from(t.reviewSteps).where(eq(t.reviewSteps.reviewId, reviewId)).orderBy(asc(t.reviewSteps.step))).map(toStep);
+      return (
+        await db
+          .select()
+          .from(t.reviewSteps)
+          .where(eq(t.reviewSteps.reviewId, reviewId))
+          .orderBy(asc(t.reviewSteps.step))
+      ).map(toStep);
     },
     async waitingFor(approverId) {
       const rows = await db
         .select({ r: t.reviews })
         .from(t.reviews)
-        .innerJoin(t.reviewSteps, and(eq(t.reviewSteps.reviewId, t.reviews.id), eq(t.reviewSteps.step, t.reviews.currentStep)))
-        .where(and(eq(t.reviews.status, 'pending'), eq(t.reviewSteps.status, 'pending'), eq(t.reviewSteps.approverId, approverId)))
+        .innerJoin(
+          t.reviewSteps,
+          and(eq(t.reviewSteps.reviewId, t.reviews.id), eq(t.reviewSteps.step, t.reviews.currentStep)),
+        )
+        .where(
+          and(
+            eq(t.reviews.status, 'pending'),
+            eq(t.reviewSteps.status, 'pending'),
+            eq(t.reviewSteps.approverId, approverId),
+          ),
+        )
         .orderBy(asc(t.reviews.id));
       return rows.map((x) => toReview(x.r));
     },
@@ -84,7 +99,12 @@ export function createReviewRepo(db: Db): ReviewRepo {
       );
     },
     addStep(s) {
-      return w('review.addStep', db.insert(t.reviewSteps).values({ reviewId: s.reviewId, step: s.step, role: s.role, approverId: s.approverId, status: s.status }));
+      return w(
+        'review.addStep',
+        db
+          .insert(t.reviewSteps)
+          .values({ reviewId: s.reviewId, step: s.step, role: s.role, approverId: s.approverId, status: s.status }),
+      );
     },
     decide(d) {
       const at = d.at.getTime();
@@ -94,29 +114,60 @@ export function createReviewRepo(db: Db): ReviewRepo {
           db
             .update(t.reviewSteps)
             .set({ status: d.status, comment: d.comment, decidedAt: at })
-            .where(and(eq(t.reviewSteps.reviewId, d.reviewId), eq(t.reviewSteps.step, d.step), eq(t.reviewSteps.status, 'pending'), eq(t.reviewSteps.approverId, d.approverId))),
+            .where(
+              and(
+                eq(t.reviewSteps.reviewId, d.reviewId),
+                eq(t.reviewSteps.step, d.step),
+                eq(t.reviewSteps.status, 'pending'),
+                eq(t.reviewSteps.approverId, d.approverId),
+              ),
+            ),
         ),
         guardChanged(`review:${d.reviewId}:step:${d.step}`),
         w(
           'review.advance',
           db
             .update(t.reviews)
-            .set({ status: d.to.status, currentStep: d.to.currentStep, decidedAt: d.to.status === 'pending' ? null : at })
-            .where(and(eq(t.reviews.id, d.reviewId), eq(t.reviews.status, 'pending'), eq(t.reviews.currentStep, d.step))),
+            .set({
+              status: d.to.status,
+              currentStep: d.to.currentStep,
+              decidedAt: d.to.status === 'pending' ? null : at,
+            })
+            .where(
+              and(eq(t.reviews.id, d.reviewId), eq(t.reviews.status, 'pending'), eq(t.reviews.currentStep, d.step)),
+            ),
         ),
         guardChanged(`review:${d.reviewId}`),
       ];
     },
     withdraw(reviewId, at) {
       return [
-        w('review.withdraw', db.update(t.reviews).set({ status: 'withdrawn', decidedAt: at.getTime() }).where(and(eq(t.reviews.id, reviewId), eq(t.reviews.status, 'pending')))),
+        w(
+          'review.withdraw',
+          db
+            .update(t.reviews)
+            .set({ status: 'withdrawn', decidedAt: at.getTime() })
+            .where(and(eq(t.reviews.id, reviewId), eq(t.reviews.status, 'pending'))),
+        ),
         guardChanged(`review:${reviewId}`),
-        w('review.withdrawSteps', db.update(t.reviewSteps).set({ status: 'withdrawn', decidedAt: at.getTime() }).where(and(eq(t.reviewSteps.reviewId, reviewId), eq(t.reviewSteps.status, 'pending')))),
+        w(
+          'review.withdrawSteps',
+          db
+            .update(t.reviewSteps)
+            .set({ status: 'withdrawn', decidedAt: at.getTime() })
+            .where(and(eq(t.reviewSteps.reviewId, reviewId), eq(t.reviewSteps.status, 'pending'))),
+        ),
       ];
     },
     publish(reviewId, url, at) {
       return [
-        w('review.publish', db.update(t.reviews).set({ status: 'published', publishedAt: at.getTime(), publishedUrl: url }).where(and(eq(t.reviews.id, reviewId), eq(t.reviews.status, 'approved')))),
+        w(
+          'review.publish',
+          db
+            .update(t.reviews)
+            .set({ status: 'published', publishedAt: at.getTime(), publishedUrl: url })
+            .where(and(eq(t.reviews.id, reviewId), eq(t.reviews.status, 'approved'))),
+        ),
         guardChanged(`review:${reviewId}`),
       ];
     },
@@ -135,11 +186,17 @@ export function createWordListRepo(db: Db): WordListRepo {
         db
           .insert(t.wordLists)
           .values({ kind: e.kind, value: e.value, extra: e.extra, createdBy: by, createdAt: at.getTime() })
-          .onConflictDoUpdate({ target: [t.wordLists.kind, t.wordLists.value], set: { extra: e.extra, createdBy: by, createdAt: at.getTime() } }),
+          .onConflictDoUpdate({
+            target: [t.wordLists.kind, t.wordLists.value],
+            set: { extra: e.extra, createdBy: by, createdAt: at.getTime() },
+          }),
       );
     },
     remove(kind, value) {
-      return w('wordlist.remove', db.delete(t.wordLists).where(and(eq(t.wordLists.kind, kind), eq(t.wordLists.value, value))));
+      return w(
+        'wordlist.remove',
+        db.delete(t.wordLists).where(and(eq(t.wordLists.kind, kind), eq(t.wordLists.value, value))),
+      );
     },
   };
 }

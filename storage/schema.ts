@@ -334,4 +334,6 @@ export const feedState = sqliteTable('feed_state', {
  * UPDATE fails the whole batch (CHECK constraint) when the update touched no row. Works inside a better-sqlite3
  * transaction and inside a D1 batch alike. No row is ever stored here.
  */
-export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [check('guards_ok', sql`${t.ok} = 1`)]);
+export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [
+  check('guards_ok', sql`${t.ok} = 1`),
+]);

@@ -118,7 +118,11 @@ const toFiling = (r: FilingRow): Filing => ({
 /** The admin role is global; it is stored with unit 0. */
 const ADMIN_UNIT = 0;
 
-function assemble(r: PersonRow, roleRows: (typeof t.roles.$inferSelect)[], idRows: (typeof t.identities.$inferSelect)[]): PersonWithRoles {
+function assemble(
+  r: PersonRow,
+  roleRows: (typeof t.roles.$inferSelect)[],
+  idRows: (typeof t.identities.$inferSelect)[],
+): PersonWithRoles {
   return {
     ...toPerson(r),
     roles: roleRows
@@ -139,7 +143,13 @@ const ph = (name: string) => sql.placeholder(name);
 
 export function createStore(db: Db, executor: BatchExecutor): Store {
   const q = {
-    eventSeen: lazy(() => db.select({ id: t.inboundEvents.id }).from(t.inboundEvents).where(eq(t.inboundEvents.id, ph('id'))).prepare()),
+    eventSeen: lazy(() =>
+      db
+        .select({ id: t.inboundEvents.id })
+        .from(t.inboundEvents)
+        .where(eq(t.inboundEvents.id, ph('id')))
+        .prepare(),
+    ),
     personByIdentity: lazy(() =>
       db
         .select({ p: t.people })
@@ -148,9 +158,27 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         .where(and(eq(t.identities.channel, ph('channel')), eq(t.identities.externalId, ph('externalId'))))
         .prepare(),
     ),
-    rolesOf: lazy(() => db.select().from(t.roles).where(eq(t.roles.personId, ph('id'))).prepare()),
-    identitiesOf: lazy(() => db.select().from(t.identities).where(eq(t.identities.personId, ph('id'))).prepare()),
-    unitById: lazy(() => db.select().from(t.units).where(eq(t.units.id, ph('id'))).prepare()),
+    rolesOf: lazy(() =>
+      db
+        .select()
+        .from(t.roles)
+        .where(eq(t.roles.personId, ph('id')))
+        .prepare(),
+    ),
+    identitiesOf: lazy(() =>
+      db
+        .select()
+        .from(t.identities)
+        .where(eq(t.identities.personId, ph('id')))
+        .prepare(),
+    ),
+    unitById: lazy(() =>
+      db
+        .select()
+        .from(t.units)
+        .where(eq(t.units.id, ph('id')))
+        .prepare(),
+    ),
     settings: lazy(() => db.select().from(t.settings).prepare()),
     overrides: lazy(() => db.select().from(t.calendarOverrides).orderBy(asc(t.calendarOverrides.date)).prepare()),
     register: lazy(() =>
@@ -257,16 +285,19 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
       },
       bindChat(c: UnitChat, at, by) {
         return [
-          w('unit.unbindChat', db.delete(t.unitChats).where(and(eq(t.unitChats.channel, c.channel), eq(t.unitChats.chatId, c.chatId)))),
           w(
-          'unit.bindChat',
-          db
-            .insert(t.unitChats)
-            .values({ unitId: c.unitId, channel: c.channel, chatId: c.chatId, boundAt: ms(at), boundBy: by })
-            .onConflictDoUpdate({
-              target: [t.unitChats.unitId, t.unitChats.channel],
-              set: { chatId: c.chatId, boundAt: ms(at), boundBy: by },
-            }),
+            'unit.unbindChat',
+            db.delete(t.unitChats).where(and(eq(t.unitChats.channel, c.channel), eq(t.unitChats.chatId, c.chatId))),
+          ),
+          w(
+            'unit.bindChat',
+            db
+              .insert(t.unitChats)
+              .values({ unitId: c.unitId, channel: c.channel, chatId: c.chatId, boundAt: ms(at), boundBy: by })
+              .onConflictDoUpdate({
+                target: [t.unitChats.unitId, t.unitChats.channel],
+                set: { chatId: c.chatId, boundAt: ms(at), boundBy: by },
+              }),
           ),
         ];
       },
@@ -394,7 +425,13 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         );
       },
       update(id, patch, at) {
-        return w('account.update', db.update(t.accounts).set({ ...patch, updatedAt: ms(at) }).where(eq(t.accounts.id, id)));
+        return w(
+          'account.update',
+          db
+            .update(t.accounts)
+            .set({ ...patch, updatedAt: ms(at) })
+            .where(eq(t.accounts.id, id)),
+        );
       },
     },
 
@@ -410,7 +447,11 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
       },
       async pending() {
         return (
-          await db.select().from(t.filings).where(eq(t.filings.status, 'pending_confirmation')).orderBy(asc(t.filings.id))
+          await db
+            .select()
+            .from(t.filings)
+            .where(eq(t.filings.status, 'pending_confirmation'))
+            .orderBy(asc(t.filings.id))
         ).map(toFiling);
       },
       insert(f: Filing) {
@@ -486,7 +527,9 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     calendar: {
       async overrides() {
         const rows = await q.overrides().all();
-        return rows.map((r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note }));
+        return rows.map(
+          (r): CalendarOverride => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], note: r.note }),
+        );
       },
       upsert(o, by, at) {
         return w(
@@ -542,7 +585,18 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         // Written out (not built by drizzle): this runs for every reply and notification.
         return new SqlWrite('outbox.enqueue', {
           sql: 'INSERT INTO outbox (dedupe_key, channel, target_type, target, reply_to, update_of, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING',
-          params: [m.dedupeKey ?? null, m.channel, m.targetType, m.target, m.replyTo ?? null, m.updateOf ?? null, JSON.stringify(m.payload satisfies Reply), 'pending', ms(at), ms(at)],
+          params: [
+            m.dedupeKey ?? null,
+            m.channel,
+            m.targetType,
+            m.target,
+            m.replyTo ?? null,
+            m.updateOf ?? null,
+            JSON.stringify(m.payload satisfies Reply),
+            'pending',
+            ms(at),
+            ms(at),
+          ],
         });
       },
       async due(now, limit) {
@@ -573,26 +627,65 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
       markSent(id, platformMessageId, at) {
         return w(
           'outbox.sent',
-          db.update(t.outbox).set({ status: 'sent', platformMessageId, sentAt: ms(at), lastError: null, attempts: sql`${t.outbox.attempts} + 1` }).where(eq(t.outbox.id, id)),
+          db
+            .update(t.outbox)
+            .set({
+              status: 'sent',
+              platformMessageId,
+              sentAt: ms(at),
+              lastError: null,
+              attempts: sql`${t.outbox.attempts} + 1`,
+            })
+            .where(eq(t.outbox.id, id)),
         );
       },
       retryLater(id, attempts, next, error) {
-        return w('outbox.retry', db.update(t.outbox).set({ attempts, nextAttemptAt: ms(next), lastError: error.slice(0, 500) }).where(eq(t.outbox.id, id)));
+        return w(
+          'outbox.retry',
+          db
+            .update(t.outbox)
+            .set({ attempts, nextAttemptAt: ms(next), lastError: error.slice(0, 500) })
+            .where(eq(t.outbox.id, id)),
+        );
       },
       markFailed(id, attempts, error) {
-        return w('outbox.failed', db.update(t.outbox).set({ status: 'failed', attempts, lastError: error.slice(0, 500) }).where(eq(t.outbox.id, id)));
+        return w(
+          'outbox.failed',
+          db
+            .update(t.outbox)
+            .set({ status: 'failed', attempts, lastError: error.slice(0, 500) })
+            .where(eq(t.outbox.id, id)),
+        );
       },
       async failed(limit) {
-        const rows = await db.select().from(t.outbox).where(eq(t.outbox.status, 'failed')).orderBy(desc(t.outbox.id)).limit(limit);
+        const rows = await db
+          .select()
+          .from(t.outbox)
+          .where(eq(t.outbox.status, 'failed'))
+          .orderBy(desc(t.outbox.id))
+          .limit(limit);
         return rows.map(toOutbox);
       },
       requeue(ids, at) {
-        const cond = ids === 'all-failed' ? eq(t.outbox.status, 'failed') : and(eq(t.outbox.status, 'failed'), inArray(t.outbox.id, [...ids]));
-        return w('outbox.requeue', db.update(t.outbox).set({ status: 'pending', attempts: 0, nextAttemptAt: ms(at) }).where(cond));
+        const cond =
+          ids === 'all-failed'
+            ? eq(t.outbox.status, 'failed')
+            : and(eq(t.outbox.status, 'failed'), inArray(t.outbox.id, [...ids]));
+        return w(
+          'outbox.requeue',
+          db
+            .update(t.outbox)
+            .set({ status: 'pending', attempts: 0, nextAttemptAt: ms(at) })
+            .where(cond),
+        );
       },
       async stats() {
         const rows = await db
-          .select({ status: t.outbox.status, n: sql<number>`count(*)`, oldest: sql<number | null>`min(${t.outbox.createdAt})` })
+          .select({
+            status: t.outbox.status,
+            n: sql<number>`count(*)`,
+            oldest: sql<number | null>`min(${t.outbox.createdAt})`,
+          })
           .from(t.outbox)
           .groupBy(t.outbox.status);
         const get = (s: string) => rows.find((r) => r.status === s);
@@ -604,7 +697,10 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
         };
       },
       async nextDueAt() {
-        const [r] = await db.select({ at: sql<number | null>`min(${t.outbox.nextAttemptAt})` }).from(t.outbox).where(eq(t.outbox.status, 'pending'));
+        const [r] = await db
+          .select({ at: sql<number | null>`min(${t.outbox.nextAttemptAt})` })
+          .from(t.outbox)
+          .where(eq(t.outbox.status, 'pending'));
         return date(r?.at ?? null);
       },
     },
@@ -615,7 +711,10 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
 
     events: {
       record(id, at) {
-        return new SqlWrite('event.record', { sql: 'INSERT INTO inbound_events (id, received_at) VALUES (?, ?)', params: [id, ms(at)] });
+        return new SqlWrite('event.record', {
+          sql: 'INSERT INTO inbound_events (id, received_at) VALUES (?, ?)',
+          params: [id, ms(at)],
+        });
       },
       async seen(id) {
         const [r] = await q.eventSeen().all({ id });

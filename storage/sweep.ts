@@ -60,7 +60,9 @@ export function createSweepStore(db: Db): SweepStore {
 
   return {
     async accountIds() {
-      const [r] = await all<{ min: number | null; max: number | null }>(sql`SELECT min(id) AS min, max(id) AS max FROM accounts`);
+      const [r] = await all<{ min: number | null; max: number | null }>(
+        sql`SELECT min(id) AS min, max(id) AS max FROM accounts`,
+      );
       return r && r.min !== null && r.max !== null ? { min: Number(r.min), max: Number(r.max) } : null;
     },
 
@@ -139,7 +141,13 @@ export function createSweepStore(db: Db): SweepStore {
         FROM repost_tasks t JOIN repost_targets g ON g.task_id = t.id
         WHERE t.status = 'open' AND t.created_at <= ${now.getTime()}
         GROUP BY t.id ORDER BY t.id`);
-      return rows.map((r) => ({ taskId: Number(r.taskId), title: r.title, deadlineAt: new Date(Number(r.deadlineAt)), done: Number(r.done), total: Number(r.total) }));
+      return rows.map((r) => ({
+        taskId: Number(r.taskId),
+        title: r.title,
+        deadlineAt: new Date(Number(r.deadlineAt)),
+        done: Number(r.done),
+        total: Number(r.total),
+      }));
     },
 
     async dueReposts({ now, until }) {
@@ -151,7 +159,12 @@ export function createSweepStore(db: Db): SweepStore {
         WHERE t.status = 'open' AND g.done_at IS NULL AND a.status = 'active'
           AND t.deadline_at < ${until.getTime()} AND t.created_at <= ${now.getTime()}
         ORDER BY g.unit_id, t.id, a.id`);
-      return rows.map((r) => ({ ...account(r), taskId: Number(r.taskId), title: r.title, deadlineAt: new Date(Number(r.deadlineAt)) }));
+      return rows.map((r) => ({
+        ...account(r),
+        taskId: Number(r.taskId),
+        title: r.title,
+        deadlineAt: new Date(Number(r.deadlineAt)),
+      }));
     },
 
     async passwordsDue({ now, sinceDate, ids }) {
@@ -198,14 +211,21 @@ export function createSweepStore(db: Db): SweepStore {
       const chats = await all<{ unitId: number; channel: ChannelName; chatId: string }>(
         sql`SELECT unit_id AS unitId, channel, chat_id AS chatId FROM unit_chats WHERE channel <> 'console' ORDER BY unit_id, channel`,
       );
-      type Flat = { unitId: number | null; personId: number; name: string; channel: ChannelName | null; externalId: string | null };
+      type Flat = {
+        unitId: number | null;
+        personId: number;
+        name: string;
+        channel: ChannelName | null;
+        externalId: string | null;
+      };
       const group = (rows: Flat[]): (Contact & { unitId: number | null })[] => {
         const out = new Map<string, Contact & { unitId: number | null }>();
         for (const r of rows) {
           const k = `${r.unitId}:${r.personId}`;
           let c = out.get(k);
           if (!c) out.set(k, (c = { unitId: r.unitId, personId: Number(r.personId), name: r.name, identities: [] }));
-          if (r.channel !== null && r.externalId !== null) c.identities.push({ channel: r.channel, externalId: r.externalId });
+          if (r.channel !== null && r.externalId !== null)
+            c.identities.push({ channel: r.channel, externalId: r.externalId });
         }
         return [...out.values()];
       };
@@ -222,7 +242,10 @@ export function createSweepStore(db: Db): SweepStore {
           ...(await all<Flat>(sql`
             SELECT NULL AS unitId, p.id AS personId, p.name AS name, i.channel AS channel, i.external_id AS externalId
             FROM people p LEFT JOIN identities i ON i.person_id = p.id
-            WHERE p.active = 1 AND p.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+            WHERE p.active = 1 AND p.id IN (${sql.join(
+              ids.map((id) => sql`${id}`),
+              sql`, `,
+            )})
             ORDER BY p.id, i.channel`)),
         );
       }
@@ -239,7 +262,10 @@ export function createSweepStore(db: Db): SweepStore {
       for (const ps of chunks([...new Set(periods)], IN_CHUNK)) {
         if (ps.length === 0) continue;
         const rows = await all<{ key: string }>(
-          sql`SELECT key FROM reminders WHERE period IN (${sql.join(ps.map((p) => sql`${p}`), sql`, `)})`,
+          sql`SELECT key FROM reminders WHERE period IN (${sql.join(
+            ps.map((p) => sql`${p}`),
+            sql`, `,
+          )})`,
         );
         for (const r of rows) out.add(r.key);
       }
@@ -269,7 +295,10 @@ export function createSweepStore(db: Db): SweepStore {
           params[k * 6 + 4] = r.period;
           params[k * 6 + 5] = t;
         }
-        writes.push(new SqlWrite('reminders.record', { sql: text.insert, params }), new SqlWrite('guard:reminders', { sql: text.guard, params: [] }));
+        writes.push(
+          new SqlWrite('reminders.record', { sql: text.insert, params }),
+          new SqlWrite('guard:reminders', { sql: text.guard, params: [] }),
+        );
       }
       return writes;
     },
@@ -279,7 +308,10 @@ export function createSweepStore(db: Db): SweepStore {
       // `< day` removes older days and the weeks of earlier years; the second range removes this year's older weeks.
       return [
         new SqlWrite('reminders.prune', { sql: 'DELETE FROM reminders WHERE period < ?', params: [before] }),
-        new SqlWrite('reminders.prune', { sql: 'DELETE FROM reminders WHERE period >= ? AND period < ?', params: [beforeWeek.slice(0, 6), beforeWeek] }),
+        new SqlWrite('reminders.prune', {
+          sql: 'DELETE FROM reminders WHERE period >= ? AND period < ?',
+          params: [beforeWeek.slice(0, 6), beforeWeek],
+        }),
       ];
     },
 
@@ -291,11 +323,25 @@ export function createSweepStore(db: Db): SweepStore {
     },
 
     async lastRun(runDate) {
-      const [r] = await all<{ runDate: string; asOf: number; ranAt: number; trigger: SweepTrigger; items: number; messages: number }>(sql`
+      const [r] = await all<{
+        runDate: string;
+        asOf: number;
+        ranAt: number;
+        trigger: SweepTrigger;
+        items: number;
+        messages: number;
+      }>(sql`
         SELECT run_date AS runDate, as_of AS asOf, ran_at AS ranAt, trigger, items, messages
         FROM sweep_runs WHERE run_date = ${runDate} ORDER BY as_of DESC LIMIT 1`);
       return r
-        ? { runDate: r.runDate, asOf: new Date(Number(r.asOf)), ranAt: new Date(Number(r.ranAt)), trigger: r.trigger, items: Number(r.items), messages: Number(r.messages) }
+        ? {
+            runDate: r.runDate,
+            asOf: new Date(Number(r.asOf)),
+            ranAt: new Date(Number(r.ranAt)),
+            trigger: r.trigger,
+            items: Number(r.items),
+            messages: Number(r.messages),
+          }
         : null;
     },
   };

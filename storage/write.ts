@@ -33,4 +33,3 @@ export function flattenWrites(writes: Writes): SqlWrite[] {
   visit(writes);
   return out;
 }
-

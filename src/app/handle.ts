@@ -27,7 +27,12 @@ export function eventKey(msg: InboundMessage): string | null {
   return msg.eventId ? `${msg.chat.channel}:${msg.eventId}` : null;
 }
 
-export async function handleInbound(services: Services, registry: Registry, msg: InboundMessage, opts: HandleOptions): Promise<HandleResult> {
+export async function handleInbound(
+  services: Services,
+  registry: Registry,
+  msg: InboundMessage,
+  opts: HandleOptions,
+): Promise<HandleResult> {
   const { store, clock, log } = services;
   const key = eventKey(msg);
   if (key && (await store.events.seen(key))) return { reply: null, duplicate: true, notified: [], command: null };
@@ -68,9 +73,10 @@ export async function handleInbound(services: Services, registry: Registry, msg:
       }
       const ref = `E${Date.now().toString(36).toUpperCase()}`;
       log.error({ err: e, ref, command: result.command }, 'commit failed');
-      const reply = e instanceof ConflictError
-        ? errorReply({ code: 'conflict', message: '操作未完成：数据刚被他人修改，请重试。' })
-        : errorReply({ code: 'internal', ref });
+      const reply =
+        e instanceof ConflictError
+          ? errorReply({ code: 'conflict', message: '操作未完成：数据刚被他人修改，请重试。' })
+          : errorReply({ code: 'internal', ref });
       try {
         await store.commit([...eventWrites(), ...replyWrites(reply)]);
       } catch (e2) {
@@ -90,7 +96,11 @@ export async function handleInbound(services: Services, registry: Registry, msg:
  * A card button click: de-duplicate by event id, run the action as the operator, commit its writes with the event id.
  * Returns what the platform shows at once (a toast, and the card as it should look now).
  */
-export async function handleCardAction(services: Services, actions: readonly CardAction[], input: CardActionInput): Promise<ActionResult & { duplicate: boolean }> {
+export async function handleCardAction(
+  services: Services,
+  actions: readonly CardAction[],
+  input: CardActionInput,
+): Promise<ActionResult & { duplicate: boolean }> {
   const { store, clock, log } = services;
   const key = `${input.operator.channel}:${input.eventId}`;
   const already: ActionResult & { duplicate: boolean } = { toast: { type: 'info', text: '已处理。' }, duplicate: true };
@@ -105,7 +115,13 @@ export async function handleCardAction(services: Services, actions: readonly Car
       if (e instanceof StoreBusyError) throw e; // nothing written: the callback fails and can be tried again
       if (e instanceof ConflictError && attempt === 0) continue;
       log.error({ err: e, action: input.value.action }, 'card action commit failed');
-      return { toast: { type: 'error', text: e instanceof ConflictError ? '操作未完成：数据刚被他人修改，请重试。' : '系统出错了，请稍后再试。' }, duplicate: false };
+      return {
+        toast: {
+          type: 'error',
+          text: e instanceof ConflictError ? '操作未完成：数据刚被他人修改，请重试。' : '系统出错了，请稍后再试。',
+        },
+        duplicate: false,
+      };
     }
   }
   /* c8 ignore next */

@@ -19,7 +19,9 @@ const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
 /** Whole days since 1970-01-01 of a Shanghai calendar day (of an instant, or of a `YYYY-MM-DD`). */
 const dayNumber = (d: Date | DateStr): number =>
-  typeof d === 'string' ? Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / DAY_MS : Math.floor((d.getTime() + SHANGHAI_MS) / DAY_MS);
+  typeof d === 'string'
+    ? Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / DAY_MS
+    : Math.floor((d.getTime() + SHANGHAI_MS) / DAY_MS);
 
 /** Days since the last post (or since opening when there is none): `daysBetween(idleSince(a), today)`, without the strings. */
 export function idleDays(a: ActivityFacts, today: DateStr): number {

@@ -22,7 +22,8 @@ const AT_ALL = /[@＠]\s*(?=所有人|all\b|everyone\b)/gi;
 export function neutralizeMarkup(text: string, dialect: MarkupDialect): string {
   let out = text.replace(TAG_OPEN, '＜');
   if (dialect === 'wecom-markdown') out = out.replace(/[[\]]/g, (c) => (c === '[' ? '［' : '］')); // no [text](url) links
-  if (dialect === 'wechat' || dialect === 'wecom-markdown') out = out.replace(AT_ALL, '＠\u200b').replace(/\u2005/g, ' ');
+  if (dialect === 'wechat' || dialect === 'wecom-markdown')
+    out = out.replace(AT_ALL, '＠\u200b').replace(/\u2005/g, ' ');
   return out;
 }
 

@@ -37,9 +37,37 @@ export function deadlineRule(d: Deadline): string {
 }
 
 const EVENT_WORDS = [
-  '专项行动', '专项工作', '专项整治', '专项活动', '活动', '大赛', '比赛', '竞赛', '运动会', '晚会', '庆典', '周年',
-  '文化节', '旅游节', '艺术节', '音乐节', '美食节', '购物节', '博览会', '展览会', '交易会', '推介会', '论坛', '峰会',
-  '创建', '创文', '创卫', '大会', '会议', '选举', '普查',
+  '专项行动',
+  '专项工作',
+  '专项整治',
+  '专项活动',
+  '活动',
+  '大赛',
+  '比赛',
+  '竞赛',
+  '运动会',
+  '晚会',
+  '庆典',
+  '周年',
+  '文化节',
+  '旅游节',
+  '艺术节',
+  '音乐节',
+  '美食节',
+  '购物节',
+  '博览会',
+  '展览会',
+  '交易会',
+  '推介会',
+  '论坛',
+  '峰会',
+  '创建',
+  '创文',
+  '创卫',
+  '大会',
+  '会议',
+  '选举',
+  '普查',
 ];
 const PERSONAL_WORDS = ['个人', '本人', '我的', '私人', '工作室', '书记说', '县长说', '市长说', '局长说'];
 const INSTITUTION_RE =
@@ -87,7 +115,9 @@ export function samePlatformMessage(platform: string, others: readonly Account[]
 
 /** 神木 第十条: the same name on every platform. Returns a warning when the unit's other accounts use other names. */
 export function nameConsistencyWarning(existing: readonly Account[], name: string, exceptId?: number): string | null {
-  const others = existing.filter((a) => a.status === 'active' && a.id !== exceptId && normalizeName(a.name) !== normalizeName(name));
+  const others = existing.filter(
+    (a) => a.status === 'active' && a.id !== exceptId && normalizeName(a.name) !== normalizeName(name),
+  );
   if (others.length === 0) return null;
   const list = others
     .slice(0, 3)
@@ -100,7 +130,8 @@ function normalizeName(n: string): string {
   return n.replace(/\s+/g, '').toLowerCase();
 }
 
-const NEWS_MEDIA_RE = /(融媒体中心|日报|晚报|报社|电视台|广播电视|新闻网|新闻中心|传媒集团|新华社|人民网|央视|新华网|广播电台)/;
+const NEWS_MEDIA_RE =
+  /(融媒体中心|日报|晚报|报社|电视台|广播电视|新闻网|新闻中心|传媒集团|新华社|人民网|央视|新华网|广播电台)/;
 
 /** Infer the kind of an entrusted operator from its name when the filer did not say. */
 export function inferOperatorKind(operatorName: string): OperatorKind {

@@ -41,7 +41,11 @@ export interface PersonWithRoles extends Person {
 }
 
 export type AccountStatus = 'active' | 'suspended' | 'closed';
-export const ACCOUNT_STATUS_NAMES: Record<AccountStatus, string> = { active: '正常', suspended: '已关停', closed: '已注销' };
+export const ACCOUNT_STATUS_NAMES: Record<AccountStatus, string> = {
+  active: '正常',
+  suspended: '已关停',
+  closed: '已注销',
+};
 export type Operation = 'self' | 'entrusted';
 export type OperatorKind = 'subordinate' | 'news_media' | 'other';
 export const OPERATOR_KIND_NAMES: Record<OperatorKind, string> = {
@@ -74,7 +78,12 @@ export interface AccountActivity {
 }
 
 export type FilingKind = 'open' | 'change' | 'suspend' | 'close';
-export const FILING_KIND_NAMES: Record<FilingKind, string> = { open: '开设', change: '变更', suspend: '关停', close: '注销' };
+export const FILING_KIND_NAMES: Record<FilingKind, string> = {
+  open: '开设',
+  change: '变更',
+  suspend: '关停',
+  close: '注销',
+};
 export type FilingStatus = 'filed' | 'pending_confirmation' | 'confirmed';
 
 export interface Filing {

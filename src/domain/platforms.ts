@@ -1,6 +1,10 @@
 /** The closed list of platforms a government new-media account can be on (PRODUCT.md), with common aliases. */
 export const PLATFORMS = [
-  { code: 'wechat_mp', name: '微信公众号', aliases: ['公众号', '微信', '微信号', '服务号', '订阅号', 'wechat', 'weixin'] },
+  {
+    code: 'wechat_mp',
+    name: '微信公众号',
+    aliases: ['公众号', '微信', '微信号', '服务号', '订阅号', 'wechat', 'weixin'],
+  },
   { code: 'weibo', name: '微博', aliases: ['新浪微博', '微博号', 'weibo'] },
   { code: 'douyin', name: '抖音', aliases: ['抖音号', 'douyin'] },
   { code: 'toutiao', name: '头条号', aliases: ['今日头条', '头条', 'toutiao'] },

@@ -153,9 +153,7 @@ export const SETTINGS: readonly AnySpec[] = [
     aliases: ['allow_domains', 'allowDomains'],
     source: '链接白名单（神木 第十三条：只转载党委和政府网站及稿源单位的信息）',
     schema: z.array(
-      z
-        .string()
-        .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i, { error: '域名格式不正确，例如 gov.cn' }),
+      z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$/i, { error: '域名格式不正确，例如 gov.cn' }),
     ),
     format: (v) => v.join(','),
     parse: list,
@@ -165,9 +163,18 @@ export const SETTINGS: readonly AnySpec[] = [
     name: '订阅源内网',
     aliases: ['feed_private_hosts', 'feedPrivateHosts'],
     source: '订阅源默认只读取公网地址；内网 RSSHub 等须由管理员列出主机名、IP 或网段（写“无”清空）',
-    schema: z.array(z.string().refine(isPrivateHostEntry, { error: '订阅源内网须是主机名、IP 地址或网段，例如 rsshub.gov.local,10.1.2.3,10.1.0.0/16' })),
+    schema: z.array(
+      z
+        .string()
+        .refine(isPrivateHostEntry, {
+          error: '订阅源内网须是主机名、IP 地址或网段，例如 rsshub.gov.local,10.1.2.3,10.1.0.0/16',
+        }),
+    ),
     format: (v) => (v.length ? v.join(',') : '无'),
-    parse: (raw) => (['无', 'none', '-'].includes(raw.trim().toLowerCase()) ? [] : (list(raw) as string[]).map((e) => e.replace(/^\[|\]$/g, '').replace(/^\[(.*)\](\/\d+)$/, '$1$2'))),
+    parse: (raw) =>
+      ['无', 'none', '-'].includes(raw.trim().toLowerCase())
+        ? []
+        : (list(raw) as string[]).map((e) => e.replace(/^\[|\]$/g, '').replace(/^\[(.*)\](\/\d+)$/, '$1$2')),
   },
 ];
 
@@ -204,6 +211,7 @@ export function resolvePolicy(stored: Readonly<Record<string, unknown>>): Policy
 
 /** Check cross-field consistency of a policy; returns a Chinese message or null. */
 export function policyProblem(p: Policy): string | null {
-  if (p.dormancyWarningDays >= p.dormantDays) return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
+  if (p.dormancyWarningDays >= p.dormantDays)
+    return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
   return null;
 }

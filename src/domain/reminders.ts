@@ -51,7 +51,13 @@ export function firstWorkdayOfWeek(calendar: WorkCalendar, date: DateStr): DateS
 export function previousWeek(date: DateStr): { monday: DateStr; sunday: DateStr; from: Date; to: Date; label: string } {
   const monday = addDays(mondayOf(date), -7);
   const sunday = addDays(monday, 6);
-  return { monday, sunday, from: shanghaiInstant(monday), to: shanghaiInstant(addDays(monday, 7)), label: isoWeek(monday) };
+  return {
+    monday,
+    sunday,
+    from: shanghaiInstant(monday),
+    to: shanghaiInstant(addDays(monday, 7)),
+    label: isoWeek(monday),
+  };
 }
 
 /** Does the daily sweep run on this day? Working days only, unless the 每天提醒 setting says every day. */
@@ -72,7 +78,13 @@ export const weekdayName = (date: DateStr): string => `周${WEEKDAYS[weekday(dat
  * How users name an account in a command: its name when no other account has it, else the name and the platform,
  * else its id (A12), so the command in a reminder always finds exactly this account.
  */
-export function accountRef(a: { id: number; name: string; platform: string; sameName: number; sameNamePlatform: number }): string {
+export function accountRef(a: {
+  id: number;
+  name: string;
+  platform: string;
+  sameName: number;
+  sameNamePlatform: number;
+}): string {
   if (/\s|=/.test(a.name)) return `A${a.id}`;
   if (a.sameName <= 1) return a.name;
   if (a.sameNamePlatform <= 1) return `${a.name} 平台=${platformName(a.platform)}`;
@@ -80,7 +92,9 @@ export function accountRef(a: { id: number; name: string; platform: string; same
 }
 
 /** `accountRef` over a register's name counts, loaded once per sweep (refs are cached per name and platform). */
-export function accountRefs(counts: readonly { name: string; platform: string; accounts: number }[]): (id: number, name: string, platform: string) => string {
+export function accountRefs(
+  counts: readonly { name: string; platform: string; accounts: number }[],
+): (id: number, name: string, platform: string) => string {
   const byName = new Map<string, { total: number; platforms: Map<string, number>; refs: Map<string, string> }>();
   for (const c of counts) {
     let entry = byName.get(c.name);
@@ -93,7 +107,13 @@ export function accountRefs(counts: readonly { name: string; platform: string; a
     if (!entry) return accountRef({ id, name, platform, sameName: 1, sameNamePlatform: 1 });
     let ref = entry.refs.get(platform);
     if (ref === undefined) {
-      ref = accountRef({ id: 0, name, platform, sameName: entry.total, sameNamePlatform: entry.platforms.get(platform) ?? 1 });
+      ref = accountRef({
+        id: 0,
+        name,
+        platform,
+        sameName: entry.total,
+        sameNamePlatform: entry.platforms.get(platform) ?? 1,
+      });
       entry.refs.set(platform, ref);
     }
     return ref === 'A0' ? `A${id}` : ref;
@@ -101,7 +121,13 @@ export function accountRefs(counts: readonly { name: string; platform: string; a
 }
 
 /** The short direct message a liaison gets when the unit's digest went to its work group. */
-export function liaisonPointer(unitName: string, today: DateStr, sections: readonly DigestSection[], groups: readonly string[], urgent: boolean): Reply {
+export function liaisonPointer(
+  unitName: string,
+  today: DateStr,
+  sections: readonly DigestSection[],
+  groups: readonly string[],
+  urgent: boolean,
+): Reply {
   return {
     title: `${unitName} 今日提醒（${today} ${weekdayName(today)}）`,
     tone: urgent ? 'warning' : 'info',
@@ -156,13 +182,22 @@ function sectionBlocks(sections: readonly DigestSection[]): Reply['blocks'] {
 }
 
 /** The digest a unit's work group (and its liaisons) receives. */
-export function unitDigest(unitName: string, today: DateStr, sections: readonly DigestSection[], urgent: boolean, remindTime: string): Reply {
+export function unitDigest(
+  unitName: string,
+  today: DateStr,
+  sections: readonly DigestSection[],
+  urgent: boolean,
+  remindTime: string,
+): Reply {
   return {
     title: `${unitName} 今日提醒（${today} ${weekdayName(today)}）`,
     tone: urgent ? 'warning' : 'info',
     blocks: [
       ...sectionBlocks(sections),
-      { type: 'note', text: `每个工作日 ${remindTime} 提醒一次，已办的不再提醒；发布信息后请用 /更新 登记（设有订阅源的账号自动记录）。` },
+      {
+        type: 'note',
+        text: `每个工作日 ${remindTime} 提醒一次，已办的不再提醒；发布信息后请用 /更新 登记（设有订阅源的账号自动记录）。`,
+      },
     ],
   };
 }
@@ -188,7 +223,10 @@ export function adminSummary(input: AdminSummaryInput): Reply {
   if (counted.length) {
     blocks.push({
       type: 'fields',
-      fields: counted.map((c) => ({ label: c.label, value: c.units > 0 ? `${c.count} 项（${c.units} 个单位）` : `${c.count} 项` })),
+      fields: counted.map((c) => ({
+        label: c.label,
+        value: c.units > 0 ? `${c.count} 项（${c.units} 个单位）` : `${c.count} 项`,
+      })),
     });
   }
   blocks.push(...sectionBlocks(input.details));

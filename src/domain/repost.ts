@@ -35,7 +35,12 @@ export interface RepostTarget {
 }
 
 /** 兴国 三(四): the default deadline is `workdays` working days later, at the same time of day. */
-export function repostDeadline(now: Date, today: DateStr, workdays: number, calendar: WorkCalendar): { at: Date; fallbackYears: number[] } {
+export function repostDeadline(
+  now: Date,
+  today: DateStr,
+  workdays: number,
+  calendar: WorkCalendar,
+): { at: Date; fallbackYears: number[] } {
   const r = calendar.addWorkdays(today, workdays);
   const minutes = shanghaiMinutes(now);
   return { at: shanghaiInstant(r.date, Math.floor(minutes / 60), minutes % 60), fallbackYears: r.fallbackYears };
@@ -49,7 +54,7 @@ export function normalizeTitle(title: string): string {
   return title
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[【\[(（]\s*(转载|转发|转|重磅|权威发布|关注)\s*[】\])）]/g, '')
+    .replace(/[【[(（]\s*(转载|转发|转|重磅|权威发布|关注)\s*[】\])）]/g, '')
     .replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 

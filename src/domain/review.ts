@@ -93,7 +93,9 @@ function summaryFields(r: Review, f: CardFacts, step: number): { label: string; 
 
 /** The approval card a leader gets: the facts, the seven checks, the pre-check findings, a comment box and buttons. */
 export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
-  const findings = summarizeFindings(r.findings, { input: { title: r.title, text: r.content ?? undefined, link: r.link ?? undefined } });
+  const findings = summarizeFindings(r.findings, {
+    input: { title: r.title, text: r.content ?? undefined, link: r.link ?? undefined },
+  });
   return {
     title: `待审核 R${r.id}：${shorten(r.title, 30)}`,
     tone: r.level === 'major' ? 'warning' : 'info',
@@ -108,8 +110,16 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
         type: 'actions',
         input: { name: 'comment', placeholder: '审核意见（退回时必填）' },
         buttons: [
-          { label: '同意', style: 'primary', value: { action: 'review.decide', review: r.id, step, decision: 'approve' } },
-          { label: '退回', style: 'danger', value: { action: 'review.decide', review: r.id, step, decision: 'reject' } },
+          {
+            label: '同意',
+            style: 'primary',
+            value: { action: 'review.decide', review: r.id, step, decision: 'approve' },
+          },
+          {
+            label: '退回',
+            style: 'danger',
+            value: { action: 'review.decide', review: r.id, step, decision: 'reject' },
+          },
         ],
       },
       { type: 'note', text: `也可发送 /审批 同意 R${r.id} 或 /审批 退回 R${r.id} 意见=…` },
@@ -118,7 +128,12 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
 }
 
 /** The same card after the decision: who decided what, when, with the comment; no buttons. */
-export function decidedCard(r: Review, f: CardFacts, step: number, outcome: { decision: Decision | 'withdrawn'; by: string; at: Date; comment: string | null; next?: string }): Reply {
+export function decidedCard(
+  r: Review,
+  f: CardFacts,
+  step: number,
+  outcome: { decision: Decision | 'withdrawn'; by: string; at: Date; comment: string | null; next?: string },
+): Reply {
   const verb = outcome.decision === 'approve' ? '已同意' : outcome.decision === 'reject' ? '已退回' : '已撤回';
   return {
     title: `${verb} R${r.id}：${shorten(r.title, 30)}`,

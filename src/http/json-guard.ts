@@ -13,7 +13,8 @@ export function jsonDepthWithin(text: string, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -24,7 +25,10 @@ export function jsonDepthWithin(text: string, max = MAX_JSON_DEPTH): boolean {
 }
 
 /** JSON.parse behind the depth bound: the value, or null for too deep or malformed. Never throws. */
-export function parseBoundedJson(text: string, max = MAX_JSON_DEPTH): { ok: true; value: unknown } | { ok: false; reason: 'too deep' | 'malformed JSON' } {
+export function parseBoundedJson(
+  text: string,
+  max = MAX_JSON_DEPTH,
+): { ok: true; value: unknown } | { ok: false; reason: 'too deep' | 'malformed JSON' } {
   if (!jsonDepthWithin(text, max)) return { ok: false, reason: 'too deep' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

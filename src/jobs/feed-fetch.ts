@@ -18,7 +18,15 @@ export type FeedItem = {
   publishedAt: Date | null;
 };
 
-export type FeedErrorCode = 'timeout' | 'http' | 'too-large' | 'malformed' | 'network' | 'bad-url' | 'blocked' | 'redirects';
+export type FeedErrorCode =
+  | 'timeout'
+  | 'http'
+  | 'too-large'
+  | 'malformed'
+  | 'network'
+  | 'bad-url'
+  | 'blocked'
+  | 'redirects';
 
 export type FeedResult =
   | { kind: 'not-modified' }
@@ -108,11 +116,14 @@ async function request(
   let url = target;
   const maxRedirects = opts.maxRedirects ?? 3;
   for (let hop = 0; ; hop++) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('bad-url', '订阅源地址无效（仅支持 http/https）');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return fail('bad-url', '订阅源地址无效（仅支持 http/https）');
     const pin = await checkFeedTarget(url, opts.privateHosts ?? [], opts.resolve);
     if (!pin.ok) return fail(pin.reason === 'blocked' ? 'blocked' : 'network', UNREACHABLE);
     try {
-      res = opts.fetch ? await opts.fetch(url, { headers, signal, redirect: 'manual' }) : await pinnedGet(url, pin, headers, signal);
+      res = opts.fetch
+        ? await opts.fetch(url, { headers, signal, redirect: 'manual' })
+        : await pinnedGet(url, pin, headers, signal);
     } catch {
       return fail('network', UNREACHABLE);
     }
@@ -230,7 +241,11 @@ function toFeed(parsed: AnyFeed): { title: string | null; items: FeedItem[] } {
 function item(title?: string, id?: string, link?: string, rawDate?: string): FeedItem {
   const t = clean(title) ?? '';
   const l = clean(link);
-  const hash = () => createHash('sha256').update(`${t}\n${rawDate ?? ''}`).digest('hex').slice(0, 32);
+  const hash = () =>
+    createHash('sha256')
+      .update(`${t}\n${rawDate ?? ''}`)
+      .digest('hex')
+      .slice(0, 32);
   return { id: clean(id) ?? l ?? `hash:${hash()}`, title: t, link: l, publishedAt: parseFeedDate(rawDate) };
 }
 
@@ -243,8 +258,18 @@ function clean(s: string | undefined): string | null {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ZONES: Record<string, number> = {
-  UT: 0, UTC: 0, GMT: 0, Z: 0,
-  EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  EST: -5,
+  EDT: -4,
+  CST: -6,
+  CDT: -5,
+  MST: -7,
+  MDT: -6,
+  PST: -8,
+  PDT: -7,
 };
 /** A date with no zone at all is Beijing time: these are Chinese government feeds. */
 const DEFAULT_OFFSET_MINUTES = 8 * 60;
@@ -333,7 +358,9 @@ export function nextPollAt(now: Date, consecutiveFailures: number, opts: NextPol
   const base = opts.baseMinutes ?? 60;
   const max = opts.maxMinutes ?? 24 * 60;
   // clamped so that 2^failures stays finite (0 × Infinity would be NaN)
-  const failures = Number.isFinite(consecutiveFailures) ? Math.min(Math.max(0, Math.floor(consecutiveFailures)), 40) : 0;
+  const failures = Number.isFinite(consecutiveFailures)
+    ? Math.min(Math.max(0, Math.floor(consecutiveFailures)), 40)
+    : 0;
   let delayMs = Math.min(base * 2 ** failures, max) * 60_000;
   if (opts.jitter) delayMs = opts.jitter(delayMs);
   delayMs = Math.max(delayMs, (opts.retryAfterSeconds ?? 0) * 1000);

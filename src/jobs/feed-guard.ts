@@ -30,14 +30,38 @@ export const systemResolver: Resolver = async (hostname) => {
 /** Not public: RFC 6890 special-purpose ranges (private, loopback, link-local, CGNAT, documentation, multicast …). */
 const NON_PUBLIC = new net.BlockList();
 for (const [prefix, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NON_PUBLIC.addSubnet(prefix, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NON_PUBLIC.addSubnet(prefix, bits, 'ipv4');
 for (const [prefix, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
-  ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) NON_PUBLIC.addSubnet(prefix, bits, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  NON_PUBLIC.addSubnet(prefix, bits, 'ipv6');
 
 /** Never connected to, even when listed: "any address", multicast and broadcast. */
 const NEVER = new net.BlockList();
@@ -64,7 +88,11 @@ export function isPublicAddress(raw: string): boolean {
   return net.isIP(ip) !== 0 && !NON_PUBLIC.check(ip, kind(ip));
 }
 
-const bare = (host: string): string => host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const bare = (host: string): string =>
+  host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 /** Does an admin's 订阅源内网 list allow this host name or address to be private? */
 export function listedAsPrivate(allow: readonly string[], hostname: string, ip: string): boolean {
@@ -94,13 +122,19 @@ export function listedAsPrivate(allow: readonly string[], hostname: string, ip: 
   return false;
 }
 
-export type TargetCheck = { ok: true; address: string; family: 4 | 6 } | { ok: false; reason: 'blocked' | 'unresolved' };
+export type TargetCheck =
+  | { ok: true; address: string; family: 4 | 6 }
+  | { ok: false; reason: 'blocked' | 'unresolved' };
 
 /**
  * Resolve the URL's host and decide. Every address the name resolves to must be allowed (a name that answers with
  * one public and one private address is refused), and the first is the one to connect to.
  */
-export async function checkFeedTarget(url: URL, allow: readonly string[], resolve: Resolver = systemResolver): Promise<TargetCheck> {
+export async function checkFeedTarget(
+  url: URL,
+  allow: readonly string[],
+  resolve: Resolver = systemResolver,
+): Promise<TargetCheck> {
   const host = bare(url.hostname);
   let addresses: ResolvedAddress[];
   if (net.isIP(host)) addresses = [{ address: host, family: net.isIPv6(host) ? 6 : 4 }];
@@ -122,32 +156,59 @@ export async function checkFeedTarget(url: URL, allow: readonly string[], resolv
 }
 
 /** GET `url` over a connection to exactly `pin` (TLS still checks the certificate against the URL's host name). */
-export function pinnedGet(url: URL, pin: ResolvedAddress, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+export function pinnedGet(
+  url: URL,
+  pin: ResolvedAddress,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Response> {
   const mod = url.protocol === 'https:' ? https : http;
   const lookup = (_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void): void => {
     if (opts.all) cb(null, [{ address: pin.address, family: pin.family }]);
     else cb(null, pin.address, pin.family);
   };
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'GET', headers: { ...headers, 'Accept-Encoding': 'gzip, deflate, br' }, signal, lookup: lookup as unknown as net.LookupFunction, agent: false }, (res) => {
-      const h = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-      const status = res.statusCode ?? 502;
-      const encoding = (res.headers['content-encoding'] ?? '').toLowerCase();
-      const decoded: Readable =
-        encoding === 'gzip' || encoding === 'x-gzip' ? res.pipe(zlib.createGunzip()) : encoding === 'deflate' ? res.pipe(zlib.createInflate()) : encoding === 'br' ? res.pipe(zlib.createBrotliDecompress()) : res;
-      if (decoded !== res) {
-        h.delete('content-length');
-        res.on('error', (e) => decoded.destroy(e));
-      }
-      const empty = status === 204 || status === 304 || (status >= 300 && status < 400);
-      if (empty) res.resume();
-      try {
-        resolve(new Response(empty ? null : (Readable.toWeb(decoded) as ReadableStream<Uint8Array>), { status: status < 200 || status > 599 ? 502 : status, headers: h }));
-      } catch (e) {
-        reject(e);
-      }
-    });
+    const req = mod.request(
+      url,
+      {
+        method: 'GET',
+        headers: { ...headers, 'Accept-Encoding': 'gzip, deflate, br' },
+        signal,
+        lookup: lookup as unknown as net.LookupFunction,
+        agent: false,
+      },
+      (res) => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const status = res.statusCode ?? 502;
+        const encoding = (res.headers['content-encoding'] ?? '').toLowerCase();
+        const decoded: Readable =
+          encoding === 'gzip' || encoding === 'x-gzip'
+            ? res.pipe(zlib.createGunzip())
+            : encoding === 'deflate'
+              ? res.pipe(zlib.createInflate())
+              : encoding === 'br'
+                ? res.pipe(zlib.createBrotliDecompress())
+                : res;
+        if (decoded !== res) {
+          h.delete('content-length');
+          res.on('error', (e) => decoded.destroy(e));
+        }
+        const empty = status === 204 || status === 304 || (status >= 300 && status < 400);
+        if (empty) res.resume();
+        try {
+          resolve(
+            new Response(empty ? null : (Readable.toWeb(decoded) as ReadableStream<Uint8Array>), {
+              status: status < 200 || status > 599 ? 502 : status,
+              headers: h,
+            }),
+          );
+        } catch (e) {
+          reject(e);
+        }
+      },
+    );
     req.on('error', reject);
     req.end();
   });

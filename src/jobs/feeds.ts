@@ -74,14 +74,24 @@ function publishedAt(item: FeedItem, now: Date, firstRead: boolean, oldestDated:
 }
 
 /** Read one feed and record what is new. Never throws for feed problems; storage errors propagate. */
-export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPollOptions = {}): Promise<FeedPollOutcome> {
+export async function pollFeed(
+  deps: FeedDeps,
+  target: FeedTarget,
+  opts: FeedPollOptions = {},
+): Promise<FeedPollOutcome> {
   const { store, feeds, clock, log } = deps;
   // A changed URL starts over: its validators and failures belonged to the old one.
   const prev = target.state && target.state.url === target.feedUrl ? target.state : null;
   const result = await fetchFeed(
     target.feedUrl,
     { etag: prev?.etag ?? null, lastModified: prev?.lastModified ?? null },
-    { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, fetch: opts.fetch, resolve: opts.resolve, privateHosts: opts.privateHosts ?? resolvePolicy(await store.settings.all()).feedPrivateHosts },
+    {
+      timeoutMs: opts.timeoutMs,
+      maxBytes: opts.maxBytes,
+      fetch: opts.fetch,
+      resolve: opts.resolve,
+      privateHosts: opts.privateHosts ?? resolvePolicy(await store.settings.all()).feedPrivateHosts,
+    },
   );
   const now = clock.now();
   const backoff = { baseMinutes: opts.baseMinutes, maxMinutes: opts.maxMinutes };
@@ -106,7 +116,10 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
       nextCheckAt: nextPollAt(now, failures, { ...backoff, retryAfterSeconds: result.retryAfterSeconds }),
     };
     await store.commit(feeds.save(state));
-    log.warn({ accountId: target.accountId, url: maskUrl(target.feedUrl), failures, code: result.code, error: result.message }, 'feed read failed');
+    log.warn(
+      { accountId: target.accountId, url: maskUrl(target.feedUrl), failures, code: result.code, error: result.message },
+      'feed read failed',
+    );
     return { accountId: target.accountId, result: 'error', newPosts: 0, error: result.message };
   }
   if (result.kind === 'not-modified') {
@@ -115,10 +128,18 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
   }
 
   const items = [...new Map(result.items.map((i) => [i.id, i])).values()];
-  const known = await feeds.knownItems(target.accountId, items.map((i) => i.id));
+  const known = await feeds.knownItems(
+    target.accountId,
+    items.map((i) => i.id),
+  );
   const fresh = items.filter((i) => !known.has(i.id));
   const dated = items.map((i) => i.publishedAt).filter((d): d is Date => d !== null);
-  const oldestDated = dated.length ? earlier(dated.reduce((a, b) => earlier(a, b)), now) : null;
+  const oldestDated = dated.length
+    ? earlier(
+        dated.reduce((a, b) => earlier(a, b)),
+        now,
+      )
+    : null;
   const firstRead = prev?.lastOkAt == null;
   const writes: Writes[] = fresh.map((i) =>
     store.posts.insert(
@@ -134,7 +155,14 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
       now,
     ),
   );
-  writes.push(...(await repostsFromFeed(deps, target.accountId, fresh.map((i) => ({ title: i.title, link: i.link, at: publishedAt(i, now, firstRead, oldestDated) })), now)));
+  writes.push(
+    ...(await repostsFromFeed(
+      deps,
+      target.accountId,
+      fresh.map((i) => ({ title: i.title, link: i.link, at: publishedAt(i, now, firstRead, oldestDated) })),
+      now,
+    )),
+  );
   writes.push(feeds.save({ ...base, etag: result.etag, lastModified: result.lastModified, lastOkAt: now }));
   await store.commit(writes);
   if (fresh.length) log.info({ accountId: target.accountId, newPosts: fresh.length }, 'feed: new posts recorded');
@@ -145,15 +173,37 @@ export async function pollFeed(deps: FeedDeps, target: FeedTarget, opts: FeedPol
  * A new feed item whose title matches an open repost task's title (normalized; a source prefix allowed) counts as that
  * account's repost: the target is marked done, late if the item came after the deadline.
  */
-async function repostsFromFeed(deps: FeedDeps, accountId: number, items: { title: string; link: string | null; at: Date }[], now: Date): Promise<Writes[]> {
+async function repostsFromFeed(
+  deps: FeedDeps,
+  accountId: number,
+  items: { title: string; link: string | null; at: Date }[],
+  now: Date,
+): Promise<Writes[]> {
   if (items.length === 0) return [];
   const open = await deps.store.reposts.openTargetsOf(accountId);
   const writes: Writes[] = [];
   for (const target of open) {
     const item = items.find((i) => titleMatches(target.title, i.title));
     if (!item) continue;
-    writes.push(deps.store.reposts.completeIfOpen({ taskId: target.taskId, accountId, at: item.at, link: item.link && item.link.length <= MAX_URL ? item.link : null, late: item.at.getTime() > target.deadlineAt.getTime() }));
-    writes.push(deps.store.audit.add({ at: now, actorId: null, actor: '订阅源', action: 'repost.done', subject: `T${target.taskId}`, details: { account: `A${accountId}`, via: 'feed', title: item.title } }));
+    writes.push(
+      deps.store.reposts.completeIfOpen({
+        taskId: target.taskId,
+        accountId,
+        at: item.at,
+        link: item.link && item.link.length <= MAX_URL ? item.link : null,
+        late: item.at.getTime() > target.deadlineAt.getTime(),
+      }),
+    );
+    writes.push(
+      deps.store.audit.add({
+        at: now,
+        actorId: null,
+        actor: '订阅源',
+        action: 'repost.done',
+        subject: `T${target.taskId}`,
+        details: { account: `A${accountId}`, via: 'feed', title: item.title },
+      }),
+    );
     deps.log.info({ accountId, task: target.taskId }, 'feed: repost recognised');
   }
   return writes;
@@ -213,7 +263,10 @@ export interface FeedPollerOptions extends FeedPollOptions {
 }
 
 /** Start polling feeds in this process. Never throws; feed errors are recorded, other errors logged. */
-export function startFeedPoller(rt: { services: Services; feeds: FeedStore }, opts: FeedPollerOptions = {}): FeedPoller {
+export function startFeedPoller(
+  rt: { services: Services; feeds: FeedStore },
+  opts: FeedPollerOptions = {},
+): FeedPoller {
   const deps: FeedDeps = { store: rt.services.store, feeds: rt.feeds, clock: rt.services.clock, log: rt.services.log };
   const intervalMs = opts.intervalMs ?? 60_000;
   let stopped = false;

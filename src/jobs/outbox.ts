@@ -65,7 +65,12 @@ type Outcome = 'sent' | 'retried' | 'failed' | 'busy';
 /** the outcome, and for 'retried' when the message is due again */
 type Delivered = { outcome: Outcome; retryAt?: Date };
 
-async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messenger, breaker: CircuitBreaker): Promise<Delivered> {
+async function deliverOne(
+  deps: DeliveryDeps,
+  row: OutboxRow,
+  messenger: Messenger,
+  breaker: CircuitBreaker,
+): Promise<Delivered> {
   const { store, clock, log } = deps;
   const now = clock.now();
   try {
@@ -81,11 +86,20 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messeng
       // The card to update has not been sent yet (or never will be): wait for it, without counting an attempt.
       const waited = now.getTime() - row.createdAt.getTime();
       if (original?.status === 'failed' || waited > UPDATE_WAIT_MS || !row.updateOf) {
-        await store.commit(store.outbox.markFailed(row.id, row.attempts, original ? '要更新的消息未能发出' : '找不到要更新的消息'));
+        await store.commit(
+          store.outbox.markFailed(row.id, row.attempts, original ? '要更新的消息未能发出' : '找不到要更新的消息'),
+        );
         return { outcome: 'failed' };
       }
       // no retryAt: a waiting update does not hold back the chat (the card it waits for may come after it)
-      await store.commit(store.outbox.retryLater(row.id, row.attempts, new Date(now.getTime() + 2_000), 'waiting for the original message'));
+      await store.commit(
+        store.outbox.retryLater(
+          row.id,
+          row.attempts,
+          new Date(now.getTime() + 2_000),
+          'waiting for the original message',
+        ),
+      );
       return { outcome: 'retried' };
     }
   }
@@ -105,19 +119,26 @@ async function deliverOne(deps: DeliveryDeps, row: OutboxRow, messenger: Messeng
     const permanent = e instanceof DeliveryError && e.kind === 'permanent';
     const msg = describe(e);
     if (permanent || attempts >= MAX_ATTEMPTS) {
-      log.error({ outboxId: row.id, channel: row.channel, targetType: row.targetType, attempts, error: msg }, 'message delivery failed; kept as failed');
+      log.error(
+        { outboxId: row.id, channel: row.channel, targetType: row.targetType, attempts, error: msg },
+        'message delivery failed; kept as failed',
+      );
       await store.commit(store.outbox.markFailed(row.id, attempts, msg));
       return { outcome: 'failed' };
     }
     const delay = retryDelay(attempts, e instanceof DeliveryError ? e.retryAfterMs : undefined);
-    log.warn({ outboxId: row.id, channel: row.channel, attempts, retryInMs: delay, error: msg }, 'message delivery failed; will retry');
+    log.warn(
+      { outboxId: row.id, channel: row.channel, attempts, retryInMs: delay, error: msg },
+      'message delivery failed; will retry',
+    );
     const retryAt = new Date(clock.now().getTime() + delay);
     await store.commit(store.outbox.retryLater(row.id, attempts, retryAt, msg));
     return { outcome: 'retried', retryAt };
   }
 }
 
-const targetOf = (row: OutboxRow): string => `${row.channel}:${row.targetType === 'user' ? 'user' : 'chat'}:${row.target}`;
+const targetOf = (row: OutboxRow): string =>
+  `${row.channel}:${row.targetType === 'user' ? 'user' : 'chat'}:${row.target}`;
 
 /**
  * The pool behind deliverDue and the loop: `pump()` looks at the queue and starts what may start (per-channel
@@ -160,7 +181,8 @@ function createPool(deps: DeliveryDeps, opts: DeliveryOptions, report: DeliveryR
     void deliverOne(deps, row, messenger, breaker(row.channel))
       .then((r) => {
         if (r.outcome !== 'busy') report[r.outcome]++;
-        if (r.outcome === 'retried' && r.retryAt) held.set(target, { id: row.id, until: r.retryAt.getTime() + LEASE_MS });
+        if (r.outcome === 'retried' && r.retryAt)
+          held.set(target, { id: row.id, until: r.retryAt.getTime() + LEASE_MS });
         else if (held.get(target)?.id === row.id) held.delete(target);
       })
       .catch((e: unknown) => deps.log.error({ err: e, outboxId: row.id }, 'outbox: could not record a delivery'))

@@ -18,7 +18,15 @@ import {
   reminderKey,
   type ReminderSeverity,
 } from '../domain/reminders.js';
-import { addDays, type DateStr, daysBetween, formatShanghai, shanghaiDate, shanghaiInstant, year } from '../domain/time.js';
+import {
+  addDays,
+  type DateStr,
+  daysBetween,
+  formatShanghai,
+  shanghaiDate,
+  shanghaiInstant,
+  year,
+} from '../domain/time.js';
 import type { AccountRow, IdRange, SweepStore } from '../ports/sweep.js';
 
 const month = (d: DateStr): number => Number(d.slice(5, 7));
@@ -136,7 +144,8 @@ const dormancy = defineKind({
     { kind: 'idle', label: (env) => `即将成为僵尸账号（已 ${env.policy.dormancyWarningDays} 天以上未更新）` },
   ],
   paged: true,
-  find: (q, env, ids) => q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), ids }),
+  find: (q, env, ids) =>
+    q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), ids }),
   toItem(a, env) {
     const days = idleDays(a, env.today);
     if (days < env.policy.dormancyWarningDays) return null;
@@ -148,7 +157,8 @@ const dormancy = defineKind({
         env,
         env.today,
         'alert',
-        () => `${label(a)}已 ${days} 天未更新（${last()}），属“僵尸”账号：请尽快发布信息，发布后发送 /更新 ${env.ref(a)}`,
+        () =>
+          `${label(a)}已 ${days} 天未更新（${last()}），属“僵尸”账号：请尽快发布信息，发布后发送 /更新 ${env.ref(a)}`,
         () => `${env.unitName(a.unitId)} · ${label(a)}已 ${days} 天未更新`,
       );
     }
@@ -159,7 +169,8 @@ const dormancy = defineKind({
       env,
       env.today,
       'warning',
-      () => `${label(a)}已 ${days} 天未更新（${last()}），再过 ${left} 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 ${env.ref(a)}`,
+      () =>
+        `${label(a)}已 ${days} 天未更新（${last()}），再过 ${left} 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 ${env.ref(a)}`,
     );
   },
 });
@@ -167,12 +178,21 @@ const dormancy = defineKind({
 /** 神木 第十二条: at least two posts a week, checked on the first working day of each week for the week before. */
 const weekly = defineKind({
   name: 'weekly',
-  sections: [{ kind: 'weekly', label: (env) => `上周更新不足（神木 第十二条：每周不少于 ${env.policy.weeklyMinPosts} 条）` }],
+  sections: [
+    { kind: 'weekly', label: (env) => `上周更新不足（神木 第十二条：每周不少于 ${env.policy.weeklyMinPosts} 条）` },
+  ],
   applies: (env) => env.policy.weeklyMinPosts > 0 && firstWorkdayOfWeek(env.calendar, env.today) === env.today,
   paged: true,
   find(q, env, ids) {
     const w = weekBefore(env.today);
-    return q.weeklyShortfall({ now: env.now, from: w.from, to: w.to, existedBy: w.monday, min: env.policy.weeklyMinPosts, ids });
+    return q.weeklyShortfall({
+      now: env.now,
+      from: w.from,
+      to: w.to,
+      existedBy: w.monday,
+      min: env.policy.weeklyMinPosts,
+      ids,
+    });
   },
   toItem(a, env) {
     // a dormant or nearly dormant account had no post last week either: its dormancy line says enough
@@ -184,7 +204,8 @@ const weekly = defineKind({
       env,
       w.label,
       'notice',
-      () => `${label(a)}上周（${w.monday.slice(5)}～${w.sunday.slice(5)}）更新 ${a.posts} 条，少于 ${env.policy.weeklyMinPosts} 条：本周请加强更新，发布后发送 /更新 ${env.ref(a)}`,
+      () =>
+        `${label(a)}上周（${w.monday.slice(5)}～${w.sunday.slice(5)}）更新 ${a.posts} 条，少于 ${env.policy.weeklyMinPosts} 条：本周请加强更新，发布后发送 /更新 ${env.ref(a)}`,
     );
   },
 });
@@ -192,7 +213,12 @@ const weekly = defineKind({
 /** 兴国 三(四), 吉林: repost major policy items within 1 working day; remind units that have not confirmed. */
 const repost = defineKind({
   name: 'repost',
-  sections: [{ kind: 'repost', label: (env) => `转载任务未确认（兴国 三(四)：${env.policy.repostDeadlineWorkdays} 个工作日内转载）` }],
+  sections: [
+    {
+      kind: 'repost',
+      label: (env) => `转载任务未确认（兴国 三(四)：${env.policy.repostDeadlineWorkdays} 个工作日内转载）`,
+    },
+  ],
   find: (q, env) => q.dueReposts({ now: env.now, until: shanghaiInstant(addDays(env.today, 1)) }),
   toItem(r, env) {
     const pending = r.deadlineAt.getTime() > env.now.getTime();
@@ -208,7 +234,8 @@ const repost = defineKind({
       env,
       env.today,
       pending ? 'warning' : 'alert',
-      () => `转载任务 T${r.taskId}「${r.title}」${when()}，${label(r)}尚未确认：转载后发送 /转载 完成 T${r.taskId} ${accountArg(r, env)}`,
+      () =>
+        `转载任务 T${r.taskId}「${r.title}」${when()}，${label(r)}尚未确认：转载后发送 /转载 完成 T${r.taskId} ${accountArg(r, env)}`,
       null,
       `T${r.taskId}:A${r.accountId}`,
     );
@@ -222,13 +249,18 @@ const review = defineKind({
   find: (q, env) => q.overdueReviews({ now: env.now }),
   toItem(r, env) {
     const late: string[] = [];
-    if (r.deadlineAt && r.deadlineAt.getTime() <= env.now.getTime()) late.push(`已过审核期限 ${formatShanghai(r.deadlineAt)}`);
-    if (r.plannedAt && r.plannedAt.getTime() <= env.now.getTime()) late.push(`已过计划发布时间 ${formatShanghai(r.plannedAt)}`);
+    if (r.deadlineAt && r.deadlineAt.getTime() <= env.now.getTime())
+      late.push(`已过审核期限 ${formatShanghai(r.deadlineAt)}`);
+    if (r.plannedAt && r.plannedAt.getTime() <= env.now.getTime())
+      late.push(`已过计划发布时间 ${formatShanghai(r.plannedAt)}`);
     const why = late.join('，');
     const what = `R${r.reviewId}「${r.title}」（${env.unitName(r.unitId)}${r.accountName ? ` · ${r.accountName}` : ''}）`;
     const waitingOn = r.approverName ?? '（未指定审批人）';
     const personLines: ReminderItem['personLines'] = [
-      { personId: r.requesterId, line: `您送审的 ${what}${why}，仍在等待 ${waitingOn} 审批：可提醒审批人，或发送 /送审 撤回 R${r.reviewId}` },
+      {
+        personId: r.requesterId,
+        line: `您送审的 ${what}${why}，仍在等待 ${waitingOn} 审批：可提醒审批人，或发送 /送审 撤回 R${r.reviewId}`,
+      },
     ];
     if (r.approverId !== null) {
       personLines.push({
@@ -254,15 +286,27 @@ const review = defineKind({
 /** 兴国 四(三), 神木 第二十条: change passwords regularly (改密周期); counted from the opening when never confirmed. */
 const password = defineKind({
   name: 'password',
-  sections: [{ kind: 'password', label: (env) => `密码到期（每 ${env.policy.passwordRotationDays} 天更换，兴国 四(三)）` }],
+  sections: [
+    { kind: 'password', label: (env) => `密码到期（每 ${env.policy.passwordRotationDays} 天更换，兴国 四(三)）` },
+  ],
   paged: true,
-  find: (q, env, ids) => q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), ids }),
+  find: (q, env, ids) =>
+    q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), ids }),
   toItem(a, env) {
     const when = (): string => {
       const days = daysBetween(a.since, env.today);
-      return a.passwordChangedOn ? `上次确认更换密码是 ${a.passwordChangedOn}（${days} 天前）` : `开设以来未确认更换过密码（已 ${days} 天）`;
+      return a.passwordChangedOn
+        ? `上次确认更换密码是 ${a.passwordChangedOn}（${days} 天前）`
+        : `开设以来未确认更换过密码（已 ${days} 天）`;
     };
-    return accountItem('password', a, env, env.week, 'notice', () => `${label(a)}${when()}：更换后发送 /改密 ${env.ref(a)}`);
+    return accountItem(
+      'password',
+      a,
+      env,
+      env.week,
+      'notice',
+      () => `${label(a)}${when()}：更换后发送 /改密 ${env.ref(a)}`,
+    );
   },
 });
 
@@ -281,7 +325,8 @@ const feed = defineKind({
       env.week,
       'notice',
       null,
-      () => `${env.unitName(f.unitId)} · ${label(f)}连续 ${f.failures} 次失败：${f.lastError ?? '未知错误'}（${ok()}）。请核对地址：/账号 详情 ${env.ref(f)}，或 /备案 变更 ${accountArg(f, env)} 订阅源=新地址`,
+      () =>
+        `${env.unitName(f.unitId)} · ${label(f)}连续 ${f.failures} 次失败：${f.lastError ?? '未知错误'}（${ok()}）。请核对地址：/账号 详情 ${env.ref(f)}，或 /备案 变更 ${accountArg(f, env)} 订阅源=新地址`,
     );
   },
 });
@@ -290,8 +335,12 @@ const feed = defineKind({
 const calendar = defineKind({
   name: 'calendar',
   sections: [{ kind: 'calendar', label: () => '工作日历' }],
-  applies: (env) => !env.calendar.covers(year(env.today)) || (month(env.today) === 12 && !env.calendar.covers(year(env.today) + 1)),
-  find: async (_q, env) => [year(env.today), year(env.today) + 1].filter((y) => !env.calendar.covers(y) && (y === year(env.today) || month(env.today) === 12)),
+  applies: (env) =>
+    !env.calendar.covers(year(env.today)) || (month(env.today) === 12 && !env.calendar.covers(year(env.today) + 1)),
+  find: async (_q, env) =>
+    [year(env.today), year(env.today) + 1].filter(
+      (y) => !env.calendar.covers(y) && (y === year(env.today) || month(env.today) === 12),
+    ),
   toItem: (y, env) => ({
     key: reminderKey('calendar', String(y), env.week),
     kind: 'calendar',

@@ -38,7 +38,8 @@ export async function sweepDue(rt: { services: Services; sweep: SweepStore }, no
   const [stored, overrides] = await Promise.all([store.settings.all(), store.calendar.overrides()]);
   const policy = resolvePolicy(stored);
   const today = shanghaiDate(now);
-  if (!isRemindDay(baseCalendar.withOverrides(overrides), today, policy.remindAllDays)) return { due: false, reason: 'not-a-remind-day', at: null };
+  if (!isRemindDay(baseCalendar.withOverrides(overrides), today, policy.remindAllDays))
+    return { due: false, reason: 'not-a-remind-day', at: null };
   const at = remindInstant(today, policy.remindTime);
   if (now.getTime() < at.getTime()) return { due: false, reason: 'before-time', at };
   const last = await rt.sweep.lastRun(today);
@@ -91,9 +92,13 @@ export function startScheduler(rt: { services: Services; sweep: SweepStore }, op
     return running;
   };
 
-  const job = new Cron(opts.pattern ?? '* * * * *', { timezone: 'Asia/Shanghai', protect: true, catch: (e) => log.error({ err: e }, 'daily reminders: timer error') }, async () => {
-    await tick();
-  });
+  const job = new Cron(
+    opts.pattern ?? '* * * * *',
+    { timezone: 'Asia/Shanghai', protect: true, catch: (e) => log.error({ err: e }, 'daily reminders: timer error') },
+    async () => {
+      await tick();
+    },
+  );
   void tick();
 
   return {

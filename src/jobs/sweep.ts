@@ -84,7 +84,13 @@ const MAX_ATTEMPTS = 3;
 export async function sweepEnv(services: Services, now: Date): Promise<SweepEnv> {
   const [stored, overrides] = await Promise.all([services.store.settings.all(), services.store.calendar.overrides()]);
   const today = shanghaiDate(now);
-  return { now, today, week: isoWeek(today), policy: resolvePolicy(stored), calendar: services.baseCalendar.withOverrides(overrides) };
+  return {
+    now,
+    today,
+    week: isoWeek(today),
+    policy: resolvePolicy(stored),
+    calendar: services.baseCalendar.withOverrides(overrides),
+  };
 }
 
 /** The periods of today's reminders: the day, this ISO week, and the week the cadence check looks at. */
@@ -94,14 +100,26 @@ const periodsOf = (env: SweepEnv): string[] => [env.today, env.week, isoWeek(add
  * Every reminder due at `env.now`, whether sent before or not. Those whose keys are in `sent` carry no lines (they
  * will not be sent again); the sweep decides what is new, per commit attempt, from the database.
  */
-export async function findReminders(q: SweepStore, env: SweepEnv, sent: ReadonlySet<string> = new Set()): Promise<ReminderItem[]> {
+export async function findReminders(
+  q: SweepStore,
+  env: SweepEnv,
+  sent: ReadonlySet<string> = new Set(),
+): Promise<ReminderItem[]> {
   const kinds = REMINDER_KINDS.filter((k) => k.applies(env));
   const [names, units, range] = await Promise.all([q.nameCounts(), q.unitNames(), q.accountIds()]);
   const refs = accountRefs(names);
   const pages: IdRange[] = [];
-  if (range) for (let from = range.min; from <= range.max; from += PAGE) pages.push({ from, to: Math.min(range.max, from + PAGE - 1) });
+  if (range)
+    for (let from = range.min; from <= range.max; from += PAGE)
+      pages.push({ from, to: Math.min(range.max, from + PAGE - 1) });
   const idle = new Set<number>();
-  const kindEnv: KindEnv = { ...env, ref: (a) => refs(a.accountId, a.name, a.platform), unitName: (id) => units.get(id) ?? `U${id}`, idle, sent };
+  const kindEnv: KindEnv = {
+    ...env,
+    ref: (a) => refs(a.accountId, a.name, a.platform),
+    unitName: (id) => units.get(id) ?? `U${id}`,
+    idle,
+    sent,
+  };
   const items: ReminderItem[] = [];
   for (const kind of kinds) {
     await kind.collect(q, kindEnv, pages, (item) => {
@@ -134,7 +152,11 @@ function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
   return out;
 }
 
-function sections(items: readonly ReminderItem[], env: SweepEnv, line: (i: ReminderItem) => string | null): DigestSection[] {
+function sections(
+  items: readonly ReminderItem[],
+  env: SweepEnv,
+  line: (i: ReminderItem) => string | null,
+): DigestSection[] {
   const byKind = new Map<string, string[]>();
   for (const i of items) {
     const text = line(i);
@@ -147,7 +169,11 @@ function sections(items: readonly ReminderItem[], env: SweepEnv, line: (i: Remin
 }
 
 /** Turn new reminders into messages: unit digests, direct messages, the admins' summary. */
-async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderItem[]): Promise<{ messages: PlannedMessage[]; unreachable: string[] }> {
+async function compose(
+  deps: SweepDeps,
+  env: SweepEnv,
+  fresh: readonly ReminderItem[],
+): Promise<{ messages: PlannedMessage[]; unreachable: string[] }> {
   const messages: PlannedMessage[] = [];
   const unreachable: string[] = [];
   if (fresh.length === 0) return { messages, unreachable };
@@ -160,14 +186,27 @@ async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderI
   const people = new Map(contacts.people.map((p) => [p.personId, p]));
   const base = `remind:${env.today}`;
 
-  const direct = (c: Contact, payload: OutboxMessage['payload'], key: string, audience: PlannedMessage['audience'], unitId: number | null, seen: Set<string>): boolean => {
+  const direct = (
+    c: Contact,
+    payload: OutboxMessage['payload'],
+    key: string,
+    audience: PlannedMessage['audience'],
+    unitId: number | null,
+    seen: Set<string>,
+  ): boolean => {
     const [id] = personTargets(services, asPerson(c));
     if (!id) return false;
     const target = `${id.channel}:user:${id.externalId}`;
     if (seen.has(target)) return true;
     seen.add(target);
     messages.push({
-      message: { channel: id.channel, targetType: 'user', target: id.externalId, payload, dedupeKey: `${key}|${target}` },
+      message: {
+        channel: id.channel,
+        targetType: 'user',
+        target: id.externalId,
+        payload,
+        dedupeKey: `${key}|${target}`,
+      },
       to: `${c.name}（${CHANNEL_NAMES[id.channel]}）`,
       audience,
       unitId,
@@ -195,7 +234,13 @@ async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderI
     for (const c of chats.get(unitId) ?? []) {
       const to = `「${unitName}」工作群（${CHANNEL_NAMES[c.channel]}）`;
       messages.push({
-        message: { channel: c.channel, targetType: 'chat', target: c.chatId, payload, dedupeKey: `${key}|${c.channel}:chat:${c.chatId}` },
+        message: {
+          channel: c.channel,
+          targetType: 'chat',
+          target: c.chatId,
+          payload,
+          dedupeKey: `${key}|${c.channel}:chat:${c.chatId}`,
+        },
         to,
         audience: 'unit',
         unitId,
@@ -208,7 +253,9 @@ async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderI
     const seen = new Set<string>();
     for (const l of liaisons.get(unitId) ?? []) if (direct(l, toLiaison, key, 'unit', unitId, seen)) reached++;
     if (reached === 0) {
-      unreachable.push(`「${unitName}」（${items.length} 项提醒）：未绑定工作群，也没有可联系的联络员。在该单位工作群发送 /单位 绑定群 单位=${unitName}，或 /人员 新增 @某人 单位=${unitName} 角色=联络员`);
+      unreachable.push(
+        `「${unitName}」（${items.length} 项提醒）：未绑定工作群，也没有可联系的联络员。在该单位工作群发送 /单位 绑定群 单位=${unitName}，或 /人员 新增 @某人 单位=${unitName} 角色=联络员`,
+      );
     }
   }
 
@@ -226,7 +273,9 @@ async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderI
     const c = people.get(personId);
     const key = `${base}:P${personId}:${keysDigest(entry.keys)}`;
     if (!c || !direct(c, personDigest(env.today, entry.lines), key, 'person', entry.unitId, new Set())) {
-      unreachable.push(`${c?.name ?? `P${personId}`}（${entry.lines.length} 项审核提醒）：没有可用的飞书或企业微信账号`);
+      unreachable.push(
+        `${c?.name ?? `P${personId}`}（${entry.lines.length} 项审核提醒）：没有可用的飞书或企业微信账号`,
+      );
     }
   }
 
@@ -238,20 +287,32 @@ async function compose(deps: SweepDeps, env: SweepEnv, fresh: readonly ReminderI
     k.count++;
     if (i.unitId !== null) k.units.add(i.unitId);
   }
-  const counts = SECTIONS.map((s) => ({ label: s.label(env).replace(/（.*$/, ''), count: perKind.get(s.kind)?.count ?? 0, units: perKind.get(s.kind)?.units.size ?? 0 }));
+  const counts = SECTIONS.map((s) => ({
+    label: s.label(env).replace(/（.*$/, ''),
+    count: perKind.get(s.kind)?.count ?? 0,
+    units: perKind.get(s.kind)?.units.size ?? 0,
+  }));
   // Each open repost task's completion, so the office sees where every task stands (issue: repost tasks).
   const progress = await deps.sweep.repostProgress({ now: env.now });
   const details = sections(fresh, env, (i) => i.adminLine);
   if (progress.length) {
     details.push({
       heading: '转载任务进度',
-      lines: progress.map((t) => `T${t.taskId}「${t.title}」截止 ${formatShanghai(t.deadlineAt)}${t.deadlineAt <= env.now ? '（已过）' : ''}：完成 ${t.done}/${t.total}（${Math.round((100 * t.done) / Math.max(1, t.total))}%），/转载 进度 T${t.taskId}`),
+      lines: progress.map(
+        (t) =>
+          `T${t.taskId}「${t.title}」截止 ${formatShanghai(t.deadlineAt)}${t.deadlineAt <= env.now ? '（已过）' : ''}：完成 ${t.done}/${t.total}（${Math.round((100 * t.done) / Math.max(1, t.total))}%），/转载 进度 T${t.taskId}`,
+      ),
     });
   }
   const summary = adminSummary({ today: env.today, counts, details, unreachable });
-  const plan = await planNotification(services, { admins: true }, summary, { dedupeKey: `${base}:admins:${keysDigest(summaryParts)}` });
-  plan.messages.forEach((m, n) => messages.push({ message: m, to: plan.reached[n] ?? m.target, audience: 'admins', unitId: null }));
-  if (plan.messages.length === 0) services.log.warn({ today: env.today }, 'reminders: no admin can be reached for the summary');
+  const plan = await planNotification(services, { admins: true }, summary, {
+    dedupeKey: `${base}:admins:${keysDigest(summaryParts)}`,
+  });
+  plan.messages.forEach((m, n) => {
+    messages.push({ message: m, to: plan.reached[n] ?? m.target, audience: 'admins', unitId: null });
+  });
+  if (plan.messages.length === 0)
+    services.log.warn({ today: env.today }, 'reminders: no admin can be reached for the summary');
   return { messages, unreachable };
 }
 
@@ -264,13 +325,25 @@ export async function planSweep(deps: SweepDeps, now: Date): Promise<SweepPlan> 
 }
 
 /** What is new among `found`, and its messages. `known`: the keys already read for today's periods, if still current. */
-async function plan(deps: SweepDeps, env: SweepEnv, found: ReminderItem[], known?: ReadonlySet<string>): Promise<SweepPlan> {
+async function plan(
+  deps: SweepDeps,
+  env: SweepEnv,
+  found: ReminderItem[],
+  known?: ReadonlySet<string>,
+): Promise<SweepPlan> {
   const periods = [...new Set(found.map((i) => i.period))];
   const usual = periodsOf(env);
   const sent = known && periods.every((p) => usual.includes(p)) ? known : await deps.sweep.sentKeys(periods);
   const fresh = found.filter((i) => !sent.has(i.key));
   const { messages, unreachable } = await compose(deps, env, fresh);
-  return { env, remindDay: isRemindDay(env.calendar, env.today, env.policy.remindAllDays), found, fresh, messages, unreachable };
+  return {
+    env,
+    remindDay: isRemindDay(env.calendar, env.today, env.policy.remindAllDays),
+    found,
+    fresh,
+    messages,
+    unreachable,
+  };
 }
 
 /** Run the sweep: record the new reminders and queue their messages in one commit (unless `dryRun`). */
@@ -284,20 +357,39 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
     // after a lost race, read again what the other sweep recorded
     const p = await plan(deps, env, found, attempt === 1 ? sent : undefined);
     if (opts.dryRun) return { ...p, dryRun: true, committed: false, attempts: 0 };
-    const records: ReminderRecord[] = p.fresh.map((i) => ({ key: i.key, kind: i.kind, period: i.period, unitId: i.unitId, accountId: i.accountId }));
+    const records: ReminderRecord[] = p.fresh.map((i) => ({
+      key: i.key,
+      kind: i.kind,
+      period: i.period,
+      unitId: i.unitId,
+      accountId: i.accountId,
+    }));
     const writes: Writes[] = [
       sweep.record(records, at),
       ...p.messages.map((m) => services.store.outbox.enqueue(m.message, at)),
-      sweep.recordRun({ runDate: env.today, asOf: opts.now, ranAt: at, trigger: opts.trigger ?? 'schedule', items: p.fresh.length, messages: p.messages.length }),
+      sweep.recordRun({
+        runDate: env.today,
+        asOf: opts.now,
+        ranAt: at,
+        trigger: opts.trigger ?? 'schedule',
+        items: p.fresh.length,
+        messages: p.messages.length,
+      }),
       sweep.prune(addDays(env.today, -KEEP_REMINDERS_DAYS), isoWeek(addDays(env.today, -KEEP_REMINDERS_DAYS))),
     ];
     try {
       await services.store.commit(writes);
-      services.log.info({ today: env.today, found: p.found.length, fresh: p.fresh.length, messages: p.messages.length, attempt }, 'reminders sweep done');
+      services.log.info(
+        { today: env.today, found: p.found.length, fresh: p.fresh.length, messages: p.messages.length, attempt },
+        'reminders sweep done',
+      );
       return { ...p, dryRun: false, committed: true, attempts: attempt };
     } catch (e) {
       if (e instanceof ConflictError && attempt < MAX_ATTEMPTS) {
-        services.log.info({ today: env.today, attempt }, 'reminders: another sweep recorded some of these first; recomputing');
+        services.log.info(
+          { today: env.today, attempt },
+          'reminders: another sweep recorded some of these first; recomputing',
+        );
         continue;
       }
       throw e;

@@ -11,7 +11,15 @@ export interface RepostRepo {
   openTargetsOf(accountId: number): Promise<(RepostTarget & { title: string; deadlineAt: Date })[]>;
   insert(t: RepostTask, targets: readonly RepostTarget[]): Writes;
   /** mark a target done (only if not done yet: guarded), then close the task if every target is done */
-  complete(c: { taskId: number; accountId: number; by: number | null; at: Date; link: string | null; late: boolean; via: 'manual' | 'feed' }): Writes;
+  complete(c: {
+    taskId: number;
+    accountId: number;
+    by: number | null;
+    at: Date;
+    link: string | null;
+    late: boolean;
+    via: 'manual' | 'feed';
+  }): Writes;
   /** close early (admin), guarded on the task being open */
   close(taskId: number, by: number, at: Date): Writes;
   /** for the feed poller: mark done if still open, without failing when it is not */

@@ -14,7 +14,15 @@ export interface ReviewRepo {
    * Decide a step: only when it is still pending and assigned to `approverId`; together with moving the review on
    * (`to`) only when the review is still pending at that step. Guarded: a second decision fails the commit.
    */
-  decide(d: { reviewId: number; step: number; approverId: number; status: Exclude<StepStatus, 'pending' | 'withdrawn'>; comment: string | null; at: Date; to: { status: ReviewStatus; currentStep: number } }): Writes;
+  decide(d: {
+    reviewId: number;
+    step: number;
+    approverId: number;
+    status: Exclude<StepStatus, 'pending' | 'withdrawn'>;
+    comment: string | null;
+    at: Date;
+    to: { status: ReviewStatus; currentStep: number };
+  }): Writes;
   /** pending → withdrawn (and its pending step), guarded */
   withdraw(reviewId: number, at: Date): Writes;
   /** approved → published, guarded */

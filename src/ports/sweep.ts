@@ -116,13 +116,22 @@ export interface SweepStore {
   /** Active accounts idle on or before `sinceDate` (posts after `now` are not counted; accounts registered after it don't exist yet). */
   idleAccounts(p: { now: Date; sinceDate: DateStr; postBefore: Date; ids: IdRange }): Promise<IdleAccountRow[]>;
   /** Active accounts that existed for the whole week [from, to) with fewer than `min` posts in it. */
-  weeklyShortfall(p: { now: Date; from: Date; to: Date; existedBy: DateStr; min: number; ids: IdRange }): Promise<WeeklyRow[]>;
+  weeklyShortfall(p: {
+    now: Date;
+    from: Date;
+    to: Date;
+    existedBy: DateStr;
+    min: number;
+    ids: IdRange;
+  }): Promise<WeeklyRow[]>;
   /** Pending reviews whose deadline or planned publishing time has passed, with the current step's approver. */
   overdueReviews(p: { now: Date }): Promise<ReviewRow[]>;
   /** Targets of open repost tasks due before `until`, not confirmed, on active accounts. */
   dueReposts(p: { now: Date; until: Date }): Promise<RepostRow[]>;
   /** Every open repost task with how many of its targets are done (for the admins' summary). */
-  repostProgress(p: { now: Date }): Promise<{ taskId: number; title: string; deadlineAt: Date; done: number; total: number }[]>;
+  repostProgress(p: {
+    now: Date;
+  }): Promise<{ taskId: number; title: string; deadlineAt: Date; done: number; total: number }[]>;
   /** Active accounts whose password was last confirmed changed (or opened) on or before `sinceDate`. */
   passwordsDue(p: { now: Date; sinceDate: DateStr; ids: IdRange }): Promise<PasswordRow[]>;
   /** Active accounts whose feed failed at least `minFailures` times in a row. */

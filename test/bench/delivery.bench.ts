@@ -15,6 +15,16 @@ export default async function bench(): Promise<string[]> {
   const base = await runFaultScenario({ ...common, faults: { hang: 0, error5xx: 0, rateLimit: 0 } });
   const four = await runFaultScenario({ ...common, faults: { hang: 0.04, error5xx: 0.02, rateLimit: 0.02 } });
   const ten = await runFaultScenario({ ...common, faults: { hang: 0.1, error5xx: 0.02, rateLimit: 0.02 } });
-  const kill = await runFaultScenario({ ...common, faults: { hang: 0.1, error5xx: 0.02, rateLimit: 0.02 }, killAfter: 500 });
-  return [line('no faults', base), line('4 % hangs', four, base), line('10 % hangs', ten, base), line('10 % hangs + kill -9', kill, base), 'aim: lost 0, duplicated 0, p99 < 5 s at 4 % hangs'];
+  const kill = await runFaultScenario({
+    ...common,
+    faults: { hang: 0.1, error5xx: 0.02, rateLimit: 0.02 },
+    killAfter: 500,
+  });
+  return [
+    line('no faults', base),
+    line('4 % hangs', four, base),
+    line('10 % hangs', ten, base),
+    line('10 % hangs + kill -9', kill, base),
+    'aim: lost 0, duplicated 0, p99 < 5 s at 4 % hangs',
+  ];
 }

@@ -35,7 +35,18 @@ function rng(seed: number): () => number {
   };
 }
 
-const PLATFORMS = ['wechat_mp', 'weibo', 'douyin', 'toutiao', 'channels', 'kuaishou', 'xiaohongshu', 'bilibili', 'app', 'miniapp'];
+const PLATFORMS = [
+  'wechat_mp',
+  'weibo',
+  'douyin',
+  'toutiao',
+  'channels',
+  'kuaishou',
+  'xiaohongshu',
+  'bilibili',
+  'app',
+  'miniapp',
+];
 
 export function build(file: string): { ms: number; sizeMb: number } {
   const t0 = performance.now();
@@ -67,8 +78,12 @@ export function build(file: string): { ms: number; sizeMb: number } {
     const account = db.prepare(
       "INSERT INTO accounts (id, unit_id, platform, name, opened_on, status, operation, feed_url, password_changed_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'self', ?, ?, ?, ?)",
     );
-    const feed = db.prepare('INSERT INTO feed_state (account_id, url, next_check_at, failures, last_error, last_ok_at, last_checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const post = db.prepare("INSERT INTO posts (account_id, published_at, title, source, created_at) VALUES (?, ?, '信息', 'manual', ?)");
+    const feed = db.prepare(
+      'INSERT INTO feed_state (account_id, url, next_check_at, failures, last_error, last_ok_at, last_checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const post = db.prepare(
+      "INSERT INTO posts (account_id, published_at, title, source, created_at) VALUES (?, ?, '信息', 'manual', ?)",
+    );
     const perAccount = POSTS / ACCOUNTS;
     for (let id = 1; id <= ACCOUNTS; id++) {
       const u = Math.floor((id - 1) / (ACCOUNTS / UNITS)) + 1;
@@ -77,10 +92,29 @@ export function build(file: string): { ms: number; sizeMb: number } {
       const feedUrl = rand() < 0.1 ? `http://rsshub.intranet/wechat/${id}` : null;
       const status = rand() < 0.03 ? 'suspended' : 'active';
       // one name per unit on every platform (神木 第十条): the reminders must then name accounts by platform or id
-      account.run(id, u, PLATFORMS[id % PLATFORMS.length], `第${u}单位发布`, dateStr(opened), status, feedUrl, pw, created, created);
+      account.run(
+        id,
+        u,
+        PLATFORMS[id % PLATFORMS.length],
+        `第${u}单位发布`,
+        dateStr(opened),
+        status,
+        feedUrl,
+        pw,
+        created,
+        created,
+      );
       if (feedUrl) {
         const failing = rand() < 0.05;
-        feed.run(id, feedUrl, NOW.getTime() + 3_600_000, failing ? 4 : 0, failing ? '订阅源超时（10秒）' : null, created, NOW.getTime() - 3_600_000);
+        feed.run(
+          id,
+          feedUrl,
+          NOW.getTime() + 3_600_000,
+          failing ? 4 : 0,
+          failing ? '订阅源超时（10秒）' : null,
+          created,
+          NOW.getTime() - 3_600_000,
+        );
       }
       // the age of the last post: mostly fresh, some near dormancy, some dormant
       const r = rand();
@@ -94,16 +128,35 @@ export function build(file: string): { ms: number; sizeMb: number } {
     const review = db.prepare(
       "INSERT INTO reviews (id, unit_id, account_id, title, level, planned_at, deadline_at, requester_id, status, current_step, created_at) VALUES (?, ?, ?, ?, '一般', NULL, ?, ?, 'pending', 1, ?)",
     );
-    const step = db.prepare("INSERT INTO review_steps (review_id, step, role, approver_id, status) VALUES (?, 1, 'in_charge', ?, 'pending')");
+    const step = db.prepare(
+      "INSERT INTO review_steps (review_id, step, role, approver_id, status) VALUES (?, 1, 'in_charge', ?, 'pending')",
+    );
     for (let r = 1; r <= 2_000; r++) {
       const u = 1 + Math.floor(rand() * UNITS);
-      review.run(r, u, (u - 1) * 20 + 1, `送审稿件${r}`, NOW.getTime() + (rand() < 0.5 ? -1 : 1) * DAY, 10 + u, NOW.getTime() - 3 * DAY);
+      review.run(
+        r,
+        u,
+        (u - 1) * 20 + 1,
+        `送审稿件${r}`,
+        NOW.getTime() + (rand() < 0.5 ? -1 : 1) * DAY,
+        10 + u,
+        NOW.getTime() - 3 * DAY,
+      );
       step.run(r, 1 + Math.floor(rand() * 5));
     }
-    const task = db.prepare("INSERT INTO repost_tasks (id, title, url, deadline_at, scope, status, created_at) VALUES (?, ?, 'https://www.gov.cn/1.htm', ?, '{\"units\":\"all\",\"platforms\":\"all\"}', 'open', ?)");
-    const target = db.prepare('INSERT OR IGNORE INTO repost_targets (task_id, account_id, unit_id, done_at) VALUES (?, ?, ?, ?)');
+    const task = db.prepare(
+      'INSERT INTO repost_tasks (id, title, url, deadline_at, scope, status, created_at) VALUES (?, ?, \'https://www.gov.cn/1.htm\', ?, \'{"units":"all","platforms":"all"}\', \'open\', ?)',
+    );
+    const target = db.prepare(
+      'INSERT OR IGNORE INTO repost_targets (task_id, account_id, unit_id, done_at) VALUES (?, ?, ?, ?)',
+    );
     for (let t = 1; t <= 20; t++) {
-      task.run(t, `重大政策转载${t}`, NOW.getTime() + (t % 3 === 0 ? 8 * 3_600_000 : -DAY * (t % 3)), NOW.getTime() - 5 * DAY);
+      task.run(
+        t,
+        `重大政策转载${t}`,
+        NOW.getTime() + (t % 3 === 0 ? 8 * 3_600_000 : -DAY * (t % 3)),
+        NOW.getTime() - 5 * DAY,
+      );
       for (let k = 0; k < 500; k++) {
         const acc = 1 + Math.floor(rand() * ACCOUNTS);
         const u = Math.floor((acc - 1) / (ACCOUNTS / UNITS)) + 1;
@@ -134,7 +187,10 @@ async function child(mode: string, file: string): Promise<void> {
   if (mode === 'scan') {
     const db = new Database(file, { readonly: true });
     const t0 = performance.now();
-    const r = db.prepare('SELECT count(*) AS n, max(published_at) AS last FROM posts').get() as { n: number; last: number };
+    const r = db.prepare('SELECT count(*) AS n, max(published_at) AS last FROM posts').get() as {
+      n: number;
+      last: number;
+    };
     ms = performance.now() - t0;
     detail = `${r.n} posts`;
     db.close();
@@ -154,15 +210,26 @@ async function child(mode: string, file: string): Promise<void> {
     detail = await sweep();
     rt.close();
   }
-  const m: Measure = { ms, peakRssMb: process.resourceUsage().maxRSS / 1024, rssBeforeMb: mb(rssBefore), heapUsedMb: mb(process.memoryUsage().heapUsed), detail };
+  const m: Measure = {
+    ms,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    rssBeforeMb: mb(rssBefore),
+    heapUsedMb: mb(process.memoryUsage().heapUsed),
+    detail,
+  };
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
 function measure(mode: string, file: string): Measure {
   const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const r = spawnSync(tsx, [here, '--bench-child', mode, file], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const r = spawnSync(tsx, [here, '--bench-child', mode, file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+  if (r.status !== 0 || !line.startsWith('{'))
+    throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
   return JSON.parse(line) as Measure;
 }
 

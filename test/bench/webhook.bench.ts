@@ -22,13 +22,28 @@ interface Req {
 
 function webhookRequests(base: string, n: number, tag: string): Req[] {
   return Array.from({ length: n }, (_, i) => {
-    const ev = messageReceive({ eventId: `bench-${tag}-${i}`, chatId: 'oc_bench', chatType: 'group', messageId: `om_bench_${tag}_${i}`, senderOpenId: 'ou_bench_liaison', text: '/账号', botOpenId: 'ou_bench_bot', verificationToken: TOKEN, appId: APP });
+    const ev = messageReceive({
+      eventId: `bench-${tag}-${i}`,
+      chatId: 'oc_bench',
+      chatType: 'group',
+      messageId: `om_bench_${tag}_${i}`,
+      senderOpenId: 'ou_bench_liaison',
+      text: '/账号',
+      botOpenId: 'ou_bench_bot',
+      verificationToken: TOKEN,
+      appId: APP,
+    });
     const r = feishuRequest(ev, { encryptKey: KEY });
     return { url: `${base}/feishu/events`, body: r.body, headers: r.headers };
   });
 }
 
-const bare = (base: string, n: number): Req[] => Array.from({ length: n }, () => ({ url: `${base}/bench/bare`, body: '{}', headers: { 'content-type': 'application/json' } }));
+const bare = (base: string, n: number): Req[] =>
+  Array.from({ length: n }, () => ({
+    url: `${base}/bench/bare`,
+    body: '{}',
+    headers: { 'content-type': 'application/json' },
+  }));
 
 async function send(r: Req): Promise<number> {
   const t = performance.now();
@@ -66,7 +81,10 @@ const pct = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math
 const f = (x: number): string => x.toFixed(1);
 
 export default async function bench(): Promise<string[]> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['test/bench/webhook-server.ts', KEY, TOKEN, APP], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['test/bench/webhook-server.ts', KEY, TOKEN, APP], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -87,7 +105,7 @@ export default async function bench(): Promise<string[]> {
     const bareLat = await openLoop(bare(base, 2_000), 200);
     const hookLat = await openLoop(webhookRequests(base, 2_000, 'lat'), 200);
     return [
-      `throughput (32 in flight): bare route ${f(bareRps)} req/s; encrypted signed /账号 webhook ${f(hookRps)} req/s; ratio ${(100 * hookRps / bareRps).toFixed(1)} % (aim ≥ 25 %)`,
+      `throughput (32 in flight): bare route ${f(bareRps)} req/s; encrypted signed /账号 webhook ${f(hookRps)} req/s; ratio ${((100 * hookRps) / bareRps).toFixed(1)} % (aim ≥ 25 %)`,
       `latency at 200 req/s, bare route:  p50 ${f(pct(bareLat, 50))} ms, p99 ${f(pct(bareLat, 99))} ms`,
       `latency at 200 req/s, /账号 webhook: p50 ${f(pct(hookLat, 50))} ms, p99 ${f(pct(hookLat, 99))} ms (aim p99 < 50 ms); p99 ratio ${(pct(hookLat, 99) / pct(bareLat, 99)).toFixed(1)}×`,
     ];

@@ -20,7 +20,10 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
       '/账号',
       '/备案 开设 平台=火星台 名称=兴国教育 单位=兴国县教育局',
     ].join('\n');
-    const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-22T10:00:00+08:00'], { input: script, env: { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' } });
+    const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-22T10:00:00+08:00'], {
+      input: script,
+      env: { DATABASE_PATH: db, ADMINS: 'feishu:ou_admin' },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('已新增单位「兴国县教育局」');
     expect(r.stdout).toContain('已登记「李联络」');
@@ -32,7 +35,10 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
     expect(r.stdout).toContain('没有「火星台」这个平台');
 
     // the same file, as the liaison: a second session sees the register
-    const again = await runCli(['console', '--as', 'feishu:ou_li', '--now', '2026-11-22T10:00:00+08:00'], { input: '/账号\n/我\n', env: { DATABASE_PATH: db } });
+    const again = await runCli(['console', '--as', 'feishu:ou_li', '--now', '2026-11-22T10:00:00+08:00'], {
+      input: '/账号\n/我\n',
+      env: { DATABASE_PATH: db },
+    });
     expect(again.stdout).toContain('兴国教育');
     expect(again.stdout).toContain('138****5678');
   });

@@ -41,11 +41,7 @@ function capturingLogger(): { logger: lark.Logger; logs: CapturedLog[]; text: ()
     };
   const text = (): string =>
     logs
-      .map((l) =>
-        JSON.stringify(l.args, (_k, v: unknown) =>
-          v instanceof Error ? { ...v, message: v.message } : v,
-        ),
-      )
+      .map((l) => JSON.stringify(l.args, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message } : v)))
       .join('\n');
   return {
     logger: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace') },
@@ -122,10 +118,18 @@ describe('events.ts: payload shapes', () => {
       ],
     });
     expect(ev.schema).toBe('2.0');
-    expect(ev.header).toMatchObject({ event_id: 'ev_1', event_type: 'im.message.receive_v1', token: TEST_VERIFICATION_TOKEN });
+    expect(ev.header).toMatchObject({
+      event_id: 'ev_1',
+      event_type: 'im.message.receive_v1',
+      token: TEST_VERIFICATION_TOKEN,
+    });
     expect(typeof ev.header.create_time).toBe('string');
     expect(JSON.parse(ev.event.message.content)).toEqual({ text: '@_user_1 /备案 县融媒体中心 @_user_2' });
-    expect(ev.event.message.mentions?.[1]).toMatchObject({ key: '@_user_2', id: { open_id: 'ou_other' }, name: '张三' });
+    expect(ev.event.message.mentions?.[1]).toMatchObject({
+      key: '@_user_2',
+      id: { open_id: 'ou_other' },
+      name: '张三',
+    });
     expect(ev.event.sender).toMatchObject({ sender_id: { open_id: 'ou_sender' }, sender_type: 'user' });
   });
 
@@ -304,7 +308,12 @@ describe('EventDispatcher (SDK) accepts what the builders produce', () => {
       event_type: 'card.action.trigger',
       event_id: 'ev_card_1',
       operator: { open_id: 'ou_reviewer' },
-      action: { tag: 'button', name: 'approve_btn', value: { action: 'approve', review: 'R12' }, form_value: { note: '同意发布' } },
+      action: {
+        tag: 'button',
+        name: 'approve_btn',
+        value: { action: 'approve', review: 'R12' },
+        form_value: { note: '同意发布' },
+      },
       context: { open_message_id: 'om_card_1', open_chat_id: 'oc_county_group' },
       // SDK behaviour: event.token (card-update token) overwrites header.token (Verification Token) when flattened.
       token: 'c-card-update-token',
@@ -354,7 +363,12 @@ describe('Client (SDK) against the fake Open API', () => {
   it('create: fetches the tenant token once, sends with the bearer token and the uuid', async () => {
     const res = await client.im.message.create({
       params: { receive_id_type: 'chat_id' },
-      data: { receive_id: 'oc_county_group', msg_type: 'text', content: JSON.stringify({ text: '已备案 F7' }), uuid: 'u-create-1' },
+      data: {
+        receive_id: 'oc_county_group',
+        msg_type: 'text',
+        content: JSON.stringify({ text: '已备案 F7' }),
+        uuid: 'u-create-1',
+      },
     });
     expect(res).toMatchObject({ code: 0, msg: 'success', data: { chat_id: 'oc_county_group', msg_type: 'text' } });
     expect(res.data?.message_id).toMatch(/^om_/);
@@ -441,7 +455,12 @@ describe('Client (SDK) against the fake Open API', () => {
     const send = () =>
       client.im.message.create({
         params: { receive_id_type: 'chat_id' },
-        data: { receive_id: 'oc_g', msg_type: 'text', content: JSON.stringify({ text: '提醒' }), uuid: 'remind-2026-11-20-A3' },
+        data: {
+          receive_id: 'oc_g',
+          msg_type: 'text',
+          content: JSON.stringify({ text: '提醒' }),
+          uuid: 'remind-2026-11-20-A3',
+        },
       });
     const first = await send();
     const second = await send();

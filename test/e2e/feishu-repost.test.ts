@@ -38,18 +38,33 @@ const wednesday = addDays(friday, 5);
 
 let chat: FeishuChat;
 /** `chat` a group id, or 'p2p:' for a direct chat with the bot */
-const say = (from: string, line: string, where: string, mentions?: { key: string; openId: string; name: string }[]): Promise<string> =>
-  chat.say(from, line, where.startsWith('p2p:') ? { p2p: true } : { chat: where, mentions });
+const say = (
+  from: string,
+  line: string,
+  where: string,
+  mentions?: { key: string; openId: string; name: string }[],
+): Promise<string> => chat.say(from, line, where.startsWith('p2p:') ? { p2p: true } : { chat: where, mentions });
 const sentTo = (receiveId: string, since: number, needle: string) => chat.sentTo(receiveId, since, needle);
 
 beforeAll(async () => {
-  world = await startFeishuWorld({ name: 'repost', admin: ADMIN, bot: BOT, group: UNITS[0].group, encryptKey: KEY, appSecret: SECRET });
+  world = await startFeishuWorld({
+    name: 'repost',
+    admin: ADMIN,
+    bot: BOT,
+    group: UNITS[0].group,
+    encryptKey: KEY,
+    appSecret: SECRET,
+  });
   ({ chat, env } = world);
   for (const u of UNITS) {
     await say(ADMIN, `/单位 新增 名称=${u.name}`, 'p2p:');
     expect(await say(ADMIN, `/单位 绑定群 单位=${u.name}`, u.group)).toContain('本群已设为');
-    await say(ADMIN, `/人员 新增 @_user_1 单位=${u.name} 角色=联络员`, u.group, [{ key: '@_user_1', openId: u.liaison, name: u.liaisonName }]);
-    expect(await say(u.liaison, `/备案 开设 平台=微信公众号 名称=${u.account} 开设日期=${today}`, u.group)).toContain('已备案');
+    await say(ADMIN, `/人员 新增 @_user_1 单位=${u.name} 角色=联络员`, u.group, [
+      { key: '@_user_1', openId: u.liaison, name: u.liaisonName },
+    ]);
+    expect(await say(u.liaison, `/备案 开设 平台=微信公众号 名称=${u.account} 开设日期=${today}`, u.group)).toContain(
+      '已备案',
+    );
   }
   expect(await say(ADMIN, `/节假日 新增 ${monday} 休 说明=测试调休`, 'p2p:')).toContain('休息日');
 });
@@ -57,9 +72,13 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 describe('repost tasks over Feishu (兴国 三(四): within one working day)', () => {
-  it('an admin issues a task to all units: each unit\'s group and its liaison are told, with the command to confirm', async () => {
+  it("an admin issues a task to all units: each unit's group and its liaison are told, with the command to confirm", async () => {
     const before = world.fake.requests.length;
-    const reply = await say(ADMIN, `/转载 下发 标题=国务院关于进一步优化政务服务提升行政效能的意见 链接=https://www.gov.cn/zhengce/content/202611/content_1.htm 截止="${friday} 15:00"`, 'p2p:');
+    const reply = await say(
+      ADMIN,
+      `/转载 下发 标题=国务院关于进一步优化政务服务提升行政效能的意见 链接=https://www.gov.cn/zhengce/content/202611/content_1.htm 截止="${friday} 15:00"`,
+      'p2p:',
+    );
     expect(reply).toContain('已下发转载任务 T1');
     expect(reply).toContain('2 个单位，2 个账号');
     for (const u of UNITS) {
@@ -67,12 +86,18 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
       expect(sentText(group)).toContain(`/转载 完成 T1 账号=${u.account}`);
       await chat.waitSent(u.liaison, ['转载任务 T1'], before);
     }
-    expect(await say(ADMIN, '/转载 下发 标题=x 链接=ftp://example.com/x', 'p2p:')).toContain('须是 http:// 或 https:// 开头');
+    expect(await say(ADMIN, '/转载 下发 标题=x 链接=ftp://example.com/x', 'p2p:')).toContain(
+      '须是 http:// 或 https:// 开头',
+    );
     expect(await say(ADMIN, `/转载 下发 标题=x 链接=https://example.com/a 截止=2020-01-01`, 'p2p:')).toContain('已过');
   });
 
   it('a unit confirms; /转载 进度 shows done / total per unit and account', async () => {
-    const done = await say(UNITS[0].liaison, '/转载 完成 T1 账号=兴国教育 链接=https://mp.weixin.qq.com/s/repost1', UNITS[0].group);
+    const done = await say(
+      UNITS[0].liaison,
+      '/转载 完成 T1 账号=兴国教育 链接=https://mp.weixin.qq.com/s/repost1',
+      UNITS[0].group,
+    );
     expect(done).toContain('已确认转载 T1');
     expect(done).toContain('1/2');
     const progress = await say(ADMIN, '/转载 进度 T1', 'p2p:');
@@ -97,7 +122,9 @@ describe('repost tasks over Feishu (兴国 三(四): within one working day)', (
   });
 
   it('once every unit has confirmed, the task closes on its own and nobody is nudged', async () => {
-    expect(await say(UNITS[1].liaison, '/转载 完成 T1 账号=健康兴国', UNITS[1].group)).toContain('全部完成，任务已关闭');
+    expect(await say(UNITS[1].liaison, '/转载 完成 T1 账号=健康兴国', UNITS[1].group)).toContain(
+      '全部完成，任务已关闭',
+    );
     const before = world.fake.requests.length;
     const r = await runCli(['remind', '--now', `${wednesday}T09:00:00+08:00`], { env: { ...env, LOG_LEVEL: 'warn' } });
     expect(r.code, r.stderr).toBe(0);

@@ -6,7 +6,14 @@
 import http from 'node:http';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardAction, messageReceive, randomEventId, TEST_APP_ID, TEST_VERIFICATION_TOKEN, urlVerification } from '../support/feishu/events.js';
+import {
+  cardAction,
+  messageReceive,
+  randomEventId,
+  TEST_APP_ID,
+  TEST_VERIFICATION_TOKEN,
+  urlVerification,
+} from '../support/feishu/events.js';
 import { type CardResponse, sentText } from '../support/feishu/chat.js';
 import type { FakeFeishu } from '../support/feishu/fake-api.js';
 import { decryptPayload, feishuRequest } from '../support/feishu/sign.js';
@@ -25,8 +32,17 @@ let dbFile: string;
 /** the current server process (a test kills and restarts it) */
 const server = (): ServerProcess => world.server;
 
-async function post(pathname: string, body: object, opts: { encrypt?: boolean; sign?: boolean; forge?: boolean; raw?: string; timestamp?: string } = {}): Promise<Response> {
-  const req = feishuRequest(body, { encryptKey: ENCRYPT_KEY, encrypt: opts.encrypt, sign: opts.sign, timestamp: opts.timestamp });
+async function post(
+  pathname: string,
+  body: object,
+  opts: { encrypt?: boolean; sign?: boolean; forge?: boolean; raw?: string; timestamp?: string } = {},
+): Promise<Response> {
+  const req = feishuRequest(body, {
+    encryptKey: ENCRYPT_KEY,
+    encrypt: opts.encrypt,
+    sign: opts.sign,
+    timestamp: opts.timestamp,
+  });
   const headers = { ...req.headers };
   if (opts.forge) headers['X-Lark-Signature'] = 'f'.repeat(64);
   return fetch(`${server().url}${pathname}`, { method: 'POST', headers, body: opts.raw ?? req.body });
@@ -35,10 +51,14 @@ async function post(pathname: string, body: object, opts: { encrypt?: boolean; s
 /** POST with node:http: the server answers 413 before reading an oversized body, then closes; fetch would hide the answer. */
 function rawStatus(pathname: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server().url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      `${server().url}${pathname}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (e) => setTimeout(() => reject(e), 200));
     req.end(body);
   });
@@ -47,7 +67,16 @@ function rawStatus(pathname: string, body: string): Promise<number> {
 const cardJson = async (r: Promise<Response>): Promise<CardResponse> => (await (await r).json()) as CardResponse;
 
 let seq = 0;
-function say(text: string, o: { from?: string; chat?: string; chatType?: 'group' | 'p2p'; eventId?: string; mentions?: { key: string; openId: string; name: string }[] } = {}) {
+function say(
+  text: string,
+  o: {
+    from?: string;
+    chat?: string;
+    chatType?: 'group' | 'p2p';
+    eventId?: string;
+    mentions?: { key: string; openId: string; name: string }[];
+  } = {},
+) {
   const chatType = o.chatType ?? 'group';
   return messageReceive({
     eventId: o.eventId ?? randomEventId(),
@@ -67,10 +96,12 @@ async function ask(text: string, o: Parameters<typeof say>[1] = {}): Promise<str
   const r = await post('/feishu/events', ev);
   expect(r.status).toBe(200);
   const messageId = ev.event.message.message_id;
-  const req = await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 15_000);
+  const req = await fake.waitFor(
+    (x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200,
+    15_000,
+  );
   return sentText(req);
 }
-
 
 function db(): Database.Database {
   return new Database(dbFile, { readonly: true });
@@ -95,7 +126,14 @@ async function until<T>(f: () => T | undefined | false, timeoutMs = 15_000): Pro
 }
 
 beforeAll(async () => {
-  world = await startFeishuWorld({ name: 'feishu', admin: ADMIN, bot: BOT, group: GROUP, encryptKey: ENCRYPT_KEY, appSecret: APP_SECRET });
+  world = await startFeishuWorld({
+    name: 'feishu',
+    admin: ADMIN,
+    bot: BOT,
+    group: GROUP,
+    encryptKey: ENCRYPT_KEY,
+    appSecret: APP_SECRET,
+  });
   ({ fake, dbFile } = world);
   await fake.waitFor((r) => r.path === '/open-apis/bot/v3/info', 10_000);
 });
@@ -106,7 +144,10 @@ describe('Feishu webhook: verification', () => {
   it('answers the url_verification challenge, encrypted and plain, only with our verification token', async () => {
     const enc = await post('/feishu/events', urlVerification(TEST_VERIFICATION_TOKEN, 'ch-123'), { sign: false });
     expect(await enc.json()).toEqual({ challenge: 'ch-123' });
-    const plain = await post('/feishu/events', urlVerification(TEST_VERIFICATION_TOKEN, 'ch-456'), { encrypt: false, sign: false });
+    const plain = await post('/feishu/events', urlVerification(TEST_VERIFICATION_TOKEN, 'ch-456'), {
+      encrypt: false,
+      sign: false,
+    });
     expect(await plain.json()).toEqual({ challenge: 'ch-456' });
     const cards = await post('/feishu/cards', urlVerification(TEST_VERIFICATION_TOKEN, 'ch-789'), { sign: false });
     expect(await cards.json()).toEqual({ challenge: 'ch-789' });
@@ -121,19 +162,46 @@ describe('Feishu webhook: verification', () => {
     // a body other than the one signed fails the signature check before it is parsed
     expect([400, 401]).toContain((await post('/feishu/events', {}, { raw: '{"encrypt": "not json' })).status);
     expect([400, 401]).toContain((await post('/feishu/events', {}, { raw: '[1,2,3]' })).status);
-    expect([400, 401]).toContain((await post('/feishu/events', {}, { raw: JSON.stringify({ encrypt: 'bm90IGFlcw==' }) })).status);
+    expect([400, 401]).toContain(
+      (await post('/feishu/events', {}, { raw: JSON.stringify({ encrypt: 'bm90IGFlcw==' }) })).status,
+    );
     const big = JSON.stringify({ encrypt: 'A'.repeat(600 * 1024) });
     expect(await rawStatus('/feishu/events', big)).toBe(413);
     const stale = String(Math.floor(Date.now() / 1000) - 9 * 86_400);
     expect((await post('/feishu/events', say('/单位 新增 名称=过期单位'), { timestamp: stale })).status).toBe(401);
-    expect((await post('/feishu/cards', cardAction({ operatorOpenId: ADMIN, openMessageId: 'om_x', openChatId: GROUP, value: { action: 'filing.confirm', filing: 1 }, token: 't' }), { forge: true })).status).toBe(401);
+    expect(
+      (
+        await post(
+          '/feishu/cards',
+          cardAction({
+            operatorOpenId: ADMIN,
+            openMessageId: 'om_x',
+            openChatId: GROUP,
+            value: { action: 'filing.confirm', filing: 1 },
+            token: 't',
+          }),
+          { forge: true },
+        )
+      ).status,
+    ).toBe(401);
     await new Promise((r) => setTimeout(r, 500));
     expect(query('select name from units where name like ?', '%单位')).toEqual([]);
     expect(fake.requests.slice(before).filter((r) => r.path.startsWith('/open-apis/im'))).toEqual([]);
   });
 
   it('an unknown event type gets an empty 200 and changes nothing', async () => {
-    const ev = { schema: '2.0', header: { event_id: randomEventId(), event_type: 'contact.user.updated_v3', create_time: String(Date.now()), token: TEST_VERIFICATION_TOKEN, app_id: TEST_APP_ID, tenant_key: 't' }, event: {} };
+    const ev = {
+      schema: '2.0',
+      header: {
+        event_id: randomEventId(),
+        event_type: 'contact.user.updated_v3',
+        create_time: String(Date.now()),
+        token: TEST_VERIFICATION_TOKEN,
+        app_id: TEST_APP_ID,
+        tenant_key: 't',
+      },
+      event: {},
+    };
     const r = await post('/feishu/events', ev);
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({});
@@ -144,12 +212,21 @@ describe('Feishu webhook: commands', () => {
   it('a group message with mentions: the admin binds the group, registers a unit and a liaison by @mention; the reply is a reply to the command message with a uuid', async () => {
     expect(await ask('/单位 新增 名称=兴国县教育局')).toContain('已新增单位「兴国县教育局」');
     expect(await ask('/单位 绑定群 单位=兴国县教育局')).toContain('本群已设为「兴国县教育局」的工作群');
-    const reply = await ask('/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员 电话=13812345678', { mentions: [{ key: '@_user_1', openId: 'ou_li', name: '李联络' }] });
+    const reply = await ask('/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员 电话=13812345678', {
+      mentions: [{ key: '@_user_1', openId: 'ou_li', name: '李联络' }],
+    });
     expect(reply).toContain('已登记「李联络」');
-    const people = query<{ name: string; external_id: string }>('select p.name, i.external_id from people p join identities i on i.person_id = p.id where i.external_id = ?', 'ou_li');
+    const people = query<{ name: string; external_id: string }>(
+      'select p.name, i.external_id from people p join identities i on i.person_id = p.id where i.external_id = ?',
+      'ou_li',
+    );
     expect(people).toEqual([{ name: '李联络', external_id: 'ou_li' }]);
     const replies = fake.requests.filter((r) => r.path.endsWith('/reply') && r.status === 200);
-    expect(replies.every((r) => typeof (r.body as { uuid?: string }).uuid === 'string' && (r.body as { uuid: string }).uuid.length <= 50)).toBe(true);
+    expect(
+      replies.every(
+        (r) => typeof (r.body as { uuid?: string }).uuid === 'string' && (r.body as { uuid: string }).uuid.length <= 50,
+      ),
+    ).toBe(true);
     expect(replies.every((r) => r.headers.authorization === `Bearer ${fake.tenantToken}`)).toBe(true);
   });
 
@@ -170,7 +247,15 @@ describe('Feishu webhook: commands', () => {
   });
 
   it('the bot mention is dropped wherever it stands; chatter without a command gets no reply in a group', async () => {
-    const ev = messageReceive({ eventId: randomEventId(), chatId: GROUP, chatType: 'group', messageId: 'om_tail_mention', senderOpenId: ADMIN, text: '/我 @_user_1', mentions: [{ key: '@_user_1', openId: BOT, name: '政务新媒体助手' }] });
+    const ev = messageReceive({
+      eventId: randomEventId(),
+      chatId: GROUP,
+      chatType: 'group',
+      messageId: 'om_tail_mention',
+      senderOpenId: ADMIN,
+      text: '/我 @_user_1',
+      mentions: [{ key: '@_user_1', openId: BOT, name: '政务新媒体助手' }],
+    });
     expect((await post('/feishu/events', ev)).status).toBe(200);
     const req = await fake.waitFor((x) => x.path === '/open-apis/im/v1/messages/om_tail_mention/reply', 10_000);
     expect(sentText(req)).toContain('管理员');
@@ -204,7 +289,7 @@ describe('Feishu webhook: commands', () => {
 });
 
 describe('Feishu rate limits', () => {
-  it('a 429 rate limit is retried after the platform\'s reset time and the reply is delivered once', async () => {
+  it("a 429 rate limit is retried after the platform's reset time and the reply is delivered once", async () => {
     fake.rateLimitNext(1);
     const ev = say('/我');
     await post('/feishu/events', ev);
@@ -217,25 +302,48 @@ describe('Feishu rate limits', () => {
 });
 
 describe('Feishu card callbacks', () => {
-  it('filing.confirm: the admin is sent a card with a button; only an admin\'s click counts, whatever the payload says; a second click changes nothing', async () => {
+  it("filing.confirm: the admin is sent a card with a button; only an admin's click counts, whatever the payload says; a second click changes nothing", async () => {
     await ask('/备案 开设 平台=抖音 名称=2026兴国教育文化节', { from: 'ou_li' });
-    const filing = query<{ id: number; status: string }>("select id, status from filings where status = 'pending_confirmation'")[0]!;
-    const dm = await fake.waitFor((x) => x.path === '/open-apis/im/v1/messages' && x.query.receive_id_type === 'open_id' && (x.body as { receive_id: string }).receive_id === ADMIN && sentText(x).includes('filing.confirm'), 15_000);
+    const filing = query<{ id: number; status: string }>(
+      "select id, status from filings where status = 'pending_confirmation'",
+    )[0]!;
+    const dm = await fake.waitFor(
+      (x) =>
+        x.path === '/open-apis/im/v1/messages' &&
+        x.query.receive_id_type === 'open_id' &&
+        (x.body as { receive_id: string }).receive_id === ADMIN &&
+        sentText(x).includes('filing.confirm'),
+      15_000,
+    );
     expect(sentText(dm)).toContain(`备案待确认 F${filing.id}`);
 
     const click = (operator: string, eventId = randomEventId()) =>
-      post('/feishu/cards', cardAction({ eventId, operatorOpenId: operator, openMessageId: 'om_card_1', openChatId: `oc_p2p_${ADMIN}`, value: { action: 'filing.confirm', filing: filing.id, operator: ADMIN }, token: 'c-token' }));
+      post(
+        '/feishu/cards',
+        cardAction({
+          eventId,
+          operatorOpenId: operator,
+          openMessageId: 'om_card_1',
+          openChatId: `oc_p2p_${ADMIN}`,
+          value: { action: 'filing.confirm', filing: filing.id, operator: ADMIN },
+          token: 'c-token',
+        }),
+      );
     const forged = await cardJson(click('ou_li'));
     expect(forged.toast.type).toBe('warning');
     expect(forged.card).toBeUndefined();
-    expect(query<{ status: string }>('select status from filings where id = ?', filing.id)[0]!.status).toBe('pending_confirmation');
+    expect(query<{ status: string }>('select status from filings where id = ?', filing.id)[0]!.status).toBe(
+      'pending_confirmation',
+    );
 
     const ok = await cardJson(click(ADMIN, 'ev_click_1'));
     expect(ok.toast).toMatchObject({ type: 'success' });
     expect(ok.card?.type).toBe('raw');
     expect(JSON.stringify(ok.card?.data)).toContain('备案已确认');
     expect(JSON.stringify(ok.card?.data)).not.toContain('filing.confirm');
-    expect(query<{ status: string }>('select status from filings where id = ?', filing.id)[0]!.status).toBe('confirmed');
+    expect(query<{ status: string }>('select status from filings where id = ?', filing.id)[0]!.status).toBe(
+      'confirmed',
+    );
 
     const again = await cardJson(click(ADMIN, 'ev_click_1'));
     expect(again.toast.content).toContain('已处理');
@@ -246,7 +354,18 @@ describe('Feishu card callbacks', () => {
   });
 
   it('register.refresh re-runs the register as whoever clicked', async () => {
-    const r = await cardJson(post('/feishu/cards', cardAction({ operatorOpenId: 'ou_li', openMessageId: 'om_reg', openChatId: GROUP, value: { action: 'register.refresh' }, token: 't' })));
+    const r = await cardJson(
+      post(
+        '/feishu/cards',
+        cardAction({
+          operatorOpenId: 'ou_li',
+          openMessageId: 'om_reg',
+          openChatId: GROUP,
+          value: { action: 'register.refresh' },
+          token: 't',
+        }),
+      ),
+    );
     expect(r.toast.content).toContain('已刷新');
     expect(JSON.stringify(r.card?.data)).toContain('兴国教育');
   });
@@ -260,13 +379,21 @@ describe('Feishu delivery survives a restart', () => {
     const messageId = ev.event.message.message_id;
     await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 503, 10_000);
     expect(await server().stop('SIGKILL')).toBeNull();
-    const pending = query<{ status: string }>("select status from outbox where target_type = 'reply' and reply_to = ?", messageId);
+    const pending = query<{ status: string }>(
+      "select status from outbox where target_type = 'reply' and reply_to = ?",
+      messageId,
+    );
     expect(pending).toEqual([{ status: 'pending' }]);
     fake.reset();
     await world.restart();
-    const req = await fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200, 30_000);
+    const req = await fake.waitFor(
+      (x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200,
+      30_000,
+    );
     expect(sentText(req)).toContain('已新增单位「兴国县应急管理局」');
-    await until(() => query<{ status: string }>('select status from outbox where reply_to = ?', messageId)[0]?.status === 'sent');
+    await until(
+      () => query<{ status: string }>('select status from outbox where reply_to = ?', messageId)[0]?.status === 'sent',
+    );
   });
 
   it('secrets never reach the logs', () => {
@@ -280,6 +407,8 @@ describe('Feishu delivery survives a restart', () => {
 describe('the test harness itself', () => {
   it('decrypts what it encrypts (sanity)', () => {
     const req = feishuRequest({ a: 1 }, { encryptKey: ENCRYPT_KEY });
-    expect(JSON.parse(decryptPayload((JSON.parse(req.body) as { encrypt: string }).encrypt, ENCRYPT_KEY))).toEqual({ a: 1 });
+    expect(JSON.parse(decryptPayload((JSON.parse(req.body) as { encrypt: string }).encrypt, ENCRYPT_KEY))).toEqual({
+      a: 1,
+    });
   });
 });

@@ -18,7 +18,14 @@ const STRANGER = 'ou_stranger_hard';
 let world: FeishuWorld;
 
 beforeAll(async () => {
-  world = await startFeishuWorld({ name: 'hardening', admin: ADMIN, bot: BOT, group: GROUP, encryptKey: ENCRYPT_KEY, appSecret: 'sec_hardening' });
+  world = await startFeishuWorld({
+    name: 'hardening',
+    admin: ADMIN,
+    bot: BOT,
+    group: GROUP,
+    encryptKey: ENCRYPT_KEY,
+    appSecret: 'sec_hardening',
+  });
   await world.fake.waitFor((r) => r.path === '/open-apis/bot/v3/info', 10_000);
 });
 afterAll(() => world?.close());
@@ -44,7 +51,16 @@ describe('verifier totality', () => {
     for (let i = 0; i < 30; i++) {
       const batch = await Promise.all(
         Array.from({ length: 10 }, () =>
-          fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Lark-Request-Timestamp': String(Math.floor(Date.now() / 1000)), 'X-Lark-Request-Nonce': 'n', 'X-Lark-Signature': 'a'.repeat(64) }, body: deep }),
+          fetch(`${world.server.url}/feishu/events`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'X-Lark-Request-Timestamp': String(Math.floor(Date.now() / 1000)),
+              'X-Lark-Request-Nonce': 'n',
+              'X-Lark-Signature': 'a'.repeat(64),
+            },
+            body: deep,
+          }),
         ),
       );
       for (const r of batch) statuses.add(r.status);
@@ -56,13 +72,32 @@ describe('verifier totality', () => {
   });
 
   it('a correctly signed body with whitespace and \\/ escapes is handled', async () => {
-    const ev = messageReceive({ eventId: randomEventId(), chatId: 'oc_p2p_ws', chatType: 'p2p', messageId: 'om_hard_ws', senderOpenId: ADMIN, text: '/帮助' });
+    const ev = messageReceive({
+      eventId: randomEventId(),
+      chatId: 'oc_p2p_ws',
+      chatType: 'p2p',
+      messageId: 'om_hard_ws',
+      senderOpenId: ADMIN,
+      text: '/帮助',
+    });
     const enc = encryptPayload(JSON.stringify(ev), ENCRYPT_KEY).replace(/\//g, '\\/');
     const raw = `{ "encrypt" :\n "${enc}" }`;
     const ts = String(Math.floor(Date.now() / 1000));
-    const r = await fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Lark-Request-Timestamp': ts, 'X-Lark-Request-Nonce': 'ws', 'X-Lark-Signature': feishuSignature(ts, 'ws', ENCRYPT_KEY, raw) }, body: raw });
+    const r = await fetch(`${world.server.url}/feishu/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'X-Lark-Request-Timestamp': ts,
+        'X-Lark-Request-Nonce': 'ws',
+        'X-Lark-Signature': feishuSignature(ts, 'ws', ENCRYPT_KEY, raw),
+      },
+      body: raw,
+    });
     expect(r.status).toBe(200);
-    await world.fake.waitFor((x) => x.path === '/open-apis/im/v1/messages/om_hard_ws/reply' && x.status === 200, 15_000);
+    await world.fake.waitFor(
+      (x) => x.path === '/open-apis/im/v1/messages/om_hard_ws/reply' && x.status === 200,
+      15_000,
+    );
   });
 });
 
@@ -70,9 +105,18 @@ describe('a database locked by another process', () => {
   it('a command that cannot commit is answered 503 (Feishu retries), /healthz stays fast, and the retry after the lock is released is handled once', async () => {
     const lock = new Database(world.dbFile);
     lock.pragma('busy_timeout = 0');
-    const ev = messageReceive({ eventId: randomEventId(), chatId: GROUP, chatType: 'group', messageId: 'om_hard_locked', senderOpenId: ADMIN, text: '/单位 新增 名称=锁表测试局', botOpenId: BOT });
+    const ev = messageReceive({
+      eventId: randomEventId(),
+      chatId: GROUP,
+      chatType: 'group',
+      messageId: 'om_hard_locked',
+      senderOpenId: ADMIN,
+      text: '/单位 新增 名称=锁表测试局',
+      botOpenId: BOT,
+    });
     const req = feishuRequest(ev, { encryptKey: ENCRYPT_KEY });
-    const send = () => fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });
+    const send = () =>
+      fetch(`${world.server.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });
     try {
       lock.exec('BEGIN IMMEDIATE'); // hold the write lock, as a CLI writer would
       const started = Date.now();
@@ -93,10 +137,17 @@ describe('a database locked by another process', () => {
     }
     // Feishu's retry of the same signed request
     expect((await send()).status).toBe(200);
-    await world.fake.waitFor((x) => x.path === '/open-apis/im/v1/messages/om_hard_locked/reply' && x.status === 200, 15_000);
+    await world.fake.waitFor(
+      (x) => x.path === '/open-apis/im/v1/messages/om_hard_locked/reply' && x.status === 200,
+      15_000,
+    );
     expect((await send()).status).toBe(200); // a further retry is a duplicate
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(world.fake.requests.filter((x) => x.path === '/open-apis/im/v1/messages/om_hard_locked/reply' && x.status === 200)).toHaveLength(1);
+    expect(
+      world.fake.requests.filter(
+        (x) => x.path === '/open-apis/im/v1/messages/om_hard_locked/reply' && x.status === 200,
+      ),
+    ).toHaveLength(1);
     expect(world.server.logs()).not.toMatch(/"level":50[^\n]*database busy/);
   });
 });

@@ -23,7 +23,9 @@ function reminders(): { channel: string; targetType: string; target: string; tex
   const sqlite = new Database(db, { readonly: true });
   try {
     const rows = sqlite
-      .prepare("SELECT channel, target_type AS targetType, target, payload FROM outbox WHERE dedupe_key LIKE 'remind:%' ORDER BY id")
+      .prepare(
+        "SELECT channel, target_type AS targetType, target, payload FROM outbox WHERE dedupe_key LIKE 'remind:%' ORDER BY id",
+      )
       .all() as { channel: string; targetType: string; target: string; payload: string }[];
     return rows.map(({ payload, ...r }) => ({ ...r, text: renderText(JSON.parse(payload) as Reply) }));
   } finally {
@@ -34,7 +36,9 @@ function reminders(): { channel: string; targetType: string; target: string; tex
 function counts(): number[] {
   const sqlite = new Database(db, { readonly: true });
   try {
-    return ['outbox', 'reminders', 'sweep_runs'].map((t) => (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+    return ['outbox', 'reminders', 'sweep_runs'].map(
+      (t) => (sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+    );
   } finally {
     sqlite.close();
   }
@@ -47,7 +51,10 @@ beforeAll(async () => {
     '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-10-09 单位=兴国县教育局',
     '/更新 兴国教育 时间=2026-11-01 标题=兴国县召开秋冬季森林防火工作会议',
   ].join('\n');
-  const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-02T10:00:00+08:00'], { input: script, env });
+  const r = await runCli(['console', '--as', 'feishu:ou_admin', '--now', '2026-11-02T10:00:00+08:00'], {
+    input: script,
+    env,
+  });
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toContain('已登记「兴国教育」(A1) 2026-11-01 12:00 的更新');
   // The console has no group chats: bind the unit's Feishu work group through the core, as the webhook would.
@@ -56,7 +63,12 @@ beforeAll(async () => {
     const bound = await handleInbound(
       rt.services,
       rt.registry,
-      { chat: { channel: 'feishu', id: 'oc_x', type: 'group' }, sender: ADMIN, text: '/单位 绑定群 单位=兴国县教育局', mentions: [] },
+      {
+        chat: { channel: 'feishu', id: 'oc_x', type: 'group' },
+        sender: ADMIN,
+        text: '/单位 绑定群 单位=兴国县教育局',
+        mentions: [],
+      },
       { replyVia: 'return' },
     );
     expect(bound.reply && renderText(bound.reply)).toContain('本群已设为「兴国县教育局」的工作群');
@@ -76,7 +88,11 @@ describe('npm run cli -- remind', () => {
     expect(r.stdout).toMatch(/delivery: 0 sent, 0 to retry, 0 failed, \d+ waiting \(channel off: feishu\)/);
 
     const rows = reminders();
-    expect(rows.map((x) => `${x.channel} ${x.targetType} ${x.target}`)).toEqual(['feishu chat oc_x', 'feishu user ou_li', 'feishu user ou_admin']);
+    expect(rows.map((x) => `${x.channel} ${x.targetType} ${x.target}`)).toEqual([
+      'feishu chat oc_x',
+      'feishu user ou_li',
+      'feishu user ou_admin',
+    ]);
     expect(rows[0]!.text).toContain('微信公众号「兴国教育」已 19 天未更新（最近一次 2026-11-01），属“僵尸”账号');
     expect(rows[0]!.text).toContain('/更新 兴国教育');
     expect(rows[2]!.text).toContain('每日提醒汇总');

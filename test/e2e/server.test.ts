@@ -14,7 +14,11 @@ describe('npm start', () => {
     try {
       const r = await fetch(`${server.url}/healthz`);
       expect(r.status).toBe(200);
-      expect(await r.json()).toMatchObject({ ok: true, db: 'ok', channels: { feishu: 'off', wecom: 'off', console: 'on' } });
+      expect(await r.json()).toMatchObject({
+        ok: true,
+        db: 'ok',
+        channels: { feishu: 'off', wecom: 'off', console: 'on' },
+      });
       expect(fs.existsSync(db)).toBe(true);
       expect(server.logs()).toContain('channel feishu is off');
       expect((await fetch(`${server.url}/nope`)).status).toBe(404);
@@ -24,6 +28,8 @@ describe('npm start', () => {
   });
 
   it('refuses to start on a bad setting and says which one', async () => {
-    await expect(startServer({ DATABASE_PATH: path.join(dir, 'b.sqlite'), ADMINS: 'feishu:ou_a,qq:1' }, { timeoutMs: 10_000 })).rejects.toThrow(/ADMINS entry "qq:1"/);
+    await expect(
+      startServer({ DATABASE_PATH: path.join(dir, 'b.sqlite'), ADMINS: 'feishu:ou_a,qq:1' }, { timeoutMs: 10_000 }),
+    ).rejects.toThrow(/ADMINS entry "qq:1"/);
   });
 });

@@ -14,7 +14,8 @@ import { maskUrl } from '../../src/domain/url-mask.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import { ADMIN, makeBot, seedCounty } from '../support/runtime.js';
 
-const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>内网</title><item><title>机密</title><guid>s1</guid></item></channel></rss>';
+const RSS =
+  '<?xml version="1.0"?><rss version="2.0"><channel><title>内网</title><item><title>机密</title><guid>s1</guid></item></channel></rss>';
 
 interface Srv {
   server: Server;
@@ -39,7 +40,8 @@ beforeAll(async () => {
     const u = new URL(p, 'http://x');
     const n = Number(u.searchParams.get('n') ?? 0);
     const to = u.searchParams.get('to');
-    if (n > 0) return void res.writeHead(302, { location: `/r?n=${n - 1}${to ? `&to=${encodeURIComponent(to)}` : ''}` }).end();
+    if (n > 0)
+      return void res.writeHead(302, { location: `/r?n=${n - 1}${to ? `&to=${encodeURIComponent(to)}` : ''}` }).end();
     if (to) return void res.writeHead(302, { location: to }).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS);
   });
@@ -66,7 +68,22 @@ function resolver(map: Record<string, string[]>): Resolver & { calls: string[] }
 
 describe('address policy', () => {
   it('classifies loopback, private, link-local, mapped and special ranges as not public', () => {
-    for (const ip of ['127.0.0.1', '0.0.0.0', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '224.0.0.1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '0.0.0.0',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '224.0.0.1',
+    ]) {
       expect(isPublicAddress(ip), ip).toBe(false);
     }
     for (const ip of ['8.8.8.8', '223.5.5.5', '2400:3200::1']) expect(isPublicAddress(ip), ip).toBe(true);
@@ -75,7 +92,15 @@ describe('address policy', () => {
   it('refuses a loopback or private target by default without connecting, in every spelling', async () => {
     const before = secret.hits.length;
     const p = secret.port;
-    for (const url of [`http://127.0.0.1:${p}/`, `http://0.0.0.0:${p}/`, `http://[::1]:${p}/`, `http://[::ffff:127.0.0.1]:${p}/`, `http://2130706433:${p}/`, `http://0x7f.1:${p}/`, `http://127.1:${p}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${p}/`,
+      `http://0.0.0.0:${p}/`,
+      `http://[::1]:${p}/`,
+      `http://[::ffff:127.0.0.1]:${p}/`,
+      `http://2130706433:${p}/`,
+      `http://0x7f.1:${p}/`,
+      `http://127.1:${p}/`,
+    ]) {
       const r = await fetchFeed(url, {}, { timeoutMs: 2_000 });
       expect(r, url).toEqual({ kind: 'error', code: 'blocked', message: UNREACHABLE });
     }
@@ -92,14 +117,22 @@ describe('address policy', () => {
     const dns = resolver({ 'rsshub.gov.test': ['127.0.0.1'] });
     const byName = `http://rsshub.gov.test:${secret.port}/feed`;
     expect(await fetchFeed(byName, {}, { resolve: dns })).toMatchObject({ code: 'blocked' });
-    expect(await fetchFeed(byName, {}, { resolve: dns, privateHosts: ['rsshub.gov.test'] })).toMatchObject({ kind: 'ok' });
+    expect(await fetchFeed(byName, {}, { resolve: dns, privateHosts: ['rsshub.gov.test'] })).toMatchObject({
+      kind: 'ok',
+    });
   });
 
   it('checks after DNS resolution: a public-looking name that resolves to a private address is refused, and so is a mixed answer', async () => {
     const before = secret.hits.length;
     const dns = resolver({ 'feeds.example.test': ['127.0.0.1'], 'mixed.example.test': ['8.8.8.8', '127.0.0.1'] });
-    expect(await fetchFeed(`http://feeds.example.test:${secret.port}/`, {}, { resolve: dns })).toMatchObject({ code: 'blocked', message: UNREACHABLE });
-    expect(await checkFeedTarget(new URL('http://mixed.example.test/'), [], dns)).toEqual({ ok: false, reason: 'blocked' });
+    expect(await fetchFeed(`http://feeds.example.test:${secret.port}/`, {}, { resolve: dns })).toMatchObject({
+      code: 'blocked',
+      message: UNREACHABLE,
+    });
+    expect(await checkFeedTarget(new URL('http://mixed.example.test/'), [], dns)).toEqual({
+      ok: false,
+      reason: 'blocked',
+    });
     expect(secret.hits.length).toBe(before);
   });
 
@@ -107,7 +140,11 @@ describe('address policy', () => {
     let n = 0;
     // first answer 127.0.0.1 (listed by name), any later answer 127.0.0.2, where nothing listens
     const rebinding: Resolver = async () => [{ address: n++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
-    const r = await fetchFeed(`http://rebind.test:${secret.port}/`, {}, { resolve: rebinding, privateHosts: ['rebind.test'] });
+    const r = await fetchFeed(
+      `http://rebind.test:${secret.port}/`,
+      {},
+      { resolve: rebinding, privateHosts: ['rebind.test'] },
+    );
     expect(r).toMatchObject({ kind: 'ok' });
     expect(n).toBe(1);
   });
@@ -122,7 +159,9 @@ describe('address policy', () => {
     const before = secret.hits.length;
     const to = encodeURIComponent(`http://127.0.0.1:${secret.port}/internal`);
     expect(await fetchFeed(`${base}/r?n=1&to=${to}`, {}, allowed)).toMatchObject({ code: 'blocked' });
-    expect(await fetchFeed(`${base}/r?to=${encodeURIComponent('file:///etc/passwd')}`, {}, allowed)).toMatchObject({ code: 'bad-url' });
+    expect(await fetchFeed(`${base}/r?to=${encodeURIComponent('file:///etc/passwd')}`, {}, allowed)).toMatchObject({
+      code: 'bad-url',
+    });
     expect(secret.hits.length).toBe(before);
   });
 
@@ -144,8 +183,15 @@ describe('through the chat and the poller', () => {
     await seedCounty(b);
     await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: 'oc_jy', type: 'group' });
     const url = `http://127.0.0.1:${secret.port}/rss?token=s3cr3t-value`;
-    expect(await b.say('feishu:ou_jy_liaison', `/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-01 订阅源=${url}`)).toContain('已备案');
-    const deps: FeedDeps = { store: b.rt.services.store, feeds: b.rt.feeds, clock: b.rt.services.clock, log: silentLogger };
+    expect(
+      await b.say('feishu:ou_jy_liaison', `/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-01 订阅源=${url}`),
+    ).toContain('已备案');
+    const deps: FeedDeps = {
+      store: b.rt.services.store,
+      feeds: b.rt.feeds,
+      clock: b.rt.services.clock,
+      log: silentLogger,
+    };
     const before = secret.hits.length;
     expect(await pollDueFeeds(deps)).toMatchObject({ polled: 1, errors: 1, newPosts: 0 });
     expect(secret.hits.length).toBe(before);
@@ -166,7 +212,9 @@ describe('through the chat and the poller', () => {
   });
 
   it('credentials and secret query parameters are masked where a feed URL is shown', () => {
-    expect(maskUrl('https://user:pw@rsshub.example/weibo/1?key=abc&limit=5')).toBe('https://***@rsshub.example/weibo/1?key=***&limit=5');
+    expect(maskUrl('https://user:pw@rsshub.example/weibo/1?key=abc&limit=5')).toBe(
+      'https://***@rsshub.example/weibo/1?key=***&limit=5',
+    );
     expect(maskUrl('http://10.1.2.3/x?access_token=t&token=u')).toBe('http://10.1.2.3/x?access_token=***&token=***');
     expect(maskUrl('http://plain.example/feed')).toBe('http://plain.example/feed');
   });

@@ -18,7 +18,10 @@ interface Item {
 }
 const rss = (items: readonly Item[]): string =>
   `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>兴国教育</title>${items
-    .map((i) => `<item><title>${i.title}</title><guid isPermaLink="false">${i.guid}</guid><link>https://mp.weixin.qq.com/s/${i.guid}</link>${i.date ? `<pubDate>${new Date(i.date).toUTCString()}</pubDate>` : ''}</item>`)
+    .map(
+      (i) =>
+        `<item><title>${i.title}</title><guid isPermaLink="false">${i.guid}</guid><link>https://mp.weixin.qq.com/s/${i.guid}</link>${i.date ? `<pubDate>${new Date(i.date).toUTCString()}</pubDate>` : ''}</item>`,
+    )
     .join('')}</channel></rss>`;
 
 const goodItems: Item[] = [
@@ -30,13 +33,17 @@ const ETAG = '"feed-v1"';
 const seen: Record<string, (string | undefined)[]> = {};
 
 const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-  '/good': (_req, res) => void res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' }).end(rss(goodItems)),
+  '/good': (_req, res) =>
+    void res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' }).end(rss(goodItems)),
   '/etag': (req, res) => {
     (seen['/etag'] ??= []).push(req.headers['if-none-match']);
     if (req.headers['if-none-match'] === ETAG) return void res.writeHead(304, { ETag: ETAG }).end();
     res.writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: ETAG }).end(rss(goodItems.slice(0, 1)));
   },
-  '/malformed': (_req, res) => void res.writeHead(200, { 'Content-Type': 'application/xml' }).end(readFileSync(new URL('../fixtures/feeds/malformed.rss.xml', import.meta.url))),
+  '/malformed': (_req, res) =>
+    void res
+      .writeHead(200, { 'Content-Type': 'application/xml' })
+      .end(readFileSync(new URL('../fixtures/feeds/malformed.rss.xml', import.meta.url))),
   '/slow': () => {}, // never answers
 };
 
@@ -65,17 +72,31 @@ async function county(feeds: Record<string, string>): Promise<TestBot> {
   // the feeds are served from 127.0.0.1: an intranet address only an admin can allow
   expect(await b.say(ADMIN, '/设置 订阅源内网=127.0.0.1')).not.toContain('❌');
   for (const [platform, path] of Object.entries(feeds)) {
-    const out = await b.say('feishu:ou_jy_liaison', `/备案 开设 平台=${platform} 名称=兴国教育 开设日期=2026-09-01 订阅源=${base}${path}`);
+    const out = await b.say(
+      'feishu:ou_jy_liaison',
+      `/备案 开设 平台=${platform} 名称=兴国教育 开设日期=2026-09-01 订阅源=${base}${path}`,
+    );
     expect(out).toContain('已备案');
   }
   return b;
 }
 
-const deps = (b: TestBot): FeedDeps => ({ store: b.rt.services.store, feeds: b.rt.feeds, clock: b.rt.services.clock, log: silentLogger });
+const deps = (b: TestBot): FeedDeps => ({
+  store: b.rt.services.store,
+  feeds: b.rt.feeds,
+  clock: b.rt.services.clock,
+  log: silentLogger,
+});
 
-function posts(b: TestBot): { accountId: number; externalId: string; publishedAt: string; source: string; title: string }[] {
+function posts(
+  b: TestBot,
+): { accountId: number; externalId: string; publishedAt: string; source: string; title: string }[] {
   return (
-    b.rt.db.sqlite.prepare('SELECT account_id AS accountId, external_id AS externalId, published_at AS publishedAt, source, title FROM posts ORDER BY id').all() as {
+    b.rt.db.sqlite
+      .prepare(
+        'SELECT account_id AS accountId, external_id AS externalId, published_at AS publishedAt, source, title FROM posts ORDER BY id',
+      )
+      .all() as {
       accountId: number;
       externalId: string;
       publishedAt: number;
@@ -91,10 +112,28 @@ describe('feed monitoring', () => {
     bot.setNow('2026-11-20T08:00:00+08:00');
     expect(await pollDueFeeds(deps(bot))).toEqual({ polled: 1, ok: 1, notModified: 0, errors: 0, newPosts: 3 });
     expect(posts(bot)).toEqual([
-      { accountId: 1, externalId: 'g1', publishedAt: '2026-11-18T02:00:00.000Z', source: 'feed', title: '兴国县召开冬季安全生产部署会' },
+      {
+        accountId: 1,
+        externalId: 'g1',
+        publishedAt: '2026-11-18T02:00:00.000Z',
+        source: 'feed',
+        title: '兴国县召开冬季安全生产部署会',
+      },
       // undated on the first read: history, dated no later than the oldest dated item
-      { accountId: 1, externalId: 'g3', publishedAt: '2026-11-12T01:00:00.000Z', source: 'feed', title: '（无日期的旧文）' },
-      { accountId: 1, externalId: 'g2', publishedAt: '2026-11-12T01:00:00.000Z', source: 'feed', title: '教育局开展校园安全检查' },
+      {
+        accountId: 1,
+        externalId: 'g3',
+        publishedAt: '2026-11-12T01:00:00.000Z',
+        source: 'feed',
+        title: '（无日期的旧文）',
+      },
+      {
+        accountId: 1,
+        externalId: 'g2',
+        publishedAt: '2026-11-12T01:00:00.000Z',
+        source: 'feed',
+        title: '教育局开展校园安全检查',
+      },
     ]);
     expect((await pollDueFeeds(deps(bot))).polled).toBe(0); // next read in an hour
 
@@ -151,7 +190,9 @@ describe('feed monitoring', () => {
     expect(posts(bot).every((p) => p.accountId === 3)).toBe(true);
 
     const detail = await bot.say(ADMIN, '/账号 详情 兴国教育 平台=微博');
-    expect(detail).toMatch(/订阅源状态：⚠ 读取失败 3 次：订阅源格式无法解析（不是有效的 RSS\/Atom\/JSON Feed）（从未成功，下次读取 2026-11-2\d \d\d:\d\d）/);
+    expect(detail).toMatch(
+      /订阅源状态：⚠ 读取失败 3 次：订阅源格式无法解析（不是有效的 RSS\/Atom\/JSON Feed）（从未成功，下次读取 2026-11-2\d \d\d:\d\d）/,
+    );
 
     await sweepAt(bot, '2026-11-23T09:00:00+08:00');
     const admin = to(queued(bot), 'ou_admin')[0]!.text;

@@ -19,7 +19,13 @@ describe('filing an account (/备案 开设)', () => {
     expect(out).toContain('备案期限：2026-10-10');
     expect(out).toContain('逾期');
     const filing = await bot.rt.services.store.filings.byId(1);
-    expect(filing).toMatchObject({ kind: 'open', eventDate: '2026-09-28', dueDate: '2026-10-10', late: true, status: 'filed' });
+    expect(filing).toMatchObject({
+      kind: 'open',
+      eventDate: '2026-09-28',
+      dueDate: '2026-10-10',
+      late: true,
+      status: 'filed',
+    });
   });
 
   it('a filing within the deadline is on time, and the due date is YYYY-MM-DD', async () => {
@@ -30,7 +36,9 @@ describe('filing an account (/备案 开设)', () => {
 
   it('兴国 四(二) via /设置: a 3-working-day filing deadline is applied when the admin sets it', async () => {
     expect(await bot.say(ADMIN, '/设置 备案期限=3')).toContain('备案期限：5 个工作日 → 3 个工作日');
-    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-11-20')).toContain('备案期限：2026-11-25');
+    expect(await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-11-20')).toContain(
+      '备案期限：2026-11-25',
+    );
   });
 
   it('神木 第八条: a second 微信公众号 for the same unit is refused without a reason and filed with a warning when one is given', async () => {
@@ -46,7 +54,7 @@ describe('filing an account (/备案 开设)', () => {
     expect((await bot.rt.services.store.filings.byId(2))?.warnings.join()).toContain('神木 第八条');
   });
 
-  it('神木 第九条: an account in a person\'s name or for a campaign waits for an admin, who is told and confirms', async () => {
+  it("神木 第九条: an account in a person's name or for a campaign waits for an admin, who is told and confirms", async () => {
     const out = await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=2026兴国教育文化节 开设日期=2026-11-20');
     expect(out).toContain('神木 第九条');
     expect(out).toContain('待管理员确认');
@@ -60,7 +68,7 @@ describe('filing an account (/备案 开设)', () => {
     expect(personal).toContain('含人员姓名「李联络」');
   });
 
-  it('神木 第十条: a name that differs from the unit\'s other accounts is filed with a warning', async () => {
+  it("神木 第十条: a name that differs from the unit's other accounts is filed with a warning", async () => {
     await bot.say(LIAISON, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-11-20');
     const out = await bot.say(LIAISON, '/备案 开设 平台=微博 名称=兴国县教育局官微 开设日期=2026-11-20');
     expect(out).toContain('神木 第十条');
@@ -75,7 +83,10 @@ describe('filing an account (/备案 开设)', () => {
     const media = await bot.say(LIAISON, '/备案 开设 平台=抖音 名称=兴国教育 运营=委托 运营单位=兴国县融媒体中心');
     expect(media).toContain('委托 兴国县融媒体中心（新闻媒体）');
     expect(media).not.toContain('浙江 二(四)');
-    const company = await bot.say(LIAISON, '/备案 开设 平台=快手 名称=兴国教育 运营=委托 运营单位=某某文化传播有限公司');
+    const company = await bot.say(
+      LIAISON,
+      '/备案 开设 平台=快手 名称=兴国教育 运营=委托 运营单位=某某文化传播有限公司',
+    );
     expect(company).toContain('浙江 二(四)');
     const acc = (await bot.rt.services.store.accounts.byName('兴国教育')).find((a) => a.platform === 'kuaishou');
     expect(acc).toMatchObject({ operation: 'entrusted', operatorName: '某某文化传播有限公司', operatorKind: 'other' });
@@ -87,7 +98,9 @@ describe('filing an account (/备案 开设)', () => {
     expect(out).toContain('没有「火星台」这个平台，可选：微信公众号、微博');
     expect(out).toContain('正确格式：/备案 开设 平台=');
     expect(await bot.rt.services.store.accounts.ofUnit(2)).toHaveLength(0);
-    expect(await bot.rt.services.store.audit.recent(null, 100)).not.toContainEqual(expect.objectContaining({ action: 'filing.open' }));
+    expect(await bot.rt.services.store.audit.recent(null, 100)).not.toContainEqual(
+      expect.objectContaining({ action: 'filing.open' }),
+    );
   });
 
   it('missing and unknown keys, a future opening date, and a bad date are each explained', async () => {
@@ -98,7 +111,9 @@ describe('filing an account (/备案 开设)', () => {
   });
 
   it('a liaison files only for their own unit; an officer may not file; an unregistered person is told whom to ask', async () => {
-    expect(await bot.say(OTHER_LIAISON, '/备案 开设 平台=微博 名称=兴国教育 单位=兴国县教育局')).toContain('没有相应角色');
+    expect(await bot.say(OTHER_LIAISON, '/备案 开设 平台=微博 名称=兴国教育 单位=兴国县教育局')).toContain(
+      '没有相应角色',
+    );
     expect(await bot.say(OFFICER, '/备案 开设 平台=微博 名称=兴国教育')).toContain('仅限联络员、管理员');
     const stranger = await bot.say('feishu:ou_stranger', '/备案 开设 平台=微博 名称=兴国教育');
     expect(stranger).toContain('还没有登记');
@@ -122,11 +137,17 @@ describe('change and closure (/备案 变更|关停|注销)', () => {
   });
 
   it('a change records old and new values and applies them', async () => {
-    const out = await bot.say(LIAISON, '/备案 变更 账号=兴国教育 链接=https://mp.weixin.qq.com/x 信息员=@feishu:ou_jy_officer 日期=2026-11-20');
+    const out = await bot.say(
+      LIAISON,
+      '/备案 变更 账号=兴国教育 链接=https://mp.weixin.qq.com/x 信息员=@feishu:ou_jy_officer 日期=2026-11-20',
+    );
     expect(out).toContain('已备案 F2：变更');
     expect(out).toContain('信息员：（空） → 王信息');
     const f = await bot.rt.services.store.filings.byId(2);
-    expect(f?.changes).toMatchObject({ 信息员: { from: null, to: '王信息' }, 链接: { to: 'https://mp.weixin.qq.com/x' } });
+    expect(f?.changes).toMatchObject({
+      信息员: { from: null, to: '王信息' },
+      链接: { to: 'https://mp.weixin.qq.com/x' },
+    });
     expect(await bot.say(LIAISON, '/备案 变更 账号=兴国教育')).toContain('没有要变更的内容');
   });
 
@@ -192,7 +213,14 @@ describe('register, posts, passwords, audit', () => {
     await bot.say(ADMIN, '/节假日 新增 2027-01-01 休 说明=元旦');
     const actions = (await bot.rt.services.store.audit.recent(null, 100)).map((e) => `${e.actor}:${e.action}`);
     expect(actions).toEqual(
-      expect.arrayContaining(['李联络:filing.open', '李联络:account.password_changed', '管理员:settings.set', '管理员:calendar.override', '管理员:unit.add', '管理员:person.add']),
+      expect.arrayContaining([
+        '李联络:filing.open',
+        '李联络:account.password_changed',
+        '管理员:settings.set',
+        '管理员:calendar.override',
+        '管理员:unit.add',
+        '管理员:person.add',
+      ]),
     );
   });
 
@@ -210,7 +238,12 @@ describe('register, posts, passwords, audit', () => {
     expect(officer).not.toContain('/设置');
     const admin = await bot.say(ADMIN, '/帮助');
     expect(admin).toContain('/设置');
-    expect(admin.split('\n').filter((l) => l.startsWith('· ')).every((l) => l.includes('例：/'))).toBe(true);
+    expect(
+      admin
+        .split('\n')
+        .filter((l) => l.startsWith('· '))
+        .every((l) => l.includes('例：/')),
+    ).toBe(true);
     expect(await bot.say('feishu:ou_nobody', '/help')).toContain('您还没有登记为用户');
   });
 });
@@ -219,7 +252,9 @@ describe('units, people and the calendar (admin)', () => {
   const group = (id: string) => ({ channel: 'feishu' as const, id, type: 'group' as const });
 
   it('a chat is the work group of one unit at most: binding it again moves it', async () => {
-    expect(await bot.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', group('oc_1'))).toContain('本群已设为「兴国县教育局」');
+    expect(await bot.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', group('oc_1'))).toContain(
+      '本群已设为「兴国县教育局」',
+    );
     const moved = await bot.say(ADMIN, '/单位 绑定群 单位=兴国县卫生健康委员会', group('oc_1'));
     expect(moved).toContain('本群原为「兴国县教育局」的工作群');
     expect((await bot.rt.services.store.units.byChat('feishu', 'oc_1'))?.name).toBe('兴国县卫生健康委员会');

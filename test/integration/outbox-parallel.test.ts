@@ -22,10 +22,20 @@ const clock = () => ({ now: () => now });
 
 async function enqueue(target: string, text: string) {
   const store = bot.rt.services.store;
-  await store.commit(store.outbox.enqueue({ channel: 'feishu', targetType: 'chat', target, payload: textReply(text), dedupeKey: `${target}:${text}` }, now));
+  await store.commit(
+    store.outbox.enqueue(
+      { channel: 'feishu', targetType: 'chat', target, payload: textReply(text), dedupeKey: `${target}:${text}` },
+      now,
+    ),
+  );
 }
 const textOf = (row: OutboxRow): string => (row.payload.blocks[0] as { text: string }).text;
-const deps = (m: Messenger) => ({ store: bot.rt.services.store, clock: clock(), log: bot.rt.services.log, messengers: { feishu: m } });
+const deps = (m: Messenger) => ({
+  store: bot.rt.services.store,
+  clock: clock(),
+  log: bot.rt.services.log,
+  messengers: { feishu: m },
+});
 
 describe('parallel delivery', () => {
   it('a hanging chat does not hold up the others, and each chat gets its messages in order', async () => {

@@ -33,7 +33,12 @@ function recorder(plan: (Error | null)[] = []) {
 
 async function enqueue(key: string | null, extra: Partial<OutboxRow> = {}) {
   const store = bot.rt.services.store;
-  await store.commit(store.outbox.enqueue({ channel: 'feishu', targetType: 'chat', target: 'oc_1', payload: textReply('hi'), dedupeKey: key, ...extra }, now));
+  await store.commit(
+    store.outbox.enqueue(
+      { channel: 'feishu', targetType: 'chat', target: 'oc_1', payload: textReply('hi'), dedupeKey: key, ...extra },
+      now,
+    ),
+  );
 }
 
 describe('outbox delivery', () => {
@@ -77,13 +82,20 @@ describe('outbox delivery', () => {
   it('a permanent error fails at once', async () => {
     const { m } = recorder([new DeliveryError('HTTP 400 code 230001', 'permanent')]);
     await enqueue('bad');
-    await deliverDue({ store: bot.rt.services.store, clock: clock(), log: bot.rt.services.log, messengers: { feishu: m } });
+    await deliverDue({
+      store: bot.rt.services.store,
+      clock: clock(),
+      log: bot.rt.services.log,
+      messengers: { feishu: m },
+    });
     expect(await bot.rt.services.store.outbox.byKey('bad')).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('messages for a channel that is off stay pending', async () => {
     await enqueue('later');
-    expect(await deliverDue({ store: bot.rt.services.store, clock: clock(), log: bot.rt.services.log, messengers: {} })).toMatchObject({ skipped: 1 });
+    expect(
+      await deliverDue({ store: bot.rt.services.store, clock: clock(), log: bot.rt.services.log, messengers: {} }),
+    ).toMatchObject({ skipped: 1 });
     expect((await bot.rt.services.store.outbox.byKey('later'))?.status).toBe('pending');
   });
 

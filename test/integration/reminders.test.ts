@@ -20,8 +20,12 @@ const JY_LIAISON = 'ou_jy_liaison';
 async function county(): Promise<TestBot> {
   const b = makeBot({ now: '2026-03-01T10:00:00+08:00' });
   await seedCounty(b);
-  expect(await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: GROUP, type: 'group' })).toContain('工作群');
-  expect(await b.say(`feishu:${JY_LIAISON}`, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01')).toContain('A1');
+  expect(
+    await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: GROUP, type: 'group' }),
+  ).toContain('工作群');
+  expect(await b.say(`feishu:${JY_LIAISON}`, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01')).toContain(
+    'A1',
+  );
   return b;
 }
 
@@ -33,7 +37,13 @@ async function open(b: TestBot, as: Identity | string, line: string): Promise<vo
 /** Record a post directly (the sweep only reads posts; /更新 is tested elsewhere). */
 async function post(b: TestBot, accountId: number, iso: string): Promise<void> {
   const store = b.rt.services.store;
-  await store.commit(store.posts.insert({ accountId, publishedAt: new Date(iso), title: '测试', url: null, source: 'manual', externalId: null }, null, new Date(iso)));
+  await store.commit(
+    store.posts.insert(
+      { accountId, publishedAt: new Date(iso), title: '测试', url: null, source: 'manual', externalId: null },
+      null,
+      new Date(iso),
+    ),
+  );
 }
 
 async function personId(b: TestBot, openId: string): Promise<number> {
@@ -92,7 +102,9 @@ describe('dormancy: 僵尸 after 14 days (全国检查指标 2 周; 兴国 六),
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
     const text = to(queued(bot), GROUP)[0]!.text;
     expect(text).not.toMatch(/微信公众号「兴国教育」已 \d+ 天未更新/);
-    expect(text).toContain('抖音「兴国教育」已 10 天未更新（最近一次 2026-11-10），再过 4 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 兴国教育 平台=抖音');
+    expect(text).toContain(
+      '抖音「兴国教育」已 10 天未更新（最近一次 2026-11-10），再过 4 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 兴国教育 平台=抖音',
+    );
     expect(text).toContain('头条号「兴国教育」已 11 天未更新（最近一次 2026-11-09），再过 3 天');
     expect(text).toContain('微博「兴国教育」已 14 天未更新（最近一次 2026-11-06），属“僵尸”账号');
     expect(text).toMatch(/僵尸账号（连续 14 天以上未更新）：1 项[\s\S]*即将成为僵尸账号（已 10 天以上未更新）：2 项/);
@@ -102,7 +114,12 @@ describe('dormancy: 僵尸 after 14 days (全国检查指标 2 周; 兴国 六),
     bot.setNow('2026-11-20T10:00:00+08:00');
     expect(await bot.say('feishu:ou_jy_officer', command)).toContain('已登记「兴国教育」(A2)');
     const after = await sweepAt(bot, '2026-11-20T10:30:00+08:00', { dryRun: true });
-    expect(after.found.filter((i) => i.kind === 'dormant' || i.kind === 'idle').map((i) => i.accountId).sort()).toEqual([3, 4]);
+    expect(
+      after.found
+        .filter((i) => i.kind === 'dormant' || i.kind === 'idle')
+        .map((i) => i.accountId)
+        .sort(),
+    ).toEqual([3, 4]);
   });
 
   it('兴国 六 (15 days): with /设置 僵尸天数=15 the 14th day is still a warning', async () => {
@@ -110,7 +127,9 @@ describe('dormancy: 僵尸 after 14 days (全国检查指标 2 周; 兴国 六),
     expect(await bot.say(ADMIN, '/设置 僵尸天数=15')).toContain('14 天 → 15 天');
     await post(bot, 1, '2026-11-06T12:00:00+08:00');
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
-    expect(to(queued(bot), GROUP)[0]!.text).toContain('已 14 天未更新（最近一次 2026-11-06），再过 1 天将成为“僵尸”账号');
+    expect(to(queued(bot), GROUP)[0]!.text).toContain(
+      '已 14 天未更新（最近一次 2026-11-06），再过 1 天将成为“僵尸”账号',
+    );
   });
 
   it('an account without posts counts from its opening; suspended accounts and posts after the moment are left out', async () => {
@@ -142,7 +161,9 @@ describe('weekly cadence: at least 2 posts a week (神木 第十二条), checked
     await sweepAt(bot, '2026-11-23T09:00:00+08:00');
     const text = to(queued(bot), GROUP)[0]!.text;
     expect(text).toContain('上周更新不足（神木 第十二条：每周不少于 2 条）：1 项');
-    expect(text).toContain('抖音「兴国教育」上周（11-16～11-22）更新 1 条，少于 2 条：本周请加强更新，发布后发送 /更新 兴国教育 平台=抖音');
+    expect(text).toContain(
+      '抖音「兴国教育」上周（11-16～11-22）更新 1 条，少于 2 条：本周请加强更新，发布后发送 /更新 兴国教育 平台=抖音',
+    );
     expect(text).not.toContain('微信公众号「兴国教育」上周');
     expect(text).not.toContain('微博「兴国教育」上周');
     expect(text).toContain('微博「兴国教育」已 22 天未更新');
@@ -150,7 +171,12 @@ describe('weekly cadence: at least 2 posts a week (神木 第十二条), checked
     const before = queued(bot).length;
     const tuesday = await sweepAt(bot, '2026-11-24T09:00:00+08:00');
     expect(tuesday.found.some((i) => i.kind === 'weekly')).toBe(false);
-    expect(queued(bot).slice(before).map((r) => r.text).join('\n')).not.toContain('上周');
+    expect(
+      queued(bot)
+        .slice(before)
+        .map((r) => r.text)
+        .join('\n'),
+    ).not.toContain('上周');
   });
 
   it('after the 清明 Monday holiday (2026-04-06) the check runs on Tuesday 04-07 for 03-30…04-05, not on the holiday', async () => {
@@ -187,9 +213,17 @@ describe('weekly cadence: at least 2 posts a week (神木 第十二条), checked
   });
 });
 
-function repostTask(b: TestBot, id: number, deadlineIso: string, targets: { accountId: number; unitId: number; done?: boolean }[], createdIso = '2026-11-19T10:00:00+08:00'): void {
+function repostTask(
+  b: TestBot,
+  id: number,
+  deadlineIso: string,
+  targets: { accountId: number; unitId: number; done?: boolean }[],
+  createdIso = '2026-11-19T10:00:00+08:00',
+): void {
   const db = b.rt.db.sqlite;
-  db.prepare("INSERT INTO repost_tasks (id, title, url, deadline_at, scope, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)").run(
+  db.prepare(
+    "INSERT INTO repost_tasks (id, title, url, deadline_at, scope, status, created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+  ).run(
     id,
     `关于转载重大政策信息的通知${id}`,
     'https://www.gov.cn/zhengce/1.htm',
@@ -198,7 +232,12 @@ function repostTask(b: TestBot, id: number, deadlineIso: string, targets: { acco
     new Date(createdIso).getTime(),
   );
   for (const t of targets) {
-    db.prepare('INSERT INTO repost_targets (task_id, account_id, unit_id, done_at) VALUES (?, ?, ?, ?)').run(id, t.accountId, t.unitId, t.done ? new Date(createdIso).getTime() : null);
+    db.prepare('INSERT INTO repost_targets (task_id, account_id, unit_id, done_at) VALUES (?, ?, ?, ?)').run(
+      id,
+      t.accountId,
+      t.unitId,
+      t.done ? new Date(createdIso).getTime() : null,
+    );
   }
 }
 
@@ -208,14 +247,21 @@ describe('repost tasks due today or overdue (兴国 三(四)：不得超过 1 �
     await open(bot, `feishu:${JY_LIAISON}`, '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-03-01'); // A2
     await post(bot, 1, '2026-11-19T10:00:00+08:00');
     await post(bot, 2, '2026-11-19T10:00:00+08:00');
-    repostTask(bot, 3, '2026-11-20T18:00:00+08:00', [{ accountId: 1, unitId: 2 }, { accountId: 2, unitId: 2, done: true }]);
+    repostTask(bot, 3, '2026-11-20T18:00:00+08:00', [
+      { accountId: 1, unitId: 2 },
+      { accountId: 2, unitId: 2, done: true },
+    ]);
     repostTask(bot, 4, '2026-11-18T18:00:00+08:00', [{ accountId: 2, unitId: 2 }], '2026-11-17T10:00:00+08:00');
     repostTask(bot, 5, '2026-11-21T18:00:00+08:00', [{ accountId: 1, unitId: 2 }]);
 
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
     const text = to(queued(bot), GROUP)[0]!.text;
-    expect(text).toContain('转载任务 T3「关于转载重大政策信息的通知3」今天 18:00 截止，微信公众号「兴国教育」尚未确认：转载后发送 /转载 完成 T3 账号=A1');
-    expect(text).toContain('转载任务 T4「关于转载重大政策信息的通知4」已逾期 2 天（截止 2026-11-18 18:00），抖音「兴国教育」尚未确认：转载后发送 /转载 完成 T4 账号=A2');
+    expect(text).toContain(
+      '转载任务 T3「关于转载重大政策信息的通知3」今天 18:00 截止，微信公众号「兴国教育」尚未确认：转载后发送 /转载 完成 T3 账号=A1',
+    );
+    expect(text).toContain(
+      '转载任务 T4「关于转载重大政策信息的通知4」已逾期 2 天（截止 2026-11-18 18:00），抖音「兴国教育」尚未确认：转载后发送 /转载 完成 T4 账号=A2',
+    );
     expect(text).not.toContain('T5');
     expect(text.match(/T3/g)).toHaveLength(2); // the line and its command; not for the confirmed A2
   });
@@ -224,7 +270,10 @@ describe('repost tasks due today or overdue (兴国 三(四)：不得超过 1 �
     bot = await county();
     await post(bot, 1, '2026-11-19T10:00:00+08:00');
     bot.setNow('2026-11-19T10:00:00+08:00');
-    const issued = await bot.say(ADMIN, '/转载 下发 标题=关于学习贯彻重要会议精神的通知 链接=https://www.gov.cn/zhengce/2026-11/19/1.htm 范围=兴国县教育局');
+    const issued = await bot.say(
+      ADMIN,
+      '/转载 下发 标题=关于学习贯彻重要会议精神的通知 链接=https://www.gov.cn/zhengce/2026-11/19/1.htm 范围=兴国县教育局',
+    );
     const task = /T(\d+)/.exec(issued)?.[1];
     expect(task, issued).toBeDefined();
 
@@ -257,7 +306,17 @@ describe('repost tasks due today or overdue (兴国 三(四)：不得超过 1 �
   });
 });
 
-function review(b: TestBot, r: { id: number; requesterId: number; approverId: number | null; deadline?: string; planned?: string; status?: string }): void {
+function review(
+  b: TestBot,
+  r: {
+    id: number;
+    requesterId: number;
+    approverId: number | null;
+    deadline?: string;
+    planned?: string;
+    status?: string;
+  },
+): void {
   const db = b.rt.db.sqlite;
   db.prepare(
     "INSERT INTO reviews (id, unit_id, account_id, title, level, planned_at, deadline_at, requester_id, status, current_step, created_at) VALUES (?, 2, 1, ?, '一般', ?, ?, ?, ?, 1, ?)",
@@ -270,7 +329,9 @@ function review(b: TestBot, r: { id: number; requesterId: number; approverId: nu
     r.status ?? 'pending',
     new Date('2026-11-18T10:00:00+08:00').getTime(),
   );
-  db.prepare("INSERT INTO review_steps (review_id, step, role, approver_id, status) VALUES (?, 1, 'in_charge', ?, 'pending')").run(r.id, r.approverId);
+  db.prepare(
+    "INSERT INTO review_steps (review_id, step, role, approver_id, status) VALUES (?, 1, 'in_charge', ?, 'pending')",
+  ).run(r.id, r.approverId);
 }
 
 describe('reviews waiting past their deadline or planned time (先审后发, 神木 第十七条)', () => {
@@ -280,23 +341,41 @@ describe('reviews waiting past their deadline or planned time (先审后发, 神
     const officer = await personId(bot, 'ou_jy_officer');
     const incharge = await personId(bot, 'ou_jy_incharge');
     review(bot, { id: 12, requesterId: officer, approverId: incharge, deadline: '2026-11-19T17:00:00+08:00' });
-    review(bot, { id: 13, requesterId: officer, approverId: incharge, deadline: '2026-11-23T17:00:00+08:00', planned: '2026-11-20T08:00:00+08:00' });
+    review(bot, {
+      id: 13,
+      requesterId: officer,
+      approverId: incharge,
+      deadline: '2026-11-23T17:00:00+08:00',
+      planned: '2026-11-20T08:00:00+08:00',
+    });
     review(bot, { id: 14, requesterId: officer, approverId: incharge, deadline: '2026-11-23T17:00:00+08:00' });
-    review(bot, { id: 15, requesterId: officer, approverId: incharge, deadline: '2026-11-19T17:00:00+08:00', status: 'approved' });
+    review(bot, {
+      id: 15,
+      requesterId: officer,
+      approverId: incharge,
+      deadline: '2026-11-19T17:00:00+08:00',
+      status: 'approved',
+    });
 
     await sweepAt(bot, '2026-11-20T09:00:00+08:00');
     const rows = queued(bot);
     const requester = to(rows, 'ou_jy_officer');
     expect(requester).toHaveLength(1);
-    expect(requester[0]!.text).toContain('您送审的 R12「关于冬季供暖的通知12」（兴国县教育局 · 兴国教育）已过审核期限 2026-11-19 17:00，仍在等待 赵分管 审批');
+    expect(requester[0]!.text).toContain(
+      '您送审的 R12「关于冬季供暖的通知12」（兴国县教育局 · 兴国教育）已过审核期限 2026-11-19 17:00，仍在等待 赵分管 审批',
+    );
     expect(requester[0]!.text).toContain('/送审 撤回 R12');
-    expect(requester[0]!.text).toContain('R13「关于冬季供暖的通知13」（兴国县教育局 · 兴国教育）已过计划发布时间 2026-11-20 08:00');
+    expect(requester[0]!.text).toContain(
+      'R13「关于冬季供暖的通知13」（兴国县教育局 · 兴国教育）已过计划发布时间 2026-11-20 08:00',
+    );
     const approver = to(rows, 'ou_jy_incharge')[0]!.text;
     expect(approver).toContain('等待您审批：发送 /审批 同意 R12，或 /审批 退回 R12 意见=…');
     expect(approver).toContain('/审批 同意 R13');
     for (const r of rows) expect(r.text).not.toMatch(/R1[45]/);
     expect(to(rows, GROUP)[0]!.text).not.toContain('R12'); // the group only hears about the password today
-    expect(to(rows, 'ou_admin')[0]!.text).toContain('R12「关于冬季供暖的通知12」（兴国县教育局 · 兴国教育）已过审核期限 2026-11-19 17:00，待 赵分管 审批');
+    expect(to(rows, 'ou_admin')[0]!.text).toContain(
+      'R12「关于冬季供暖的通知12」（兴国县教育局 · 兴国教育）已过审核期限 2026-11-19 17:00，待 赵分管 审批',
+    );
   });
 });
 
@@ -313,7 +392,10 @@ describe('reviews requested with /送审 (the review flow, issue 4)', () => {
     const late = await sweepAt(bot, '2026-11-23T09:00:00+08:00', { dryRun: true });
     const item = late.found.find((i) => i.kind === 'review');
     expect(item?.key).toBe(`review:R${id}:2026-11-23`);
-    const to = late.messages.filter((m) => m.audience === 'person').map((m) => m.message.target).sort();
+    const to = late.messages
+      .filter((m) => m.audience === 'person')
+      .map((m) => m.message.target)
+      .sort();
     expect(to).toEqual(['ou_jy_incharge', 'ou_jy_officer']);
 
     bot.setNow('2026-11-23T10:00:00+08:00');
@@ -343,7 +425,9 @@ describe('password rotation every 90 days (兴国 四(三), 神木 第二十条)
     const after = await sweepAt(bot, '2026-11-23T09:00:00+08:00', { dryRun: true });
     expect(after.found.some((i) => i.kind === 'password')).toBe(false);
     const due = await sweepAt(bot, '2027-02-18T09:00:00+08:00', { dryRun: true });
-    expect(due.found.find((i) => i.kind === 'password')?.unitLine).toContain('上次确认更换密码是 2026-11-20（90 天前）');
+    expect(due.found.find((i) => i.kind === 'password')?.unitLine).toContain(
+      '上次确认更换密码是 2026-11-20（90 天前）',
+    );
   });
 });
 
@@ -390,7 +474,10 @@ describe('once each', () => {
     await post(bot, 1, '2026-11-01T12:00:00+08:00');
     const other = secondRuntime(bot);
     try {
-      const [a, b] = await Promise.all([sweepAt(bot, '2026-11-20T09:00:00+08:00'), sweepAt(other, '2026-11-20T09:00:00+08:00')]);
+      const [a, b] = await Promise.all([
+        sweepAt(bot, '2026-11-20T09:00:00+08:00'),
+        sweepAt(other, '2026-11-20T09:00:00+08:00'),
+      ]);
       expect(a.committed && b.committed).toBe(true);
       // both planned before either committed: the second commit failed on the first's records and recomputed
       expect([a.attempts, b.attempts].sort()).toEqual([1, 2]);
@@ -422,7 +509,10 @@ describe('once each', () => {
   it('reminders are forgotten 60 days after their period (days and ISO weeks alike); current ones are kept', async () => {
     bot = await county();
     await sweepAt(bot, '2026-09-01T09:00:00+08:00');
-    const periods = () => (bot.rt.db.sqlite.prepare('SELECT DISTINCT period FROM reminders ORDER BY period').all() as { period: string }[]).map((r) => r.period);
+    const periods = () =>
+      (
+        bot.rt.db.sqlite.prepare('SELECT DISTINCT period FROM reminders ORDER BY period').all() as { period: string }[]
+      ).map((r) => r.period);
     expect(periods()).toEqual(['2026-09-01', '2026-W36']);
     await sweepAt(bot, '2026-10-30T09:00:00+08:00');
     expect(periods()).toEqual(['2026-09-01', '2026-10-30', '2026-W36', '2026-W44']);

@@ -16,8 +16,15 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   server = createServer((_req, res) => {
-    const items = feedItems.map((i) => `<item><title>${i.title}</title><guid>${i.guid}</guid><link>https://mp.weixin.qq.com/s/${i.guid}</link><pubDate>${new Date(i.date).toUTCString()}</pubDate></item>`).join('');
-    res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>${items}</channel></rss>`);
+    const items = feedItems
+      .map(
+        (i) =>
+          `<item><title>${i.title}</title><guid>${i.guid}</guid><link>https://mp.weixin.qq.com/s/${i.guid}</link><pubDate>${new Date(i.date).toUTCString()}</pubDate></item>`,
+      )
+      .join('');
+    res
+      .writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' })
+      .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>${items}</channel></rss>`);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,14 +54,22 @@ describe('repost tasks (转载)', () => {
   it('scope by units and platforms snapshots the matching active accounts', async () => {
     await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://www.gov.cn/1.htm 范围=兴国县教育局 平台=微博`);
     expect((await bot.rt.services.store.reposts.targets(1)).map((t) => t.accountId)).toEqual([2]);
-    expect(await bot.say(ADMIN, '/转载 下发 标题=x 链接=https://www.gov.cn/1.htm 范围=不存在的单位')).toContain('没有名为「不存在的单位」的单位');
-    expect(await bot.say(ADMIN, '/转载 下发 标题=x 链接=https://www.gov.cn/1.htm 平台=抖音')).toContain('范围内没有正常状态的账号');
+    expect(await bot.say(ADMIN, '/转载 下发 标题=x 链接=https://www.gov.cn/1.htm 范围=不存在的单位')).toContain(
+      '没有名为「不存在的单位」的单位',
+    );
+    expect(await bot.say(ADMIN, '/转载 下发 标题=x 链接=https://www.gov.cn/1.htm 平台=抖音')).toContain(
+      '范围内没有正常状态的账号',
+    );
   });
 
   it('神木 第十三条: a link off the allow-list of official sources is warned about at issue time; a non-http link is refused', async () => {
     expect(await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://www.gov.cn/1.htm`)).not.toContain('不在白名单');
-    expect(await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://news.example.com/1.htm`)).toContain('神木 第十三条');
-    expect(await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=javascript:alert(1)`)).toContain('须是 http:// 或 https://');
+    expect(await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://news.example.com/1.htm`)).toContain(
+      '神木 第十三条',
+    );
+    expect(await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=javascript:alert(1)`)).toContain(
+      '须是 http:// 或 https://',
+    );
     expect(await bot.say(JY, `/转载 下发 标题=${TITLE} 链接=https://www.gov.cn/1.htm`)).toContain('仅限');
   });
 
@@ -81,7 +96,7 @@ describe('repost tasks (转载)', () => {
     expect(await bot.say(ADMIN, '/转载 关闭 T1')).toContain('已关闭');
   });
 
-  it('a liaison sees only their unit\'s part of the progress and of the list', async () => {
+  it("a liaison sees only their unit's part of the progress and of the list", async () => {
     await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://www.gov.cn/1.htm`);
     const mine = await bot.say(WJ, '/转载 进度 T1');
     expect(mine).toContain('健康兴国');
@@ -90,16 +105,25 @@ describe('repost tasks (转载)', () => {
     expect(await bot.say(WJ, '/转载')).toContain('完成 0/1');
   });
 
-  it('a new feed item whose title matches the task (normalized, with a source prefix) counts as that account\'s repost', async () => {
+  it("a new feed item whose title matches the task (normalized, with a source prefix) counts as that account's repost", async () => {
     await bot.say(ADMIN, `/转载 下发 标题=${TITLE} 链接=https://www.gov.cn/1.htm`);
     feedItems = [
       { guid: 'old', title: '兴国县召开秋季森林防火会议', date: '2026-09-29T10:00:00+08:00' },
       { guid: 'r1', title: `【转载】${TITLE.replace('关于', ' 关于 ')}！`, date: '2026-10-01T09:00:00+08:00' },
     ];
     bot.setNow('2026-10-01T10:00:00+08:00');
-    await pollDueFeeds({ store: bot.rt.services.store, feeds: bot.rt.feeds, clock: bot.rt.services.clock, log: silentLogger });
+    await pollDueFeeds({
+      store: bot.rt.services.store,
+      feeds: bot.rt.feeds,
+      clock: bot.rt.services.clock,
+      log: silentLogger,
+    });
     const targets = await bot.rt.services.store.reposts.targets(1);
-    expect(targets.find((t) => t.accountId === 2)).toMatchObject({ via: 'feed', late: false, link: 'https://mp.weixin.qq.com/s/r1' });
+    expect(targets.find((t) => t.accountId === 2)).toMatchObject({
+      via: 'feed',
+      late: false,
+      link: 'https://mp.weixin.qq.com/s/r1',
+    });
     expect(targets.filter((t) => t.doneAt).length).toBe(1);
     expect(await bot.say(ADMIN, '/转载 进度 T1')).toContain('（订阅源）');
   });

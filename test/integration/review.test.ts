@@ -16,10 +16,18 @@ beforeEach(async () => {
 });
 afterEach(() => bot.close());
 
-function outbox(): { target: string; target_type: string; dedupe_key: string | null; update_of: string | null; payload: string }[] {
+function outbox(): {
+  target: string;
+  target_type: string;
+  dedupe_key: string | null;
+  update_of: string | null;
+  payload: string;
+}[] {
   const db = new Database(bot.file, { readonly: true });
   try {
-    return db.prepare('select target, target_type, dedupe_key, update_of, payload from outbox order by id').all() as ReturnType<typeof outbox>;
+    return db
+      .prepare('select target, target_type, dedupe_key, update_of, payload from outbox order by id')
+      .all() as ReturnType<typeof outbox>;
   } finally {
     db.close();
   }
@@ -27,13 +35,17 @@ function outbox(): { target: string; target_type: string; dedupe_key: string | n
 
 describe('先审后发: review requests (神木 第十七条, 吉林 二(三))', () => {
   it('/送审 creates R1, runs the pre-checks and sends the approval card to the 分管领导 as a direct message', async () => {
-    const out = await bot.say(OFFICER, '/送审 账号=兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html');
+    const out = await bot.say(
+      OFFICER,
+      '/送审 账号=兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html',
+    );
     expect(out).toContain('已送审 R1');
     expect(out).toContain('赵分管（分管领导），已推送审核卡片');
     const card = outbox().find((m) => m.dedupe_key === cardKey(1, 1));
     expect(card).toMatchObject({ target: 'ou_jy_incharge', target_type: 'user' });
     const payload = card!.payload;
-    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关']) expect(payload).toContain(check); // 兴国 三(三)
+    for (const check of ['政治关', '政策关', '法律关', '文字关', '保密关', '舆情关', '安全关'])
+      expect(payload).toContain(check); // 兴国 三(三)
     expect(payload).toContain('review.decide');
     expect(payload).toContain('兴国县教育局');
   });
@@ -65,11 +77,14 @@ describe('先审后发: review requests (神木 第十七条, 吉林 二(三))',
     expect(await bot.say(PRINCIPAL, '/审批 同意 R1')).toContain('不是 R1 当前这一步的审批人');
     expect(await bot.say(IN_CHARGE, '/审批 同意 R1')).toContain('已送主要领导 钱主要 审批');
     expect(outbox().find((m) => m.dedupe_key === cardKey(1, 2))).toMatchObject({ target: 'ou_jy_principal' });
-    expect((await bot.rt.services.store.reviews.byId(1))).toMatchObject({ status: 'pending', currentStep: 2 });
+    expect(await bot.rt.services.store.reviews.byId(1)).toMatchObject({ status: 'pending', currentStep: 2 });
     expect(await bot.say(PRINCIPAL, '/审批 同意 R1 意见=同意')).toContain('已同意 R1');
     expect((await bot.rt.services.store.reviews.byId(1))?.status).toBe('approved');
     const steps = await bot.rt.services.store.reviews.steps(1);
-    expect(steps.map((s) => [s.step, s.role, s.status])).toEqual([[1, 'in_charge', 'approved'], [2, 'principal', 'approved']]);
+    expect(steps.map((s) => [s.step, s.role, s.status])).toEqual([
+      [1, 'in_charge', 'approved'],
+      [2, 'principal', 'approved'],
+    ]);
   });
 
   it('a 退回 at any step ends it; 退回 needs a comment', async () => {
@@ -90,7 +105,7 @@ describe('先审后发: review requests (神木 第十七条, 吉林 二(三))',
     expect(await bot.say(OFFICER, '/送审 撤回 R1')).toContain('不能撤回');
   });
 
-  it('/发布 only after approval, and it counts as the account\'s post', async () => {
+  it("/发布 only after approval, and it counts as the account's post", async () => {
     await bot.say(OFFICER, '/送审 账号=兴国教育 标题=冬季供暖');
     expect(await bot.say(OFFICER, '/发布 R1')).toContain('只有审批通过的内容才能发布');
     await bot.say(IN_CHARGE, '/审批 同意 R1');

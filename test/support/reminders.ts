@@ -15,14 +15,19 @@ export interface QueuedReminder {
 
 export function sweepAt(bot: TestBot | Runtime, iso: string, opts: { dryRun?: boolean } = {}): Promise<SweepReport> {
   const rt = 'rt' in bot ? bot.rt : bot;
-  return runSweep({ services: rt.services, sweep: rt.sweep }, { now: new Date(iso), trigger: 'test', dryRun: opts.dryRun });
+  return runSweep(
+    { services: rt.services, sweep: rt.sweep },
+    { now: new Date(iso), trigger: 'test', dryRun: opts.dryRun },
+  );
 }
 
 /** Reminder messages in the outbox, oldest first, with their payload rendered as text. */
 export function queued(bot: TestBot | Runtime): QueuedReminder[] {
   const rt = 'rt' in bot ? bot.rt : bot;
   const rows = rt.db.sqlite
-    .prepare("SELECT id, channel, target_type AS targetType, target, dedupe_key AS dedupeKey, payload FROM outbox WHERE dedupe_key LIKE 'remind:%' ORDER BY id")
+    .prepare(
+      "SELECT id, channel, target_type AS targetType, target, dedupe_key AS dedupeKey, payload FROM outbox WHERE dedupe_key LIKE 'remind:%' ORDER BY id",
+    )
     .all() as (Omit<QueuedReminder, 'text'> & { payload: string })[];
   return rows.map(({ payload, ...r }) => ({ ...r, text: renderText(JSON.parse(payload) as Reply) }));
 }
@@ -34,7 +39,13 @@ export function count(bot: TestBot | Runtime, table: 'reminders' | 'outbox' | 's
 
 /** A second runtime (another process's connection) on the same database file. */
 export function secondRuntime(bot: TestBot): Runtime {
-  return createRuntime({ databasePath: bot.file, admins: [ADMIN], clock: bot.rt.services.clock, deliveryChannels: ['feishu'] });
+  return createRuntime({
+    databasePath: bot.file,
+    admins: [ADMIN],
+    clock: bot.rt.services.clock,
+    deliveryChannels: ['feishu'],
+  });
 }
 
-export const to = (rows: readonly QueuedReminder[], target: string): QueuedReminder[] => rows.filter((r) => r.target === target);
+export const to = (rows: readonly QueuedReminder[], target: string): QueuedReminder[] =>
+  rows.filter((r) => r.target === target);

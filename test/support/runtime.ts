@@ -16,7 +16,12 @@ export interface TestBot {
   /** move the clock */
   setNow(iso: string): void;
   say(as: Identity | string, text: string, chat?: Partial<ChatRef>, mentions?: InboundMention[]): Promise<string>;
-  send(as: Identity | string, text: string, chat?: Partial<ChatRef>, extra?: { eventId?: string; messageId?: string; mentions?: InboundMention[] }): Promise<HandleResult>;
+  send(
+    as: Identity | string,
+    text: string,
+    chat?: Partial<ChatRef>,
+    extra?: { eventId?: string; messageId?: string; mentions?: InboundMention[] },
+  ): Promise<HandleResult>;
   close(): void;
 }
 

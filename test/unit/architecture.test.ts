@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 function files(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
-  );
+  return fs
+    .readdirSync(path.join(root, dir), { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe('architecture: the core stays free of transports and drivers (ARCHITECTURE.md principle 1)', () => {
@@ -16,7 +18,12 @@ describe('architecture: the core stays free of transports and drivers (ARCHITECT
       const text = fs.readFileSync(path.join(root, f), 'utf8');
       for (const m of text.matchAll(/from ['"]([^'"]+)['"]/g)) {
         const spec = m[1]!;
-        if (/^(hono|drizzle-orm|better-sqlite3|@larksuiteoapi\/node-sdk|wechaty|@hono\/)/.test(spec) || spec.includes('/storage/') || spec.includes('/channels/') || spec.includes('/http/')) {
+        if (
+          /^(hono|drizzle-orm|better-sqlite3|@larksuiteoapi\/node-sdk|wechaty|@hono\/)/.test(spec) ||
+          spec.includes('/storage/') ||
+          spec.includes('/channels/') ||
+          spec.includes('/http/')
+        ) {
           offenders.push(`${f}: ${spec}`);
         }
       }

@@ -40,7 +40,11 @@ export async function runConsole(opts: {
   const print = (s: string): void => {
     if (s) output.write(`${s}\n`);
   };
-  const rl = readline.createInterface({ input: opts.input, terminal: opts.interactive, output: opts.interactive ? output : undefined });
+  const rl = readline.createInterface({
+    input: opts.input,
+    terminal: opts.interactive,
+    output: opts.interactive ? output : undefined,
+  });
   if (opts.interactive) {
     print(`政务新媒体助手 控制台（身份 ${as.channel}:${as.externalId}）。输入 /帮助 查看命令，Ctrl+D 退出。`);
     rl.setPrompt('> ');

@@ -28,7 +28,12 @@ function fieldRow(label: string, value: string): Json {
     tag: 'column_set',
     horizontal_spacing: '8px',
     columns: [
-      { tag: 'column', width: 'weighted', weight: 1, elements: [{ tag: 'div', text: { ...plain(label), text_color: 'grey' } }] },
+      {
+        tag: 'column',
+        width: 'weighted',
+        weight: 1,
+        elements: [{ tag: 'div', text: { ...plain(label), text_color: 'grey' } }],
+      },
       { tag: 'column', width: 'weighted', weight: 3, elements: [div(value)] },
     ],
   };
@@ -78,7 +83,10 @@ function blockElements(b: Block, index: number): Json[] {
         {
           tag: 'form',
           name: `form_${index}`,
-          elements: [{ tag: 'input', name: b.input.name, placeholder: plain(b.input.placeholder), max_length: 500 }, row],
+          elements: [
+            { tag: 'input', name: b.input.name, placeholder: plain(b.input.placeholder), max_length: 500 },
+            row,
+          ],
         },
       ];
     }
@@ -91,14 +99,22 @@ export function renderCard(r: Reply): Json {
   const card: Json = {
     schema: '2.0',
     config: { update_multi: true, width_mode: 'fill' },
-    header: { title: plain(r.title ?? (tone === 'info' ? '政务新媒体助手' : `${TONE_MARK[tone]}提示`)), template: TEMPLATE[tone] },
+    header: {
+      title: plain(r.title ?? (tone === 'info' ? '政务新媒体助手' : `${TONE_MARK[tone]}提示`)),
+      template: TEMPLATE[tone],
+    },
     body: { elements },
   };
   if (Buffer.byteLength(JSON.stringify(card)) > MAX_CARD_BYTES) {
     // Too big for a card (a long register): fall back to text inside a card, trimmed, with a pointer.
     const text = renderText({ ...r, title: undefined });
     const trimmed = text.slice(0, 6_000);
-    card.body = { elements: [div(trimmed), { tag: 'div', text: { ...plain('（内容较长，已截断；请加条件筛选）'), text_color: 'grey' } }] };
+    card.body = {
+      elements: [
+        div(trimmed),
+        { tag: 'div', text: { ...plain('（内容较长，已截断；请加条件筛选）'), text_color: 'grey' } },
+      ],
+    };
   }
   return card;
 }
@@ -106,7 +122,10 @@ export function renderCard(r: Reply): Json {
 /** Text for a short answer, a card for anything with structure. */
 export function renderFeishu(r: Reply): FeishuContent {
   if (isPlainText(r) && !r.blocks.some((b) => b.type === 'actions')) {
-    return { msgType: 'text', content: JSON.stringify({ text: capText(neutralizeMarkup(renderText(r), 'feishu'), MAX_TEXT_BYTES) }) };
+    return {
+      msgType: 'text',
+      content: JSON.stringify({ text: capText(neutralizeMarkup(renderText(r), 'feishu'), MAX_TEXT_BYTES) }),
+    };
   }
   return { msgType: 'interactive', content: JSON.stringify(renderCard(r)) };
 }

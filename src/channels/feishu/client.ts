@@ -51,7 +51,10 @@ function scrub(args: unknown[]): Record<string, unknown> {
       }
     }
   }
-  out.sdk = texts.join(' ').replace(/(Bearer\s+)[\w.-]+/gi, '$1[redacted]').replace(/(app_secret["'=:\s]+)[^\s,"'}]+/gi, '$1[redacted]');
+  out.sdk = texts
+    .join(' ')
+    .replace(/(Bearer\s+)[\w.-]+/gi, '$1[redacted]')
+    .replace(/(app_secret["'=:\s]+)[^\s,"'}]+/gi, '$1[redacted]');
   return out;
 }
 
@@ -68,7 +71,7 @@ export function sdkLogger(log: Logger): lark.Logger {
 function classify(e: unknown): DeliveryError {
   const ax = e as AxiosLike;
   if (e instanceof DeliveryError) return e;
-  if (ax && ax.isAxiosError) {
+  if (ax?.isAxiosError) {
     const status = ax.response?.status;
     const body = ax.response?.data as FeishuResponse | undefined;
     const code = body?.code;
@@ -78,7 +81,8 @@ function classify(e: unknown): DeliveryError {
       const reset = Number(ax.response?.headers?.['x-ogw-ratelimit-reset']);
       return new DeliveryError(detail, 'retry', Number.isFinite(reset) && reset > 0 ? reset * 1000 : 2_000);
     }
-    if (status >= 500 || status === 401 || status === 403 || (code !== undefined && TOKEN_CODES.has(code))) return new DeliveryError(detail, 'retry');
+    if (status >= 500 || status === 401 || status === 403 || (code !== undefined && TOKEN_CODES.has(code)))
+      return new DeliveryError(detail, 'retry');
     return new DeliveryError(detail, 'permanent');
   }
   return new DeliveryError(e instanceof Error ? e.message : String(e), 'retry');
@@ -108,7 +112,10 @@ export class FeishuMessenger implements Messenger {
   /** The bot's own open_id (to drop its mention wherever it stands); fetched once, in the background. */
   async loadBotIdentity(): Promise<string | null> {
     try {
-      const r = (await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { code?: number; bot?: { open_id?: string } };
+      const r = (await this.client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as {
+        code?: number;
+        bot?: { open_id?: string };
+      };
       if (r.code === 0 && r.bot?.open_id) this.botOpenId = r.bot.open_id;
     } catch (e) {
       this.log.warn(scrub([e]), 'could not read the bot identity; only leading mentions are dropped');
@@ -126,17 +133,24 @@ export class FeishuMessenger implements Messenger {
     } catch (e) {
       const err = classify(e);
       const code = ((e as AxiosLike).response?.data as FeishuResponse | undefined)?.code;
-      if ((code !== undefined && TOKEN_CODES.has(code)) || (e as AxiosLike).response?.status === 401) this.cache.values.clear();
+      if ((code !== undefined && TOKEN_CODES.has(code)) || (e as AxiosLike).response?.status === 401)
+        this.cache.values.clear();
       throw err;
     }
   }
 
-  private async attempt(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult> {
+  private async attempt(
+    row: OutboxRow,
+    opts: { idempotencyKey: string; original: OutboxRow | null },
+  ): Promise<SendResult> {
     const uuid = opts.idempotencyKey.slice(0, 50);
     if (row.targetType === 'update') {
       const messageId = opts.original?.platformMessageId;
       if (!messageId) throw new DeliveryError('no message to update', 'permanent');
-      const r = (await this.client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(renderCard(row.payload)) } })) as FeishuResponse;
+      const r = (await this.client.im.message.patch({
+        path: { message_id: messageId },
+        data: { content: JSON.stringify(renderCard(row.payload)) },
+      })) as FeishuResponse;
       this.check(r);
       return { platformMessageId: messageId };
     }
@@ -144,21 +158,34 @@ export class FeishuMessenger implements Messenger {
     if (row.targetType === 'reply' && row.replyTo) {
       let r: FeishuResponse;
       try {
-        r = (await this.client.im.message.reply({ path: { message_id: row.replyTo }, data: { msg_type: msgType, content, uuid } })) as FeishuResponse;
+        r = (await this.client.im.message.reply({
+          path: { message_id: row.replyTo },
+          data: { msg_type: msgType, content, uuid },
+        })) as FeishuResponse;
       } catch (e) {
         r = ((e as AxiosLike).response?.data as FeishuResponse | undefined) ?? {};
         if (r.code === undefined || !GONE_CODES.has(r.code)) throw e;
       }
       // The command message was recalled or deleted: answer in the chat instead.
-      if (r.code !== undefined && GONE_CODES.has(r.code)) return this.create('chat_id', row.target, msgType, content, `${uuid.slice(0, 47)}-c`);
+      if (r.code !== undefined && GONE_CODES.has(r.code))
+        return this.create('chat_id', row.target, msgType, content, `${uuid.slice(0, 47)}-c`);
       this.check(r);
       return { platformMessageId: r.data?.message_id ?? null };
     }
     return this.create(row.targetType === 'user' ? 'open_id' : 'chat_id', row.target, msgType, content, uuid);
   }
 
-  private async create(idType: 'chat_id' | 'open_id', receiveId: string, msgType: string, content: string, uuid: string): Promise<SendResult> {
-    const r = (await this.client.im.message.create({ params: { receive_id_type: idType }, data: { receive_id: receiveId, msg_type: msgType, content, uuid } })) as FeishuResponse;
+  private async create(
+    idType: 'chat_id' | 'open_id',
+    receiveId: string,
+    msgType: string,
+    content: string,
+    uuid: string,
+  ): Promise<SendResult> {
+    const r = (await this.client.im.message.create({
+      params: { receive_id_type: idType },
+      data: { receive_id: receiveId, msg_type: msgType, content, uuid },
+    })) as FeishuResponse;
     this.check(r);
     return { platformMessageId: r.data?.message_id ?? null };
   }

@@ -18,14 +18,21 @@ const messageEvent = z.object({
       chat_type: z.string(),
       message_type: z.string(),
       content: z.string().max(200_000),
-      mentions: z.array(z.object({ key: z.string(), id: userId.partial().loose(), name: z.string().optional() }).loose()).optional(),
+      mentions: z
+        .array(z.object({ key: z.string(), id: userId.partial().loose(), name: z.string().optional() }).loose())
+        .optional(),
     })
     .loose(),
 });
 
 const cardEvent = z.object({
   operator: userId,
-  action: z.object({ value: z.record(z.string(), z.unknown()).optional(), form_value: z.record(z.string(), z.unknown()).optional() }).loose(),
+  action: z
+    .object({
+      value: z.record(z.string(), z.unknown()).optional(),
+      form_value: z.record(z.string(), z.unknown()).optional(),
+    })
+    .loose(),
   context: z.object({ open_message_id: z.string().optional(), open_chat_id: z.string().optional() }).loose().optional(),
 });
 
@@ -33,11 +40,17 @@ const cardEvent = z.object({
 function messageText(type: string, content: string): string | null {
   try {
     const c: unknown = JSON.parse(content);
-    if (type === 'text') return typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : null;
+    if (type === 'text')
+      return typeof (c as { text?: unknown }).text === 'string' ? (c as { text: string }).text : null;
     if (type === 'post') {
       // {"title": "...", "content": [[{"tag":"text","text":"..."},{"tag":"at","user_id":"@_user_1"}]]} (possibly per locale)
       const root = c as Record<string, unknown>;
-      const post = (Array.isArray(root.content) ? root : (Object.values(root).find((v) => v && typeof v === 'object' && Array.isArray((v as Record<string, unknown>).content)) as Record<string, unknown> | undefined)) ?? null;
+      const post =
+        (Array.isArray(root.content)
+          ? root
+          : (Object.values(root).find(
+              (v) => v && typeof v === 'object' && Array.isArray((v as Record<string, unknown>).content),
+            ) as Record<string, unknown> | undefined)) ?? null;
       if (!post) return null;
       const lines = (post.content as unknown[]).map((line) =>
         Array.isArray(line)
@@ -62,7 +75,14 @@ function messageText(type: string, content: string): string | null {
 
 export type FeishuInbound =
   | { kind: 'message'; message: InboundMessage }
-  | { kind: 'unsupported-message'; chatType: 'group' | 'p2p'; messageId: string; chatId: string; eventId: string; sender: string }
+  | {
+      kind: 'unsupported-message';
+      chatType: 'group' | 'p2p';
+      messageId: string;
+      chatId: string;
+      eventId: string;
+      sender: string;
+    }
   | { kind: 'ignore'; reason: string };
 
 export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null): FeishuInbound {
@@ -71,12 +91,21 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
   const parsed = messageEvent.safeParse(env.event);
   if (!parsed.success) return { kind: 'ignore', reason: 'malformed message event' };
   const { sender, message } = parsed.data;
-  if (sender.sender_type && sender.sender_type !== 'user') return { kind: 'ignore', reason: `sender is ${sender.sender_type}` };
+  if (sender.sender_type && sender.sender_type !== 'user')
+    return { kind: 'ignore', reason: `sender is ${sender.sender_type}` };
   const senderId = sender.sender_id?.open_id;
   if (!senderId) return { kind: 'ignore', reason: 'no sender open_id' };
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
   const text = messageText(message.message_type, message.content);
-  if (text === null) return { kind: 'unsupported-message', chatType, messageId: message.message_id, chatId: message.chat_id, eventId, sender: senderId };
+  if (text === null)
+    return {
+      kind: 'unsupported-message',
+      chatType,
+      messageId: message.message_id,
+      chatId: message.chat_id,
+      eventId,
+      sender: senderId,
+    };
   const mentions: InboundMention[] = [];
   let body = text;
   for (const m of message.mentions ?? []) {
@@ -86,7 +115,11 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
       body = body.split(m.key).join(' ');
       continue;
     }
-    mentions.push({ key, identity: m.id.open_id ? { channel: 'feishu', externalId: m.id.open_id } : null, name: m.name ?? null });
+    mentions.push({
+      key,
+      identity: m.id.open_id ? { channel: 'feishu', externalId: m.id.open_id } : null,
+      name: m.name ?? null,
+    });
   }
   return {
     kind: 'message',

@@ -33,7 +33,10 @@ export interface FeishuRouteDeps {
 const WELCOME: Reply = {
   title: '政务新媒体助手',
   blocks: [
-    { type: 'text', text: '大家好，我是政务新媒体助手：备案账号、送审内容、提醒更新和转载。在群里 @我 并发送 /帮助 查看可用命令。' },
+    {
+      type: 'text',
+      text: '大家好，我是政务新媒体助手：备案账号、送审内容、提醒更新和转载。在群里 @我 并发送 /帮助 查看可用命令。',
+    },
     { type: 'note', text: '管理员请在本群发送 @我 /单位 绑定群 单位=单位名称，把本群设为该单位的工作群。' },
   ],
 };
@@ -41,9 +44,13 @@ const WELCOME: Reply = {
 export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
   const { services } = deps;
   const log = services.log;
-  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'request body too large' }, 413),
+  });
 
-  const open = async (raw: ArrayBuffer, headers: Headers) => deps.verifier.open(new Uint8Array(raw), headers, services.clock.now());
+  const open = async (raw: ArrayBuffer, headers: Headers) =>
+    deps.verifier.open(new Uint8Array(raw), headers, services.clock.now());
 
   async function onCardAction(env: FeishuEnvelope): Promise<Record<string, unknown>> {
     const input = toCardAction(env);
@@ -96,7 +103,16 @@ export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
         try {
           await store.commit([
             store.events.record(`feishu:${eventId}`, clock.now()),
-            store.outbox.enqueue({ channel: 'feishu', targetType: 'chat', target: chatId, payload: WELCOME, dedupeKey: `welcome:feishu:${chatId}` }, clock.now()),
+            store.outbox.enqueue(
+              {
+                channel: 'feishu',
+                targetType: 'chat',
+                target: chatId,
+                payload: WELCOME,
+                dedupeKey: `welcome:feishu:${chatId}`,
+              },
+              clock.now(),
+            ),
           ]);
           deps.kick();
         } catch (e) {

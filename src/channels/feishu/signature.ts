@@ -5,7 +5,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export function feishuSignatureOf(timestamp: string, nonce: string, encryptKey: string, rawBody: string | Uint8Array): string {
+export function feishuSignatureOf(
+  timestamp: string,
+  nonce: string,
+  encryptKey: string,
+  rawBody: string | Uint8Array,
+): string {
   const h = createHash('sha256');
   h.update(timestamp + nonce + encryptKey, 'utf8');
   h.update(rawBody);
@@ -13,7 +18,13 @@ export function feishuSignatureOf(timestamp: string, nonce: string, encryptKey: 
 }
 
 /** Does `signature` (hex, as sent in X-Lark-Signature) match? Constant time in the signature's content. */
-export function feishuSignatureValid(signature: string, timestamp: string, nonce: string, encryptKey: string, rawBody: string | Uint8Array): boolean {
+export function feishuSignatureValid(
+  signature: string,
+  timestamp: string,
+  nonce: string,
+  encryptKey: string,
+  rawBody: string | Uint8Array,
+): boolean {
   const expected = Buffer.from(feishuSignatureOf(timestamp, nonce, encryptKey, rawBody), 'utf8');
   const actual = Buffer.from(signature.trim().toLowerCase(), 'utf8');
   if (actual.length !== expected.length) return false;

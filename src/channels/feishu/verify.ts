@@ -57,9 +57,14 @@ export class FeishuVerifier {
     const signed = ts !== null && nonce !== null && signature !== null;
     if (signed) {
       // authenticity first, on the bytes as sent; nothing unauthenticated is parsed beyond this point
-      if (!feishuSignatureValid(signature, ts, nonce, this.config.encryptKey, raw)) return { kind: 'reject', status: 401, reason: 'bad signature' };
+      if (!feishuSignatureValid(signature, ts, nonce, this.config.encryptKey, raw))
+        return { kind: 'reject', status: 401, reason: 'bad signature' };
       const sent = /^\d{1,12}$/.test(ts) ? Number(ts) * 1000 : Number.NaN;
-      if (!Number.isFinite(sent) || sent > now.getTime() + MAX_SKEW_FUTURE_MS || sent < now.getTime() - ACCEPT_WINDOW_MS) {
+      if (
+        !Number.isFinite(sent) ||
+        sent > now.getTime() + MAX_SKEW_FUTURE_MS ||
+        sent < now.getTime() - ACCEPT_WINDOW_MS
+      ) {
         return { kind: 'reject', status: 401, reason: 'timestamp out of range' };
       }
     }
@@ -67,9 +72,11 @@ export class FeishuVerifier {
     const parsed = parseBoundedJson(text);
     if (!parsed.ok) return { kind: 'reject', status: 400, reason: parsed.reason };
     const body = parsed.value;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { kind: 'reject', status: 400, reason: 'not an object' };
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return { kind: 'reject', status: 400, reason: 'not an object' };
     const outer = body as Record<string, unknown>;
-    if ('encrypt' in outer && typeof outer.encrypt !== 'string') return { kind: 'reject', status: 400, reason: 'bad encrypt field' };
+    if ('encrypt' in outer && typeof outer.encrypt !== 'string')
+      return { kind: 'reject', status: 400, reason: 'bad encrypt field' };
     const envelope = typeof outer.encrypt === 'string' ? this.decrypt(outer.encrypt) : outer;
     if (!envelope) return { kind: 'reject', status: 400, reason: 'cannot decrypt' };
     // url_verification is not signed (Feishu: the signature check excludes it); answered only with our token
@@ -77,7 +84,8 @@ export class FeishuVerifier {
     if (!signed) return { kind: 'reject', status: 401, reason: 'signature headers missing' };
     const env = envelope as FeishuEnvelope;
     const token = env.header?.token ?? env.token;
-    if (this.config.verificationToken && token !== this.config.verificationToken) return { kind: 'reject', status: 403, reason: 'verification token mismatch' };
+    if (this.config.verificationToken && token !== this.config.verificationToken)
+      return { kind: 'reject', status: 403, reason: 'verification token mismatch' };
     if (env.header?.app_id && this.config.appId && env.header.app_id !== this.config.appId) {
       return { kind: 'reject', status: 403, reason: 'event for another app' };
     }

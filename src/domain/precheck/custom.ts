@@ -120,7 +120,8 @@ export function findLeaders(n: Normalized, leaders: readonly unknown[] | undefin
   // all name occurrences; a shorter name inside a longer listed name (王建 in 王建国) belongs to the longer one
   const raw: Hit<LeaderGroup>[] = [];
   for (const g of groups) {
-    for (const i of indexesOf(text, g.pattern)) raw.push({ start: i, end: i + g.pattern.length, entry: { pattern: g.pattern, data: g } });
+    for (const i of indexesOf(text, g.pattern))
+      raw.push({ start: i, end: i + g.pattern.length, entry: { pattern: g.pattern, data: g } });
   }
   const out: LeaderHit[] = [];
   const hits = dropContained(raw);
@@ -128,7 +129,7 @@ export function findLeaders(n: Normalized, leaders: readonly unknown[] | undefin
     const g = h.entry.data;
     // the title is looked for within LEADER_WINDOW characters, inside the same clause, and not past the
     // neighbouring leader's name (in "县长王建国、副县长李明" the first 县长 belongs to 王建国, not to 李明)
-    let from = Math.max(0, h.start - LEADER_WINDOW, (hits[k - 1]?.end ?? 0));
+    let from = Math.max(0, h.start - LEADER_WINDOW, hits[k - 1]?.end ?? 0);
     let to = Math.min(text.length, h.end + LEADER_WINDOW, hits[k + 1]?.start ?? text.length);
     for (let i = h.start - 1; i >= from; i--) {
       if (CLAUSE_END.test(text.charAt(i))) {

@@ -69,13 +69,23 @@ function safely(out: Finding[], stage: () => Finding[]): void {
   }
 }
 
-function checkProse(field: 'title' | 'text', original: string, options: PrecheckOptions, allow: readonly string[]): Finding[] {
+function checkProse(
+  field: 'title' | 'text',
+  original: string,
+  options: PrecheckOptions,
+  allow: readonly string[],
+): Finding[] {
   const out: Finding[] = [];
   if (original.length === 0) return out;
   const folded: Normalized = foldText(original);
   const full: Normalized = toSimplified(joinHan(folded));
 
-  const make = (n: Normalized, s: number, e: number, f: Omit<Finding, 'field' | 'start' | 'end' | 'excerpt'>): Finding => {
+  const make = (
+    n: Normalized,
+    s: number,
+    e: number,
+    f: Omit<Finding, 'field' | 'start' | 'end' | 'excerpt'>,
+  ): Finding => {
     const o = toOriginal(n, s, e);
     return { ...f, field, start: o.start, end: o.end, excerpt: excerptOf(original, o.start, o.end) };
   };
@@ -139,7 +149,9 @@ function checkProse(field: 'title' | 'text', original: string, options: Precheck
           category: 'leader',
           severity: 'info',
           word: h.name,
-          message: h.found ? `请核对领导姓名职务排序：「${h.name}」「${h.found}」` : `请核对领导姓名职务排序：「${h.name}」`,
+          message: h.found
+            ? `请核对领导姓名职务排序：「${h.name}」「${h.found}」`
+            : `请核对领导姓名职务排序：「${h.name}」`,
         });
       }
       return make(full, h.start, h.end, {

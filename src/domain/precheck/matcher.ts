@@ -115,6 +115,7 @@ const ASCII_WORD = /[a-z0-9]/;
 export function asciiBoundaryOk<T>(text: string, h: Hit<T>): boolean {
   const p = h.entry.pattern;
   if (ASCII_WORD.test(p.charAt(0)) && h.start > 0 && ASCII_WORD.test(text.charAt(h.start - 1))) return false;
-  if (ASCII_WORD.test(p.charAt(p.length - 1)) && h.end < text.length && ASCII_WORD.test(text.charAt(h.end))) return false;
+  if (ASCII_WORD.test(p.charAt(p.length - 1)) && h.end < text.length && ASCII_WORD.test(text.charAt(h.end)))
+    return false;
   return true;
 }

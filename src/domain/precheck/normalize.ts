@@ -36,7 +36,7 @@ export function toOriginal(n: Normalized, s: number, e: number): { start: number
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }
 
 /** Growable pair of offset arrays plus a string builder. */
@@ -113,7 +113,7 @@ export function foldText(original: string): Normalized {
     const c = original.charCodeAt(i);
     // fast paths: printable ASCII and the CJK Unified Ideographs block are NFKC- and case-stable
     if (c >= 0x20 && c < 0x7f) {
-      b.push(c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : original[i] ?? '', i, i + 1);
+      b.push(c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : (original[i] ?? ''), i, i + 1);
       i += 1;
       continue;
     }
@@ -144,7 +144,7 @@ export function foldText(original: string): Normalized {
 
 const HAN_RE = /\p{Script=Han}/u;
 /** Characters that junk-split a word when they sit between two Han characters. Newlines are deliberately absent. */
-const SEPARATOR_RE = /[ \t\u00a0\p{Zs}\p{Pc}\p{Pd}\p{Sm}\p{Sk}\p{So}.·•‧∙⋅・*#%&@'"`\/\\|~^]/u;
+const SEPARATOR_RE = /[ \t\u00a0\p{Zs}\p{Pc}\p{Pd}\p{Sm}\p{Sk}\p{So}.·•‧∙⋅・*#%&@'"`/\\|~^]/u;
 /** the longest separator run that is removed; longer runs are layout, not injection */
 const MAX_SEPARATOR_RUN = 4;
 

@@ -7,7 +7,15 @@ import gambling from './data/gambling.json' with { type: 'json' };
 import pornography from './data/pornography.json' with { type: 'json' };
 import spam from './data/spam.json' with { type: 'json' };
 import variants from './data/variants.json' with { type: 'json' };
-import { asciiBoundaryOk, compile, type CompiledMatcher, dropContained, type Entry, type Hit, searchAll } from './matcher.js';
+import {
+  asciiBoundaryOk,
+  compile,
+  type CompiledMatcher,
+  dropContained,
+  type Entry,
+  type Hit,
+  searchAll,
+} from './matcher.js';
 import { foldWord, normalizeWord, type Normalized } from './normalize.js';
 
 export type WordCategory = 'advertising' | 'gambling' | 'pornography' | 'spam';
@@ -57,7 +65,11 @@ function forbiddenEntries(): Entry<WordData>[] {
 
 function variantEntries(): Entry<VariantData>[] {
   const out: Entry<VariantData>[] = [];
-  for (const p of variants.pairs as readonly { variant: string; recommended: string; exceptions?: readonly string[] }[]) {
+  for (const p of variants.pairs as readonly {
+    variant: string;
+    recommended: string;
+    exceptions?: readonly string[];
+  }[]) {
     const pattern = foldWord(p.variant);
     if (!pattern) continue;
     const ex = (p.exceptions ?? []).map(foldWord).filter((x) => x.includes(pattern));

@@ -55,12 +55,29 @@ export class FeishuChat {
     const r = await this.post('/feishu/events', ev);
     if (r.status !== 200) throw new Error(`webhook answered ${r.status}`);
     const id = ev.event.message.message_id;
-    return sentText(await this.fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${id}/reply` && x.status === 200, 15_000));
+    return sentText(
+      await this.fake.waitFor((x) => x.path === `/open-apis/im/v1/messages/${id}/reply` && x.status === 200, 15_000),
+    );
   }
 
   /** Click a card button as `operator`, with the comment box's value. */
-  async click(operator: string, messageId: string, value: Record<string, unknown>, comment?: string, eventId = randomEventId()): Promise<CardResponse> {
-    const ev = cardAction({ eventId, operatorOpenId: operator, openMessageId: messageId, openChatId: `oc_p2p_${operator}`, value, formValue: comment !== undefined ? { comment } : undefined, tag: 'button', token: 'c-token' });
+  async click(
+    operator: string,
+    messageId: string,
+    value: Record<string, unknown>,
+    comment?: string,
+    eventId = randomEventId(),
+  ): Promise<CardResponse> {
+    const ev = cardAction({
+      eventId,
+      operatorOpenId: operator,
+      openMessageId: messageId,
+      openChatId: `oc_p2p_${operator}`,
+      value,
+      formValue: comment !== undefined ? { comment } : undefined,
+      tag: 'button',
+      token: 'c-token',
+    });
     const r = await this.post('/feishu/cards', ev);
     if (r.status !== 200) throw new Error(`callback answered ${r.status}`);
     return (await r.json()) as CardResponse;
@@ -68,11 +85,26 @@ export class FeishuChat {
 
   /** Messages sent (created) to a chat or open_id after request number `since`, containing `needle`. */
   sentTo(receiveId: string, since: number, needle: string): RecordedRequest[] {
-    return this.fake.requests.filter((r) => r.seq > since && r.status === 200 && r.path === '/open-apis/im/v1/messages' && (r.body as { receive_id?: string }).receive_id === receiveId && sentText(r).includes(needle));
+    return this.fake.requests.filter(
+      (r) =>
+        r.seq > since &&
+        r.status === 200 &&
+        r.path === '/open-apis/im/v1/messages' &&
+        (r.body as { receive_id?: string }).receive_id === receiveId &&
+        sentText(r).includes(needle),
+    );
   }
 
   /** Wait for a message created for `receiveId` that contains every needle. */
   waitSent(receiveId: string, needles: string[], since = 0): Promise<RecordedRequest> {
-    return this.fake.waitFor((r) => r.seq > since && r.status === 200 && r.path === '/open-apis/im/v1/messages' && (r.body as { receive_id?: string }).receive_id === receiveId && needles.every((n) => sentText(r).includes(n)), 20_000);
+    return this.fake.waitFor(
+      (r) =>
+        r.seq > since &&
+        r.status === 200 &&
+        r.path === '/open-apis/im/v1/messages' &&
+        (r.body as { receive_id?: string }).receive_id === receiveId &&
+        needles.every((n) => sentText(r).includes(n)),
+      20_000,
+    );
   }
 }

@@ -35,13 +35,23 @@ function cardText(card: unknown): string[] {
   const o = card as Record<string, unknown>;
   const own = typeof o.content === 'string' ? [o.content] : [];
   const rows = Array.isArray(o.rows) ? (o.rows as Record<string, string>[]).map((r) => Object.values(r).join(' ')) : [];
-  return [...own, ...rows, ...Object.entries(o).filter(([k]) => k !== 'rows' && k !== 'content').flatMap(([, v]) => cardText(v))];
+  return [
+    ...own,
+    ...rows,
+    ...Object.entries(o)
+      .filter(([k]) => k !== 'rows' && k !== 'content')
+      .flatMap(([, v]) => cardText(v)),
+  ];
 }
 
 const script: [string, string, { key: string; openId: string; name: string }[]?][] = [
   ['ou_demo_admin', '/单位 新增 名称=兴国县教育局'],
   ['ou_demo_admin', '/单位 绑定群 单位=兴国县教育局'],
-  ['ou_demo_admin', '/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员', [{ key: '@_user_1', openId: 'ou_demo_li', name: '李联络' }]],
+  [
+    'ou_demo_admin',
+    '/人员 新增 @_user_1 单位=兴国县教育局 角色=联络员',
+    [{ key: '@_user_1', openId: 'ou_demo_li', name: '李联络' }],
+  ],
   ['ou_demo_li', '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-09-28'],
   ['ou_demo_li', '/账号'],
 ];

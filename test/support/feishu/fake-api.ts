@@ -243,19 +243,30 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     if (auth === undefined || auth === '') {
       return {
         status: 401,
-        body: feishuError(99991661, 'Missing access token for authorization. Please make a request with token attached.'),
+        body: feishuError(
+          99991661,
+          'Missing access token for authorization. Please make a request with token attached.',
+        ),
       };
     }
     if (auth !== `Bearer ${tenantToken}`) {
       return {
         status: 401,
-        body: feishuError(99991663, 'Invalid access token for authorization. Please make a request with token attached.'),
+        body: feishuError(
+          99991663,
+          'Invalid access token for authorization. Please make a request with token attached.',
+        ),
       };
     }
     return undefined;
   };
 
-  const messageData = (messageId: string, msgType: string, content: string, extra: Partial<KnownMessage> & { parentId?: string }) => {
+  const messageData = (
+    messageId: string,
+    msgType: string,
+    content: string,
+    extra: Partial<KnownMessage> & { parentId?: string },
+  ) => {
     const t = String(now());
     return {
       message_id: messageId,
@@ -273,7 +284,9 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   };
 
   /** Shared checks for create/reply bodies; returns the parsed content or an error reply. */
-  const checkContent = (body: Record<string, unknown>): { msgType: string; raw: string; parsed: unknown; uuid?: string } | Reply => {
+  const checkContent = (
+    body: Record<string, unknown>,
+  ): { msgType: string; raw: string; parsed: unknown; uuid?: string } | Reply => {
     const { msg_type: msgType, content, uuid } = body;
     if (typeof msgType !== 'string' || msgType === '') return validationError('msg_type is required');
     if (typeof content !== 'string' || content === '') return validationError('content must be a JSON string');
@@ -387,14 +400,34 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     return { status: 200, body: { code: 0, msg: 'success', data: {} } };
   };
 
-  const route = (method: string, path: string, query: Record<string, string>, headers: IncomingHttpHeaders, body: unknown, reqSeq: number): Reply => {
+  const route = (
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    headers: IncomingHttpHeaders,
+    body: unknown,
+    reqSeq: number,
+  ): Reply => {
     if (method === 'POST' && path === TOKEN_PATH) return tokenReply(body, 'tenant');
     if (method === 'POST' && path === APP_TOKEN_PATH) return tokenReply(body, 'app');
     // Bot info (https://open.feishu.cn/document/client-docs/bot-v3/obtain-bot-info): {code, msg, bot: {open_id, …}}
     if (method === 'GET' && path === BOT_INFO_PATH) {
       const denied = authFailure(headers);
       if (denied !== undefined) return denied;
-      return { status: 200, body: { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '政务新媒体助手', avatar_url: '', ip_white_list: [], open_id: options.botOpenId ?? 'ou_bot_0000' } } };
+      return {
+        status: 200,
+        body: {
+          code: 0,
+          msg: 'ok',
+          bot: {
+            activate_status: 2,
+            app_name: '政务新媒体助手',
+            avatar_url: '',
+            ip_white_list: [],
+            open_id: options.botOpenId ?? 'ou_bot_0000',
+          },
+        },
+      };
     }
 
     const item = MESSAGE_ITEM.exec(path);

@@ -32,7 +32,8 @@ function rng(seed: number): () => number {
   };
 }
 
-const isMessageCall = (path: string): boolean => path.startsWith('/open-apis/im/') || path.startsWith('/open-apis/interactive/');
+const isMessageCall = (path: string): boolean =>
+  path.startsWith('/open-apis/im/') || path.startsWith('/open-apis/interactive/');
 
 export async function startFaultProxy(upstream: string, rates: FaultRates, seed = 42): Promise<FaultProxy> {
   const random = rng(seed);
@@ -42,14 +43,23 @@ export async function startFaultProxy(upstream: string, rates: FaultRates, seed 
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse | null): Promise<void> =>
     new Promise((resolve) => {
-      const r = request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: { ...req.headers, host: up.host } }, (ur) => {
-        const chunks: Buffer[] = [];
-        ur.on('data', (c: Buffer) => chunks.push(c));
-        ur.on('end', () => {
-          if (res && !res.destroyed) res.writeHead(ur.statusCode ?? 502, ur.headers).end(Buffer.concat(chunks));
-          resolve();
-        });
-      });
+      const r = request(
+        {
+          host: up.hostname,
+          port: up.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: up.host },
+        },
+        (ur) => {
+          const chunks: Buffer[] = [];
+          ur.on('data', (c: Buffer) => chunks.push(c));
+          ur.on('end', () => {
+            if (res && !res.destroyed) res.writeHead(ur.statusCode ?? 502, ur.headers).end(Buffer.concat(chunks));
+            resolve();
+          });
+        },
+      );
       r.on('error', () => {
         if (res && !res.destroyed) res.writeHead(502).end();
         resolve();
@@ -75,11 +85,19 @@ export async function startFaultProxy(upstream: string, rates: FaultRates, seed 
       }
       if (p < hang + error5xx) {
         counts.error5xx++;
-        return void res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 1500, msg: 'internal error' }));
+        return void res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 1500, msg: 'internal error' }));
       }
       if (p < hang + error5xx + rateLimit) {
         counts.rateLimit++;
-        return void res.writeHead(429, { 'content-type': 'application/json', 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '1' }).end(JSON.stringify({ code: 99991400, msg: 'request trigger frequency limit' }));
+        return void res
+          .writeHead(429, {
+            'content-type': 'application/json',
+            'x-ogw-ratelimit-limit': '50',
+            'x-ogw-ratelimit-reset': '1',
+          })
+          .end(JSON.stringify({ code: 99991400, msg: 'request trigger frequency limit' }));
       }
       counts.passed++;
       void forward(req, body, res);

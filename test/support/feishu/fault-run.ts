@@ -42,7 +42,8 @@ const KEY = 'fault-scenario-encrypt-key';
 const BOT = 'ou_bot_fault';
 const ADMIN = 'ou_admin_fault';
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
 export async function runFaultScenario(s: FaultScenario): Promise<FaultReport> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-fault-'));
@@ -67,7 +68,12 @@ export async function runFaultScenario(s: FaultScenario): Promise<FaultReport> {
       for (;;) {
         if (restarting) await restarting;
         try {
-          const r = await fetch(`${server.url}/feishu/events`, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+          const r = await fetch(`${server.url}/feishu/events`, {
+            method: 'POST',
+            headers,
+            body,
+            signal: AbortSignal.timeout(10_000),
+          });
           if (r.status === 200) return;
         } catch {
           /* the server is down or restarting: Feishu retries */
@@ -90,7 +96,15 @@ export async function runFaultScenario(s: FaultScenario): Promise<FaultReport> {
         restarting = null;
       }
       const messageId = `om_fault_${i}`;
-      const ev = messageReceive({ eventId: randomEventId(), chatId: `oc_fault_${i % s.chats}`, chatType: 'group', messageId, senderOpenId: ADMIN, text: `/帮助 备案 ${i}`, botOpenId: BOT });
+      const ev = messageReceive({
+        eventId: randomEventId(),
+        chatId: `oc_fault_${i % s.chats}`,
+        chatType: 'group',
+        messageId,
+        senderOpenId: ADMIN,
+        text: `/帮助 备案 ${i}`,
+        botOpenId: BOT,
+      });
       const req = feishuRequest(ev, { encryptKey: KEY });
       sentAt.set(messageId, Date.now());
       inflight.push(post(req.body, req.headers));
@@ -98,7 +112,13 @@ export async function runFaultScenario(s: FaultScenario): Promise<FaultReport> {
     await Promise.all(inflight);
     // wait until every command has its reply, or the drain time is over
     const deadline = Date.now() + (s.drainTimeoutMs ?? 120_000);
-    const replied = () => new Set(fake.sent().filter((m) => m.kind === 'reply' && m.replyTo?.startsWith('om_fault_')).map((m) => m.replyTo));
+    const replied = () =>
+      new Set(
+        fake
+          .sent()
+          .filter((m) => m.kind === 'reply' && m.replyTo?.startsWith('om_fault_'))
+          .map((m) => m.replyTo),
+      );
     while (replied().size < s.commands && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 1_000)); // late duplicates, if any, would arrive now
     const per = new Map<string, number>();
@@ -108,7 +128,10 @@ export async function runFaultScenario(s: FaultScenario): Promise<FaultReport> {
       const m = /^\/open-apis\/im\/v1\/messages\/(om_fault_\d+)\/reply$/.exec(r.path);
       if (m && r.status === 200 && !firstAt.has(m[1]!)) firstAt.set(m[1]!, r.at);
     }
-    const delays = [...sentAt].filter(([id]) => firstAt.has(id)).map(([id, t]) => firstAt.get(id)! - t).sort((a, b) => a - b);
+    const delays = [...sentAt]
+      .filter(([id]) => firstAt.has(id))
+      .map(([id, t]) => firstAt.get(id)! - t)
+      .sort((a, b) => a - b);
     return {
       commands: s.commands,
       lost: [...sentAt.keys()].filter((id) => !per.has(id)).length,

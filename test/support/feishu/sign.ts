@@ -64,16 +64,14 @@ export function decryptBody<T = unknown>(body: string | object, encryptKey: stri
 }
 
 export function isEncryptedBody(value: unknown): value is { encrypt: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { encrypt?: unknown }).encrypt === 'string'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as { encrypt?: unknown }).encrypt === 'string';
 }
 
 /** hex(SHA-256(timestamp + nonce + encryptKey + rawBody)), all concatenated as UTF-8. */
 export function feishuSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: string): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey + rawBody, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey + rawBody, 'utf8')
+    .digest('hex');
 }
 
 /**

@@ -19,7 +19,14 @@ export interface FeishuWorld {
   close(): Promise<void>;
 }
 
-export async function startFeishuWorld(o: { name: string; admin: string; bot: string; group: string; encryptKey: string; appSecret: string }): Promise<FeishuWorld> {
+export async function startFeishuWorld(o: {
+  name: string;
+  admin: string;
+  bot: string;
+  group: string;
+  encryptKey: string;
+  appSecret: string;
+}): Promise<FeishuWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `govmedia-${o.name}-`));
   const dbFile = path.join(dir, `${o.name}.sqlite`);
   const fake = await startFakeFeishu({ appId: TEST_APP_ID, appSecret: o.appSecret, botOpenId: o.bot });

@@ -10,10 +10,55 @@ beforeAll(async () => {
 });
 afterAll(() => bot.close());
 
-const words = ['/', '／', '@', '=', '＝', '：', '"', '“', '」', '「', '　', ' ', '备案', '开设', '变更', '关停', '账号', '单位', '人员', '新增', '设置', '节假日',
-  '帮助', '平台', '名称', '微博', '公众号', '兴国教育', 'A1', 'F1', '今天', '2026-02-30', '11月20日', '紧急', '@feishu:ou_x', '@_user_1', '理由', '\u0000', '\ud800', '😀', 'https://x', '999999999999'];
+const words = [
+  '/',
+  '／',
+  '@',
+  '=',
+  '＝',
+  '：',
+  '"',
+  '“',
+  '」',
+  '「',
+  '　',
+  ' ',
+  '备案',
+  '开设',
+  '变更',
+  '关停',
+  '账号',
+  '单位',
+  '人员',
+  '新增',
+  '设置',
+  '节假日',
+  '帮助',
+  '平台',
+  '名称',
+  '微博',
+  '公众号',
+  '兴国教育',
+  'A1',
+  'F1',
+  '今天',
+  '2026-02-30',
+  '11月20日',
+  '紧急',
+  '@feishu:ou_x',
+  '@_user_1',
+  '理由',
+  '\u0000',
+  '\ud800',
+  '😀',
+  'https://x',
+  '999999999999',
+];
 const commandish = fc
-  .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 12 })
+  .array(
+    fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })),
+    { maxLength: 12 },
+  )
   .map((parts) => parts.join(fc.sample(fc.constantFrom('', ' ', '　'), 1)[0]));
 
 describe('any input at all produces a reply and never an exception', () => {

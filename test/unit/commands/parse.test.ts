@@ -4,7 +4,13 @@ import { parseCommandLine, parseDateInput, parseDateTimeInput, tokenize } from '
 const cmd = (text: string) => {
   const r = parseCommandLine(text);
   if (r.kind !== 'command') throw new Error(`not a command: ${text}`);
-  return { name: r.name, positional: r.args.positional, named: Object.fromEntries(r.args.named), mentions: r.args.mentions, repeated: r.args.repeated };
+  return {
+    name: r.name,
+    positional: r.args.positional,
+    named: Object.fromEntries(r.args.named),
+    mentions: r.args.mentions,
+    repeated: r.args.repeated,
+  };
 };
 
 describe('command grammar (PRODUCT.md "Commands")', () => {
@@ -28,14 +34,21 @@ describe('command grammar (PRODUCT.md "Commands")', () => {
   });
 
   it('values may be quoted with "" “” 「」, keeping spaces and separators inside', () => {
-    expect(cmd('/送审 标题="关于 做好 冬季供暖的通知" 内容=“第一条：a=b”').named).toEqual({ 标题: '关于 做好 冬季供暖的通知', 内容: '第一条：a=b' });
+    expect(cmd('/送审 标题="关于 做好 冬季供暖的通知" 内容=“第一条：a=b”').named).toEqual({
+      标题: '关于 做好 冬季供暖的通知',
+      内容: '第一条：a=b',
+    });
     expect(cmd('/账号 详情 「兴国 发布」').positional).toEqual(['详情', '兴国 发布']);
     expect(cmd('/账号 详情 "名称=x"').positional).toEqual(['详情', '名称=x']);
     expect(cmd('/送审 标题=「未闭合的引号 仍然是值').named).toEqual({ 标题: '未闭合的引号 仍然是值' });
   });
 
   it('URLs and times are not mistaken for key:value pairs', () => {
-    expect(cmd('/更新 兴国发布 https://www.xingguo.gov.cn/a.html 09:30').positional).toEqual(['兴国发布', 'https://www.xingguo.gov.cn/a.html', '09:30']);
+    expect(cmd('/更新 兴国发布 https://www.xingguo.gov.cn/a.html 09:30').positional).toEqual([
+      '兴国发布',
+      'https://www.xingguo.gov.cn/a.html',
+      '09:30',
+    ]);
     expect(cmd('/更新 兴国发布 链接=https://x.gov.cn/a?b=c').named).toEqual({ 链接: 'https://x.gov.cn/a?b=c' });
   });
 
@@ -45,7 +58,10 @@ describe('command grammar (PRODUCT.md "Commands")', () => {
   });
 
   it('@mentions in the arguments are people; a repeated key is reported', () => {
-    expect(cmd('/人员 新增 @_user_2 单位=教育局 信息员=@张三')).toMatchObject({ mentions: ['_user_2'], named: { 单位: '教育局', 信息员: '@张三' } });
+    expect(cmd('/人员 新增 @_user_2 单位=教育局 信息员=@张三')).toMatchObject({
+      mentions: ['_user_2'],
+      named: { 单位: '教育局', 信息员: '@张三' },
+    });
     expect(cmd('/单位 新增 名称=a 名称=b').repeated).toEqual(['名称']);
   });
 
@@ -69,7 +85,9 @@ describe('dates and times users type', () => {
     ['前天', '2026-11-20'],
   ])('%s → %s', (input, want) => expect(parseDateInput(input, today)).toBe(want));
 
-  it.each(['2026-02-30', '2026-13-01', '十一月', '', '2026-11', 'tomorrow-ish'])('rejects %j', (input) => expect(parseDateInput(input, today)).toBeNull());
+  it.each(['2026-02-30', '2026-13-01', '十一月', '', '2026-11', 'tomorrow-ish'])('rejects %j', (input) =>
+    expect(parseDateInput(input, today)).toBeNull(),
+  );
 
   it('times are Asia/Shanghai: "2026-11-20 15:00", 今天15点, 明天9点半, an ISO instant', () => {
     const now = new Date('2026-11-22T02:00:00Z');

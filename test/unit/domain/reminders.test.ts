@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { idleCutoff, idleDays, idleSince } from '../../../src/domain/activity.js';
 import { officialCalendar } from '../../../src/domain/calendar-data.js';
-import { accountRef, firstWorkdayOfWeek, isoWeek, isRemindDay, keysDigest, previousWeek, remindInstant } from '../../../src/domain/reminders.js';
+import {
+  accountRef,
+  firstWorkdayOfWeek,
+  isoWeek,
+  isRemindDay,
+  keysDigest,
+  previousWeek,
+  remindInstant,
+} from '../../../src/domain/reminders.js';
 import { addDays, daysBetween, shanghaiDate } from '../../../src/domain/time.js';
 
 const cal = officialCalendar();
@@ -10,35 +18,60 @@ const cal = officialCalendar();
 describe('idle days (僵尸: 全国检查指标 2 weeks, 兴国 六 15 days) — one definition for the register and the sweep', () => {
   it('counts Asia/Shanghai calendar days since the last post, else since opening, else since registration', () => {
     const created = new Date('2026-09-01T02:00:00Z');
-    expect(idleDays({ lastPostAt: new Date('2026-11-01T12:00:00+08:00'), openedOn: '2026-09-01', createdAt: created }, '2026-11-20')).toBe(19);
+    expect(
+      idleDays(
+        { lastPostAt: new Date('2026-11-01T12:00:00+08:00'), openedOn: '2026-09-01', createdAt: created },
+        '2026-11-20',
+      ),
+    ).toBe(19);
     // 23:30 on the 9th in Shanghai is 15:30 UTC: still the 9th
-    expect(idleDays({ lastPostAt: new Date('2026-11-09T23:30:00+08:00'), openedOn: null, createdAt: created }, '2026-11-20')).toBe(11);
-    expect(idleDays({ lastPostAt: new Date('2026-11-10T00:30:00+08:00'), openedOn: null, createdAt: created }, '2026-11-20')).toBe(10);
+    expect(
+      idleDays({ lastPostAt: new Date('2026-11-09T23:30:00+08:00'), openedOn: null, createdAt: created }, '2026-11-20'),
+    ).toBe(11);
+    expect(
+      idleDays({ lastPostAt: new Date('2026-11-10T00:30:00+08:00'), openedOn: null, createdAt: created }, '2026-11-20'),
+    ).toBe(10);
     expect(idleDays({ lastPostAt: null, openedOn: '2026-11-06', createdAt: created }, '2026-11-20')).toBe(14);
-    expect(idleDays({ lastPostAt: null, openedOn: null, createdAt: new Date('2026-11-05T17:00:00Z') }, '2026-11-20')).toBe(14);
+    expect(
+      idleDays({ lastPostAt: null, openedOn: null, createdAt: new Date('2026-11-05T17:00:00Z') }, '2026-11-20'),
+    ).toBe(14);
   });
 
   it('idleDays is daysBetween(idleSince, today) for posts, openings and registrations', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.integer({ min: 0, max: 4000 }), fc.constantFrom('post', 'opened', 'created'), (t, ahead, basis) => {
-        const at = new Date(t);
-        const facts = { lastPostAt: basis === 'post' ? at : null, openedOn: basis === 'opened' ? shanghaiDate(at) : null, createdAt: at };
-        const today = addDays(shanghaiDate(at), ahead);
-        expect(idleDays(facts, today)).toBe(daysBetween(idleSince(facts), today));
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.integer({ min: 0, max: 4000 }),
+        fc.constantFrom('post', 'opened', 'created'),
+        (t, ahead, basis) => {
+          const at = new Date(t);
+          const facts = {
+            lastPostAt: basis === 'post' ? at : null,
+            openedOn: basis === 'opened' ? shanghaiDate(at) : null,
+            createdAt: at,
+          };
+          const today = addDays(shanghaiDate(at), ahead);
+          expect(idleDays(facts, today)).toBe(daysBetween(idleSince(facts), today));
+        },
+      ),
     );
   });
 
   it('the query cutoff is the exact inverse of idleDays, for any post time and threshold', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 90 }), (t, ahead, days) => {
-        const lastPostAt = new Date(t);
-        const today = addDays(shanghaiDate(lastPostAt), ahead);
-        const { postBefore, sinceDate } = idleCutoff(today, days);
-        const idle = idleDays({ lastPostAt, openedOn: null, createdAt: lastPostAt }, today) >= days;
-        expect(lastPostAt.getTime() < postBefore.getTime()).toBe(idle);
-        expect(shanghaiDate(lastPostAt) <= sinceDate).toBe(idle);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2025, 0, 1), max: Date.UTC(2027, 0, 1) }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 90 }),
+        (t, ahead, days) => {
+          const lastPostAt = new Date(t);
+          const today = addDays(shanghaiDate(lastPostAt), ahead);
+          const { postBefore, sinceDate } = idleCutoff(today, days);
+          const idle = idleDays({ lastPostAt, openedOn: null, createdAt: lastPostAt }, today) >= days;
+          expect(lastPostAt.getTime() < postBefore.getTime()).toBe(idle);
+          expect(shanghaiDate(lastPostAt) <= sinceDate).toBe(idle);
+        },
+      ),
     );
   });
 });

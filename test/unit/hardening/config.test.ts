@@ -20,14 +20,31 @@ describe('Feishu channel needs the Encrypt Key', () => {
   });
 
   it('WeCom: Token and EncodingAESKey are both required once the corp credentials are set', () => {
-    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't' })).toThrow(/WECOM_ENCODING_AES_KEY/);
-    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_ENCODING_AES_KEY: 'a' })).toThrow(/WECOM_TOKEN/);
-    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a' })).not.toThrow();
+    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't' })).toThrow(
+      /WECOM_ENCODING_AES_KEY/,
+    );
+    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_ENCODING_AES_KEY: 'a' })).toThrow(
+      /WECOM_TOKEN/,
+    );
+    expect(() =>
+      loadConfig({ WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's', WECOM_TOKEN: 't', WECOM_ENCODING_AES_KEY: 'a' }),
+    ).not.toThrow();
   });
 
   it('npm start exits with code 2 and a message naming FEISHU_ENCRYPT_KEY', async () => {
     const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
-    const child = spawn(tsx, ['src/node.ts'], { cwd: ROOT, env: { ...process.env, ...feishuNoKey, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: ':memory:', SCHEDULER: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, ['src/node.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...feishuNoKey,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_PATH: ':memory:',
+        SCHEDULER: 'off',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => {
@@ -48,7 +65,19 @@ describe('Feishu channel needs the Encrypt Key', () => {
   it('an unsigned plain event carrying the verification token, as an admin, a year old, is refused', () => {
     const v = new FeishuVerifier({ encryptKey: 'k', verificationToken: TEST_VERIFICATION_TOKEN, appId: TEST_APP_ID });
     const yearAgo = new Date(Date.now() - 365 * 86_400_000);
-    const ev = messageReceive({ chatId: 'oc_1', chatType: 'p2p', senderOpenId: 'ou_admin', text: '/人员 新增 @ou_x 角色=管理员', createTime: String(yearAgo.getTime()) });
-    expect(v.open(JSON.stringify(ev), new Headers({ 'x-lark-request-timestamp': String(Math.floor(yearAgo.getTime() / 1000)) }), new Date())).toMatchObject({ kind: 'reject', status: 401 });
+    const ev = messageReceive({
+      chatId: 'oc_1',
+      chatType: 'p2p',
+      senderOpenId: 'ou_admin',
+      text: '/人员 新增 @ou_x 角色=管理员',
+      createTime: String(yearAgo.getTime()),
+    });
+    expect(
+      v.open(
+        JSON.stringify(ev),
+        new Headers({ 'x-lark-request-timestamp': String(Math.floor(yearAgo.getTime() / 1000)) }),
+        new Date(),
+      ),
+    ).toMatchObject({ kind: 'reject', status: 401 });
   });
 });

@@ -16,7 +16,10 @@ describe('neutralizeMarkup', () => {
   });
 
   it('WeCom markdown: <@userid>, <@all>, <font> and [text](url) links are neutralized', () => {
-    const out = neutralizeMarkup('<@all> <@zhangsan> <font color="warning">x</font> [点我](http://evil.example)', 'wecom-markdown');
+    const out = neutralizeMarkup(
+      '<@all> <@zhangsan> <font color="warning">x</font> [点我](http://evil.example)',
+      'wecom-markdown',
+    );
     expect(out).not.toContain('<@');
     expect(out).not.toContain('<font');
     expect(out).not.toContain('](');
@@ -58,7 +61,14 @@ describe('Feishu renderer', () => {
   });
 
   it('a card never carries a user tag, in text, fields, tables or the title', () => {
-    const card = renderCard({ title: AT_ALL, blocks: [{ type: 'text', text: AT_ALL }, { type: 'fields', fields: [{ label: '名称', value: AT_ALL }] }, { type: 'table', columns: ['名称'], rows: [[AT_ALL]] }] });
+    const card = renderCard({
+      title: AT_ALL,
+      blocks: [
+        { type: 'text', text: AT_ALL },
+        { type: 'fields', fields: [{ label: '名称', value: AT_ALL }] },
+        { type: 'table', columns: ['名称'], rows: [[AT_ALL]] },
+      ],
+    });
     expect(JSON.stringify(card)).not.toContain('<at');
   });
 

@@ -13,7 +13,11 @@ const v = new FeishuVerifier({ encryptKey: KEY, verificationToken: TEST_VERIFICA
 const ev = messageReceive({ chatId: 'oc_1', chatType: 'p2p', senderOpenId: 'ou_1', text: '/帮助' });
 
 function signedHeaders(rawBody: string, ts = String(Math.floor(Date.now() / 1000)), nonce = 'n0nce'): Headers {
-  return new Headers({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': nonce, 'x-lark-signature': feishuSignature(ts, nonce, KEY, rawBody) });
+  return new Headers({
+    'x-lark-request-timestamp': ts,
+    'x-lark-request-nonce': nonce,
+    'x-lark-signature': feishuSignature(ts, nonce, KEY, rawBody),
+  });
 }
 
 describe('signature over the raw body', () => {
@@ -44,11 +48,19 @@ describe('nesting bound', () => {
   it('a body nested 5,000 levels deep with X-Lark headers is refused with a 4xx, signed or not', () => {
     const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
     const obj = `{"a":${deep}}`;
-    const forged = new Headers({ 'x-lark-request-timestamp': '1', 'x-lark-request-nonce': 'x', 'x-lark-signature': 'f'.repeat(64) });
+    const forged = new Headers({
+      'x-lark-request-timestamp': '1',
+      'x-lark-request-nonce': 'x',
+      'x-lark-signature': 'f'.repeat(64),
+    });
     expect(v.open(obj, forged, new Date())).toMatchObject({ kind: 'reject', status: 401 });
     expect(v.open(obj, new Headers(), new Date())).toMatchObject({ kind: 'reject', status: 400 });
     // even correctly signed, the nesting is refused before parsing
-    expect(v.open(obj, signedHeaders(obj), new Date())).toMatchObject({ kind: 'reject', status: 400, reason: 'too deep' });
+    expect(v.open(obj, signedHeaders(obj), new Date())).toMatchObject({
+      kind: 'reject',
+      status: 400,
+      reason: 'too deep',
+    });
   });
 
   it('the depth scan skips strings and escapes', () => {
@@ -58,7 +70,16 @@ describe('nesting bound', () => {
   });
 
   it('never throws, whatever the bytes', () => {
-    const inputs = ['', '\u0000', '{"encrypt":"', '{"encrypt":"@@@"}', '{"type":"url_verification"}', new Uint8Array([0xff, 0xfe, 0x7b]), '{"header":null}', 'null'];
+    const inputs = [
+      '',
+      '\u0000',
+      '{"encrypt":"',
+      '{"encrypt":"@@@"}',
+      '{"type":"url_verification"}',
+      new Uint8Array([0xff, 0xfe, 0x7b]),
+      '{"header":null}',
+      'null',
+    ];
     for (const raw of inputs) {
       for (const h of [new Headers(), signedHeaders(typeof raw === 'string' ? raw : '')]) {
         expect(v.open(raw, h, new Date()).kind).toMatch(/reject|challenge/);

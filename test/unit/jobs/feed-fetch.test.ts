@@ -7,7 +7,8 @@ import { fetchFeed as fetchAny, nextPollAt, parseFeedDate, UNREACHABLE } from '.
 import type { FeedResult } from '../../../src/jobs/feed-fetch.js';
 
 /** The feeds here are served from 127.0.0.1, which an admin must allow (订阅源内网); see feed-guard tests for the default. */
-const fetchFeed = (url: string, state: Parameters<typeof fetchAny>[1], opts: Parameters<typeof fetchAny>[2] = {}) => fetchAny(url, state, { privateHosts: ['127.0.0.1'], ...opts });
+const fetchFeed = (url: string, state: Parameters<typeof fetchAny>[1], opts: Parameters<typeof fetchAny>[2] = {}) =>
+  fetchAny(url, state, { privateHosts: ['127.0.0.1'], ...opts });
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url));
 const RSS = fixture('county-wechat.rss.xml');

@@ -35,15 +35,26 @@ describe('pre-check data files', () => {
       expect(readme, name).toContain(name);
     }
     expect(variants.source.zh).toContain('GF 1001');
-    expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(files).sort());
+    expect(
+      fs
+        .readdirSync(dataDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(files).sort());
   });
 
   it('category lists have no duplicates after normalization, and every exception contains its word', () => {
-    const lists = { advertising, gambling, pornography, spam } as Record<string, { words: string[]; exceptions?: Record<string, string[]> }>;
+    const lists = { advertising, gambling, pornography, spam } as Record<
+      string,
+      { words: string[]; exceptions?: Record<string, string[]> }
+    >;
     for (const [name, list] of Object.entries(lists)) {
       const normalized = list.words.map(normalizeWord);
       expect(new Set(normalized).size, name).toBe(normalized.length);
-      expect(normalized.every((w) => w.length > 0), name).toBe(true);
+      expect(
+        normalized.every((w) => w.length > 0),
+        name,
+      ).toBe(true);
       for (const [word, contexts] of Object.entries(list.exceptions ?? {})) {
         expect(list.words, `${name}: ${word}`).toContain(word);
         for (const c of contexts) expect(c, `${name}: ${word}`).toContain(word);

@@ -37,11 +37,43 @@ describe('precheck: a clean notice', () => {
 
   it('ordinary government phrases that contain a listed form as a substring are not flagged', () => {
     const phrases = [
-      '第一时间', '国家级非物质文化遗产', '第一书记', '最低收购价', '根治欠薪', '承包养殖', '以下注意事项', '加快三农发展',
-      '供热中心', '记录相关情况', '推动经济发展转型', '有关规定单位', '个人材料', '按纳税人类别', '凑份子', '县妇联贯彻落实',
-      '绿色采购', '阳光采购', '巡山查看', '电磁器件', '经受住新时代考验', '替代考核', '一笔划拨', '夜消费',
-      '严厉打击赌博违法犯罪', '以开设赌场罪判处', '扫黄打非，打击淫秽色情', '反洗钱', '按股分红', '机关连续', '这份内容',
-      '超过份额', '形成份额', '免费领取春联', '为空巢老人提供上门服务', '联系邮箱xgzfb@163.com', '第1.2.3.4条',
+      '第一时间',
+      '国家级非物质文化遗产',
+      '第一书记',
+      '最低收购价',
+      '根治欠薪',
+      '承包养殖',
+      '以下注意事项',
+      '加快三农发展',
+      '供热中心',
+      '记录相关情况',
+      '推动经济发展转型',
+      '有关规定单位',
+      '个人材料',
+      '按纳税人类别',
+      '凑份子',
+      '县妇联贯彻落实',
+      '绿色采购',
+      '阳光采购',
+      '巡山查看',
+      '电磁器件',
+      '经受住新时代考验',
+      '替代考核',
+      '一笔划拨',
+      '夜消费',
+      '严厉打击赌博违法犯罪',
+      '以开设赌场罪判处',
+      '扫黄打非，打击淫秽色情',
+      '反洗钱',
+      '按股分红',
+      '机关连续',
+      '这份内容',
+      '超过份额',
+      '形成份额',
+      '免费领取春联',
+      '为空巢老人提供上门服务',
+      '联系邮箱xgzfb@163.com',
+      '第1.2.3.4条',
     ];
     for (const p of phrases) expect(precheck({ title: '', text: p }), p).toEqual([]);
   });
@@ -122,7 +154,9 @@ describe('precheck 安全关/法律关: forbidden and sensitive words', () => {
   });
 
   it('ASCII words respect ASCII word boundaries: bet365 inside www.bet365.com yes, inside abet3650 no', () => {
-    expect(only(precheck({ title: '', text: '详见www.bet365.com' }), 'gambling').map((x) => x.word)).toEqual(['bet365']);
+    expect(only(precheck({ title: '', text: '详见www.bet365.com' }), 'gambling').map((x) => x.word)).toEqual([
+      'bet365',
+    ]);
     expect(precheck({ title: '', text: '型号abet3650' })).toEqual([]);
   });
 });
@@ -142,7 +176,17 @@ describe('precheck 文字关: 异形词 (GF 1001-2001)', () => {
   });
 
   it('文字关: a variant that is a substring of a correct word is not flagged (exceptions)', () => {
-    const ok = ['推动经济发展转型', '有关规定单位', '个人材料', '按纳税人类别', '凑份子', '县妇联贯彻落实', '一笔划拨资金', '阳光采购', '巡山查看'];
+    const ok = [
+      '推动经济发展转型',
+      '有关规定单位',
+      '个人材料',
+      '按纳税人类别',
+      '凑份子',
+      '县妇联贯彻落实',
+      '一笔划拨资金',
+      '阳光采购',
+      '巡山查看',
+    ];
     for (const t of ok) expect(precheck({ title: '', text: t }), t).toEqual([]);
     // …while the variant itself, in its own sense, still is
     expect(precheck({ title: '', text: '几经展转' }).map((x) => x.suggestion)).toEqual(['辗转']);
@@ -157,10 +201,17 @@ describe('precheck 文字关: 异形词 (GF 1001-2001)', () => {
 
 describe('precheck 安全关: links (吉林 notice: 不得刊登商业广告或链接商业广告页面)', () => {
   it('a link off the allow-list is flagged; a gov.cn link is not', () => {
-    const input = { title: '', text: '详情见 http://www.xingguo.gov.cn/art/1.html 或 https://www.example-shop.com/promo?id=1。' };
+    const input = {
+      title: '',
+      text: '详情见 http://www.xingguo.gov.cn/art/1.html 或 https://www.example-shop.com/promo?id=1。',
+    };
     const f = precheck(input);
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ category: 'link', field: 'text', message: '链接域名「www.example-shop.com」不在白名单内，请核实' });
+    expect(f[0]).toMatchObject({
+      category: 'link',
+      field: 'text',
+      message: '链接域名「www.example-shop.com」不在白名单内，请核实',
+    });
     expect(at(input, f[0]!)).toBe('https://www.example-shop.com/promo?id=1');
   });
 
@@ -185,7 +236,9 @@ describe('precheck 安全关: links (吉林 notice: 不得刊登商业广告或�
 
   it("the caller's allowDomains (a unit's own domains) are allowed, with subdomains", () => {
     const opts = { allowDomains: ['https://mp.weixin.qq.com/', '*.xingguo.com'] };
-    expect(precheck({ title: '', text: '原文链接 https://mp.weixin.qq.com/s/AbC 及 news.xingguo.com/a' }, opts)).toEqual([]);
+    expect(
+      precheck({ title: '', text: '原文链接 https://mp.weixin.qq.com/s/AbC 及 news.xingguo.com/a' }, opts),
+    ).toEqual([]);
     expect(precheck({ title: '', text: '见 https://weixin.qq.com/x' }, opts)).toHaveLength(1);
   });
 
@@ -210,18 +263,29 @@ describe('precheck 安全关: links (吉林 notice: 不得刊登商业广告或�
     expect(f).toEqual([
       expect.objectContaining({ field: 'link', start: 2, end: 27, word: 'https://www.example.com/a' }),
     ]);
-    expect(precheck({ title: '', link: 'javascript:alert(1)' })[0]!.message).toBe('链接协议「javascript」不是http(s)，请核实');
+    expect(precheck({ title: '', link: 'javascript:alert(1)' })[0]!.message).toBe(
+      '链接协议「javascript」不是http(s)，请核实',
+    );
     expect(precheck({ title: '', link: '见附件' })[0]!.message).toBe('链接格式无法识别，请核实');
     expect(precheck({ title: '', link: '//t.cn/abc' })[0]!.message).toContain('短链接');
   });
 
   it('punycode / IDN hosts are handled without throwing, shown in Unicode with the ASCII form', () => {
     const idn = precheck({ title: '', link: 'http://例子.中国/' });
-    expect(idn[0]!.message).toBe('链接域名「例子.中国」不在白名单内，请核实（国际化域名 xn--fsqu00a.xn--fiqs8s，注意仿冒）');
+    expect(idn[0]!.message).toBe(
+      '链接域名「例子.中国」不在白名单内，请核实（国际化域名 xn--fsqu00a.xn--fiqs8s，注意仿冒）',
+    );
     const homograph = precheck({ title: '', link: 'http://ɡov.cn' }); // U+0261, not g
     expect(homograph[0]!.message).toContain('ɡov.cn');
     expect(homograph[0]!.message).toContain('xn--');
-    for (const link of ['http://xn--', 'https://xn--zzzzzzzzzz.com', 'http://xn--55qx5d.cn', 'http://[::1]/', 'http://%/', 'http://a..b']) {
+    for (const link of [
+      'http://xn--',
+      'https://xn--zzzzzzzzzz.com',
+      'http://xn--55qx5d.cn',
+      'http://[::1]/',
+      'http://%/',
+      'http://a..b',
+    ]) {
       expect(() => precheck({ title: '', link, text: `见${link}` }), link).not.toThrow();
     }
   });
@@ -288,10 +352,7 @@ describe('precheck 政治关: customer lists (leaders, banned expressions)', () 
 
 describe('precheck: result shape, ordering, robustness', () => {
   it('findings are de-duplicated and sorted by field (title, text, link) then position', () => {
-    const f = precheck(
-      { title: '博彩与笔划', text: '笔划，博彩，博彩', link: 'http://t.cn/x' },
-      { banned: ['博彩'] },
-    );
+    const f = precheck({ title: '博彩与笔划', text: '笔划，博彩，博彩', link: 'http://t.cn/x' }, { banned: ['博彩'] });
     expect(f.map((x) => `${x.field}:${x.start}:${x.word}`)).toEqual([
       'title:0:博彩',
       'title:3:笔划',
@@ -309,27 +370,91 @@ describe('precheck: result shape, ordering, robustness', () => {
   });
 
   it('a 5,000-character notice with spam is checked (timing is not asserted)', () => {
-    const long = `${NOTICE}\n`.repeat(Math.ceil(5000 / NOTICE.length)).slice(0, 5000) + '網上賭場';
+    const long = `${`${NOTICE}\n`.repeat(Math.ceil(5000 / NOTICE.length)).slice(0, 5000)}網上賭場`;
     const f = precheck({ title: TITLE, text: long });
     expect(only(f, 'gambling')).toHaveLength(1);
     expect(only(f, 'gambling')[0]!.start).toBe(5000);
   });
 
   it('odd inputs never throw: empty, lone surrogates, control characters, emoji, huge, non-strings', () => {
-    const odd = ['', '\ud800', '\udfff博彩\ud800', '\u0000\u0001赌\u0007博', '👨‍👩‍👧‍👦赌博🏻', '𠮷'.repeat(1000), 'a'.repeat(300_000)];
+    const odd = [
+      '',
+      '\ud800',
+      '\udfff博彩\ud800',
+      '\u0000\u0001赌\u0007博',
+      '👨‍👩‍👧‍👦赌博🏻',
+      '𠮷'.repeat(1000),
+      'a'.repeat(300_000),
+    ];
     for (const s of odd) expect(() => precheck({ title: s, text: s, link: s })).not.toThrow();
     // a caller in plain JS may pass anything
     const loose = precheck as unknown as (input: unknown, options?: unknown) => Finding[];
     expect(loose(undefined)).toEqual([]);
     expect(loose(null, null)).toEqual([]);
-    expect(loose({ title: 5, text: {}, link: [] }, { banned: 'x', leaders: [null, 3, { name: 7 }], allowDomains: [1] })).toEqual([]);
+    expect(
+      loose({ title: 5, text: {}, link: [] }, { banned: 'x', leaders: [null, 3, { name: 7 }], allowDomains: [1] }),
+    ).toEqual([]);
   });
 
   it('property: precheck never throws; offsets lie within the original; the excerpt is a substring of it', () => {
     const unit = fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom('赌', '博', '彩', '網', '上', '賭', '場', '县', '长', '王', '建', '国', '笔', '划', '展', '转', '发', '定', '单', '的', '，', '。', '\n') },
-      { weight: 2, arbitrary: fc.constantFrom('·', ' ', '*', '|', '-', '_', '\u200b', '\u3000', '🎲', '🏻', '\u0301', '\ufe0f') },
-      { weight: 2, arbitrary: fc.constantFrom('赌博', '網上賭場', '博 彩', 'ｗｗｗ．', 'www.', '.com', '.gov.cn', 'http://', 'https://', 'xn--', '@', '/', ':8080', '1.2.3.4', '王建国', '县长', '副', '笔划', '发展转型', 't.cn/') },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          '赌',
+          '博',
+          '彩',
+          '網',
+          '上',
+          '賭',
+          '場',
+          '县',
+          '长',
+          '王',
+          '建',
+          '国',
+          '笔',
+          '划',
+          '展',
+          '转',
+          '发',
+          '定',
+          '单',
+          '的',
+          '，',
+          '。',
+          '\n',
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom('·', ' ', '*', '|', '-', '_', '\u200b', '\u3000', '🎲', '🏻', '\u0301', '\ufe0f'),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '赌博',
+          '網上賭場',
+          '博 彩',
+          'ｗｗｗ．',
+          'www.',
+          '.com',
+          '.gov.cn',
+          'http://',
+          'https://',
+          'xn--',
+          '@',
+          '/',
+          ':8080',
+          '1.2.3.4',
+          '王建国',
+          '县长',
+          '副',
+          '笔划',
+          '发展转型',
+          't.cn/',
+        ),
+      },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }, // includes lone surrogates
       { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 3 }) },
     );
@@ -337,7 +462,11 @@ describe('precheck: result shape, ordering, robustness', () => {
     fc.assert(
       fc.property(text, text, text, (title, body, link) => {
         const input = { title, text: body, link };
-        const f = precheck(input, { leaders: [{ name: '王建国', title: '县长' }], banned: ['彩·网'], allowDomains: ['xn--', '例子.中国'] });
+        const f = precheck(input, {
+          leaders: [{ name: '王建国', title: '县长' }],
+          banned: ['彩·网'],
+          allowDomains: ['xn--', '例子.中国'],
+        });
         for (const x of f) {
           const original = x.field === 'title' ? title : x.field === 'text' ? body : link;
           expect(x.start).toBeGreaterThanOrEqual(0);
@@ -353,7 +482,12 @@ describe('precheck: result shape, ordering, robustness', () => {
   });
 
   it('property: a gambling word split by any junk separators is still found and located', () => {
-    const sep = fc.array(fc.constantFrom('·', ' ', '*', '|', '-', '_', '\u200b', '\u3000', '.', '🎲', '/'), { minLength: 0, maxLength: 3 }).map((a) => a.join(''));
+    const sep = fc
+      .array(fc.constantFrom('·', ' ', '*', '|', '-', '_', '\u200b', '\u3000', '.', '🎲', '/'), {
+        minLength: 0,
+        maxLength: 3,
+      })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(sep, sep, fc.constantFrom('通知：', '各单位', ''), (s1, s2, prefix) => {
         const text = `${prefix}百${s1}家${s2}乐`;
@@ -385,7 +519,7 @@ describe('summarizeFindings: short lines for the approval card', () => {
   });
 
   it('warnings come before notices; capped with "…另有 N 处"', () => {
-    const text = '县长王建国强调。' + '博彩，'.repeat(12);
+    const text = `县长王建国强调。${'博彩，'.repeat(12)}`;
     const f = precheck({ title: '', text }, { leaders: [{ name: '王建国', title: '县长' }] });
     const lines = summarizeFindings(f, { max: 5 });
     expect(lines).toHaveLength(6);
