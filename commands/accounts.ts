@@ -12,11 +12,14 @@ import {
 import { platformName } from '../src/domain/platforms.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { Button, Reply } from '../src/domain/reply.js';
-import { addDays, daysBetween, type DateStr, formatShanghai, shanghaiDate } from '../src/domain/time.js';
+import { addDays, type DateStr, formatShanghai } from '../src/domain/time.js';
 import { maskUrl } from '../src/domain/url-mask.js';
 import type { RegisterRow } from '../src/ports/store.js';
 import { feedStatus } from './remind.js';
-import { type CommandContext, defineCommand } from './types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
+import { defineAction } from './core/actions.js';
+import type { ActionResult } from '../src/ports/inbound.js';
+import { runCommand } from './core/dispatch.js';
 
 const STATUS = {
   正常: 'active',
@@ -197,7 +200,7 @@ const detail = defineCommand({
 });
 
 /** The account a post or password confirmation is about, checked against the caller's units. */
-async function ownAccount(
+export async function ownAccount(
   ctx: CommandContext,
   ref: string,
   platform: string | undefined,
@@ -210,84 +213,26 @@ async function ownAccount(
   return acc;
 }
 
-const post = defineCommand({
-  path: ['更新'],
-  aliases: [['post']],
-  access: ['officer', 'liaison'],
-  summary: '登记账号发布了一条信息（用于僵尸账号检测）',
-  usage: '/更新 账号 [标题=…] [链接=…] [时间=…] [平台=…]',
-  examples: ['/更新 兴国教育 标题=关于做好冬季供暖工作的通知 链接=https://www.xingguo.gov.cn/a/1.html'],
-  keys: { 账号: ['account'], 标题: ['title'], 链接: ['url', 'link'], 时间: ['time', 'at'], 平台: ['platform'] },
-  positional: ['账号'],
-  args: (h) =>
-    z.object({
-      账号: h.text('账号', 60),
-      标题: h.text('标题', 200).optional(),
-      链接: h.url('链接').optional(),
-      时间: h.datetime('时间', '12:00').optional(),
-      平台: h.platform().optional(),
-    }),
-  async run(ctx, a): Promise<Reply> {
-    const acc = await ownAccount(ctx, a.账号, a.平台, ['officer', 'liaison']);
-    const at = a.时间 ?? ctx.now;
-    if (at.getTime() > ctx.now.getTime() + 10 * 60_000)
-      throw new AppError({ code: 'bad_argument', problems: ['「时间」不能晚于现在'] });
-    const before = (await ctx.store.accounts.register({ unitId: acc.unitId }, ctx.now)).find((r) => r.id === acc.id);
-    ctx.write(
-      ctx.store.posts.insert(
-        {
-          accountId: acc.id,
-          publishedAt: at,
-          title: a.标题 ?? null,
-          url: a.链接 ?? null,
-          source: 'manual',
-          externalId: a.链接 ?? null,
-        },
-        ctx.caller.id,
-        ctx.now,
-      ),
-    );
-    ctx.audit('post.add', `A${acc.id}`, { at: at.toISOString(), title: a.标题 ?? null, url: a.链接 ?? null });
-    const gap = before?.lastPostAt
-      ? `，距上次更新 ${daysBetween(shanghaiDate(before.lastPostAt), shanghaiDate(at))} 天`
-      : '';
-    return {
-      tone: 'success',
-      blocks: [
-        {
-          type: 'text',
-          text: `已登记「${acc.name}」(A${acc.id}) ${formatShanghai(at)} 的更新${a.标题 ? `「${a.标题}」` : ''}${gap}。`,
-        },
-      ],
-    };
+/** 刷新 button on a register card: the same query again, as whoever clicked (their units, their view). */
+const refreshRegister = defineAction({
+  name: 'register.refresh',
+  access: ['registered'],
+  payload: z
+    .object({
+      unit: z.string().max(60).optional(),
+      status: z.string().max(10).optional(),
+      platform: z.string().max(20).optional(),
+    })
+    .loose(),
+  async run(ctx: CommandContext, p): Promise<ActionResult> {
+    const values: Record<string, unknown> = {};
+    if (p.unit) values.单位 = p.unit;
+    if (p.status) values.状态 = p.status;
+    if (p.platform) values.平台 = p.platform;
+    const reply = await runCommand(ctx, register, values);
+    return { toast: { type: 'success', text: `已刷新（${formatShanghai(ctx.now)}）` }, card: reply };
   },
 });
 
-const password = defineCommand({
-  path: ['改密'],
-  aliases: [['password']],
-  access: ['liaison'],
-  summary: '确认已更换账号密码（兴国 四(三)：定期更换密码）',
-  usage: '/改密 账号 [平台=…]',
-  examples: ['/改密 兴国教育'],
-  keys: { 账号: ['account'], 平台: ['platform'] },
-  positional: ['账号'],
-  args: (h) => z.object({ 账号: h.text('账号', 60), 平台: h.platform().optional() }),
-  async run(ctx, a): Promise<Reply> {
-    const acc = await ownAccount(ctx, a.账号, a.平台, ['liaison']);
-    ctx.write(ctx.store.accounts.update(acc.id, { passwordChangedOn: ctx.today }, ctx.now));
-    ctx.audit('account.password_changed', `A${acc.id}`, { on: ctx.today });
-    const next = addDays(ctx.today, ctx.policy.passwordRotationDays);
-    return {
-      tone: 'success',
-      blocks: [
-        {
-          type: 'text',
-          text: `已记录「${acc.name}」(A${acc.id}) 于 ${ctx.today} 更换密码，下次请在 ${next} 前更换（每 ${ctx.policy.passwordRotationDays} 天）。`,
-        },
-      ],
-    };
-  },
-});
-
-export const accountCommands = [register, detail, post, password];
+export const accountCommands = [register, detail];
+export const accountActions = [refreshRegister];

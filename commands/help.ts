@@ -1,12 +1,9 @@
-/** /帮助 and /我: generated from the command declarations, filtered to what the caller may run. */
+/** /帮助: generated from the command declarations, filtered to what the caller may run. */
 import { z } from 'zod';
-import { CHANNEL_NAMES } from '../src/domain/model.js';
-import { maskPhone } from '../src/domain/phone.js';
 import { echo } from '../src/domain/escape.js';
 import type { Reply } from '../src/domain/reply.js';
-import { roleName } from '../src/domain/roles.js';
-import { canRun } from './dispatch.js';
-import { type CommandSpec, defineCommand } from './types.js';
+import { canRun } from './core/dispatch.js';
+import { type CommandSpec, defineCommand } from './core/types.js';
 
 export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
   const help = defineCommand({
@@ -62,63 +59,5 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
     },
   });
 
-  const whoami = defineCommand({
-    path: ['我'],
-    aliases: [['whoami'], ['me']],
-    access: ['anyone'],
-    summary: '查看我的身份、单位和角色',
-    usage: '/我',
-    examples: ['/我'],
-    args: () => z.object({}),
-    async run(ctx): Promise<Reply> {
-      const p = ctx.caller;
-      if (!p.active) {
-        const admins = await ctx.store.people.withRole('admin', null);
-        return {
-          tone: 'warning',
-          blocks: [
-            {
-              type: 'text',
-              text: `您还没有登记（身份：${p.identities.map((i) => `${i.channel}:${i.externalId}`).join('、')}）。请联系政府办管理员${
-                admins.length
-                  ? `（${admins
-                      .map((a) => a.name)
-                      .slice(0, 3)
-                      .join('、')}）`
-                  : ''
-              }添加您。`,
-            },
-          ],
-        };
-      }
-      const unitIds = [...new Set([p.unitId, ...p.roles.map((g) => g.unitId)].filter((x): x is number => x !== null))];
-      const units = new Map<number, string>();
-      for (const id of unitIds) {
-        const u = await ctx.store.units.byId(id);
-        if (u) units.set(id, u.name);
-      }
-      const roles = p.roles.map((g) =>
-        g.unitId === null ? roleName(g.role) : `${units.get(g.unitId) ?? `单位${g.unitId}`} ${roleName(g.role)}`,
-      );
-      return {
-        title: p.name,
-        blocks: [
-          {
-            type: 'fields',
-            fields: [
-              { label: '单位', value: p.unitId !== null ? (units.get(p.unitId) ?? '—') : '—' },
-              { label: '角色', value: roles.join('、') || '（无）' },
-              { label: '职务', value: p.title ?? '—' },
-              { label: '电话', value: p.phone ? (ctx.showPhones ? p.phone : maskPhone(p.phone)) : '—' },
-              {
-                label: '身份',
-                value: p.identities.map((i) => `${CHANNEL_NAMES[i.channel]} ${i.externalId}`).join('、'),
-              },
-            ],
-          },
-        ],
-      };
-    },
-  });
-  return [help, whoami];
+  return [help];
 }

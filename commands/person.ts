@@ -5,7 +5,7 @@ import type { PersonWithRoles, Unit } from '../src/domain/model.js';
 import { maskPhone } from '../src/domain/phone.js';
 import type { Reply } from '../src/domain/reply.js';
 import { type RoleGrant, roleName } from '../src/domain/roles.js';
-import { defineCommand } from './types.js';
+import { defineCommand } from './core/types.js';
 
 const add = defineCommand({
   path: ['人员', '新增'],

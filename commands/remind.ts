@@ -1,12 +1,14 @@
-/** /提醒 预览 (admin): what the daily reminders would send, without sending anything; and feed status for /账号 详情. */
-import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
-import { type Reply, renderText } from '../src/domain/reply.js';
 import { remindInstant, weekdayName } from '../src/domain/reminders.js';
-import { formatShanghai } from '../src/domain/time.js';
-import { planSweep, type SweepPlan } from '../src/jobs/sweep.js';
+import type { SweepPlan } from '../src/ports/sweep.js';
 import type { FeedState } from '../src/ports/feeds.js';
-import { type CommandContext, defineCommand } from './types.js';
+import type { CommandContext } from './core/types.js';
+import { z } from 'zod';
+import type { Reply } from '../src/domain/reply.js';
+import { renderText } from '../src/domain/reply.js';
+import { formatShanghai } from '../src/domain/time.js';
+import { defineCommand } from './core/types.js';
+import { channelLabel } from '../src/ports/services.js';
 
 /** Messages shown in full in a preview; the rest are listed by recipient. */
 const SHOWN_IN_FULL = 4;
@@ -74,18 +76,78 @@ const preview = defineCommand({
   positional: ['日期'],
   args: (h) => z.object({ 日期: h.date('日期').optional() }),
   async run(ctx, a): Promise<Reply> {
-    const sweep = ctx.services.sweep;
-    if (!sweep) throw new AppError({ code: 'rule', message: '本服务未启用每日提醒。' });
+    const reminders = ctx.services.reminders;
+    if (!reminders) throw new AppError({ code: 'rule', message: '本服务未启用每日提醒。' });
     const day = a.日期 ?? ctx.today;
     const at = remindInstant(day, ctx.policy.remindTime);
     // Today: as of the reminder time, or now if that has passed; another day: as of its reminder time.
     const now = day === ctx.today && ctx.now.getTime() > at.getTime() ? ctx.now : at;
-    const plan = await planSweep({ services: ctx.services, sweep }, now);
+    const plan = await reminders.plan(now);
     return previewReply(plan, plan.found.length - plan.fresh.length);
   },
 });
 
-export const remindCommands = [preview];
+const TARGET: Record<string, string> = { reply: '回复', chat: '群', user: '私信', update: '更新卡片' };
+
+const failed = defineCommand({
+  path: ['提醒', '失败'],
+  aliases: [['remind', 'failed']],
+  access: ['admin'],
+  summary: '查看发送失败的消息（已重试多次仍未送达）和待发送数量',
+  usage: '/提醒 失败',
+  examples: ['/提醒 失败'],
+  args: () => z.object({}),
+  async run(ctx): Promise<Reply> {
+    const [rows, stats] = await Promise.all([ctx.store.outbox.failed(20), ctx.store.outbox.stats()]);
+    const head = `待发送 ${stats.pending} 条${stats.oldestPendingAt ? `（最早 ${formatShanghai(stats.oldestPendingAt)}）` : ''}，发送失败 ${stats.failed} 条。`;
+    if (rows.length === 0) return { blocks: [{ type: 'text', text: `${head}没有发送失败的消息。` }] };
+    return {
+      title: `发送失败的消息（${stats.failed}）`,
+      tone: 'warning',
+      blocks: [
+        { type: 'text', text: head },
+        {
+          type: 'list',
+          items: rows.map((r) => {
+            const preview = renderText(r.payload).replace(/\s+/g, ' ').slice(0, 40);
+            return `M${r.id} ${formatShanghai(r.createdAt)} ${channelLabel(ctx.services, r.channel)}${TARGET[r.targetType] ?? r.targetType} ${r.target.slice(0, 12)}… 已试 ${r.attempts} 次：${r.lastError ?? '未知错误'}｜${preview}`;
+          }),
+        },
+        { type: 'note', text: '排除原因（如机器人被移出群、权限不足）后，发送 /提醒 重试 全部 或 /提醒 重试 M12' },
+      ],
+    };
+  },
+});
+
+const retry = defineCommand({
+  path: ['提醒', '重试'],
+  aliases: [['remind', 'retry']],
+  access: ['admin'],
+  summary: '重新发送发送失败的消息',
+  usage: '/提醒 重试 全部|M12',
+  examples: ['/提醒 重试 全部', '/提醒 重试 M12'],
+  keys: { 消息: ['message', 'id'] },
+  positional: ['消息'],
+  args: (h) => z.object({ 消息: z.union([z.literal('全部'), z.literal('all'), h.id('M', '消息')]) }),
+  async run(ctx, a): Promise<Reply> {
+    const all = a.消息 === '全部' || a.消息 === 'all';
+    const before = (await ctx.store.outbox.stats()).failed;
+    if (before === 0) return { blocks: [{ type: 'text', text: '没有发送失败的消息。' }] };
+    ctx.write(ctx.store.outbox.requeue(all ? 'all-failed' : [a.消息 as number], ctx.now));
+    ctx.audit('outbox.requeue', all ? 'outbox:all' : `M${String(a.消息)}`, {});
+    return {
+      tone: 'success',
+      blocks: [
+        {
+          type: 'text',
+          text: all ? `已重新排队 ${before} 条消息。` : `已重新排队 M${String(a.消息)}（如它确是失败的消息）。`,
+        },
+      ],
+    };
+  },
+});
+
+export const remindCommands = [preview, failed, retry];
 
 /** One line on a feed's health, for /账号 详情: feed errors stay visible to admins and liaisons. */
 export async function feedStatus(ctx: CommandContext, accountId: number, feedUrl: string): Promise<string> {

@@ -12,7 +12,7 @@ import type { Reply } from '../src/domain/reply.js';
 import { repostDeadline, type RepostTarget, type RepostTask } from '../src/domain/repost.js';
 import { formatShanghai } from '../src/domain/time.js';
 import type { RegisterRow } from '../src/ports/store.js';
-import { type CommandContext, defineCommand } from './types.js';
+import { type CommandContext, defineCommand } from './core/types.js';
 
 const CONFIRMERS = ['liaison', 'officer'] as const;
 

@@ -1,9 +1,9 @@
 /** /单位 新增|列表|绑定群 (admin): the units and their work groups. */
 import { z } from 'zod';
 import { AppError } from '../src/domain/errors.js';
-import { CHANNEL_NAMES } from '../src/domain/model.js';
 import type { Reply } from '../src/domain/reply.js';
-import { defineCommand } from './types.js';
+import { defineCommand } from './core/types.js';
+import { channelLabel } from '../src/ports/services.js';
 
 const add = defineCommand({
   path: ['单位', '新增'],
@@ -78,7 +78,7 @@ const list = defineCommand({
       rows.push([
         u.name,
         u.parentId !== null ? (byId.get(u.parentId)?.name ?? '—') : '—',
-        chats.length ? chats.map((c) => CHANNEL_NAMES[c.channel]).join('、') : '未绑定',
+        chats.length ? chats.map((c) => channelLabel(ctx.services, c.channel)).join('、') : '未绑定',
         liaisons.map((p) => p.name).join('、') || '—',
       ]);
     }
@@ -114,12 +114,18 @@ const bind = defineCommand({
     ctx.audit('unit.bind_chat', `U${a.单位.id}`, {
       channel: ctx.chat.channel,
       chat: ctx.chat.id,
+      title: ctx.chat.title ?? null,
       previousUnit: other?.name ?? null,
     });
     const note = other && other.id !== a.单位.id ? `（本群原为「${other.name}」的工作群）` : '';
     return {
       tone: 'success',
-      blocks: [{ type: 'text', text: `本群已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。` }],
+      blocks: [
+        {
+          type: 'text',
+          text: `本群${ctx.chat.title ? `「${ctx.chat.title}」` : ''}已设为「${a.单位.name}」的工作群${note}，该单位的提醒和通知会发到这里。`,
+        },
+      ],
     };
   },
 });

@@ -6,12 +6,12 @@
  *   backup FILE                               a consistent copy of the (live) database
  */
 import { parseArgs } from 'node:util';
-import { backupSqlite, openSqlite } from '../storage/db.js';
-import { createRuntime } from './app/runtime.js';
+import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
+import { createRuntime } from './node-runtime.js';
 import { runConsole } from './channels/console/console.js';
-import { createChannels } from './channels/messengers.js';
+import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
-import { CHANNELS, type ChannelName, type Identity } from './domain/model.js';
+import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { Logger } from './ports/logger.js';
 import { createLogger } from './log.js';
@@ -27,6 +27,10 @@ const USAGE = `usage: npm run cli -- <subcommand>
   migrate
   backup FILE`;
 
+/** The channels that deliver messages in this configuration (the CLI opens no webhooks). */
+const deliveryChannels = (config: Config): ChannelName[] =>
+  config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name);
+
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n`);
   process.exit(2);
@@ -35,7 +39,7 @@ function fail(msg: string): never {
 function parseIdentity(s: string): Identity {
   const i = s.indexOf(':');
   const channel = s.slice(0, i) as ChannelName;
-  if (i <= 0 || !CHANNELS.includes(channel) || s.length === i + 1)
+  if (i <= 0 || !CHANNELS.some((c) => c.name === channel) || s.length === i + 1)
     fail(`--as must look like feishu:<open_id> or wecom:<userid>, got "${s}"`);
   return { channel, externalId: s.slice(i + 1) };
 }
@@ -73,12 +77,11 @@ async function main(argv: string[]): Promise<void> {
         admins,
         clock: now ? offsetClock(now) : systemClock,
         log,
-        deliveryChannels: config.feishu ? ['feishu'] : [],
+        deliveryChannels: deliveryChannels(config),
       });
       try {
         await runConsole({
-          services: rt.services,
-          registry: rt.registry,
+          core: rt.core,
           as,
           input: process.stdin,
           output: process.stdout,
@@ -135,7 +138,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     admins: config.admins,
     clock: systemClock,
     log,
-    deliveryChannels: config.feishu ? ['feishu'] : [],
+    deliveryChannels: deliveryChannels(config),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -158,7 +161,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const { messengers } = createChannels(config, log);
+    const messengers = messengersOf(openChannels(config.channels, log));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(

@@ -1,22 +1,23 @@
 /**
  * The Node entry (`npm start`): configuration, the SQLite file (migrations applied on start), the Hono app on PORT
- * with the channels' webhooks, and the in-process loops (outbox delivery, housekeeping). Starts with no platform
- * credentials at all and says which channels are off.
+ * with the channels' webhooks, and the in-process loops (outbox delivery, the daily reminders, feed polling,
+ * housekeeping). Starts with no platform credentials at all and says which channels are off.
  */
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { cardActions } from '../commands/card-actions.js';
-import { createRuntime } from './app/runtime.js';
-import { mountFeishu } from './channels/feishu/routes.js';
-import { EVENT_RETENTION_MS, FeishuVerifier } from './channels/feishu/verify.js';
-import { createChannels } from './channels/messengers.js';
+import type { ChannelDeps } from './channels/channel.js';
+import { channelStates, messengersOf, openChannels } from './channels/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import type { ChannelName } from './domain/model.js';
 import { createApp } from './http/app.js';
+import { nodeFeedNet } from './http/feed-net.js';
 import { startFeedPoller } from './jobs/feeds.js';
 import { startOutboxLoop } from './jobs/outbox.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
+import { createRuntime } from './node-runtime.js';
+
+/** Platform event ids are kept this long (Feishu retries for up to 6 hours; replays older than 7 days are refused). */
+const EVENT_KEEP_MS = 8 * 86_400_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -30,35 +31,37 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const deliveryChannels: ChannelName[] = config.feishu ? ['feishu'] : [];
+  const channels = openChannels(config.channels, log);
   // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
   // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: config.admins,
     log,
-    deliveryChannels,
+    deliveryChannels: channels.filter((c) => c.messenger).map((c) => c.name),
     busy: { timeoutMs: 20, retryMs: 1_500 },
   });
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
-  for (const off of config.channelsOff)
+  for (const off of config.channelsOff) {
     log.warn({ channel: off.channel, reason: off.reason }, `channel ${off.channel} is off`);
-  if (config.admins.length === 0)
+  }
+  if (config.admins.length === 0) {
     log.warn({}, 'ADMINS is empty: nobody can administer from a chat (the console still works)');
+  }
 
-  const channels = createChannels(config, log);
   const outbox = startOutboxLoop(
-    { store: services.store, clock: services.clock, log, messengers: channels.messengers },
+    { store: services.store, clock: services.clock, log, messengers: messengersOf(channels) },
     { idleMs: 1_000 },
   );
-  if (channels.feishu) {
-    void channels.feishu.loadBotIdentity().then((id) => log.info({ botOpenId: id }, 'feishu channel on'));
+  const deps: ChannelDeps = { core: rt.core, log, kick: () => outbox.kick() };
+  for (const c of channels) {
+    c.start?.(deps).catch((e: unknown) => log.error({ err: e, channel: c.name }, 'channel start failed'));
   }
   // The daily reminders (at 提醒时间 on working days; a run missed while the server was down happens when it comes
   // back that day) and the feed poller. SCHEDULER=off leaves them to `npm run cli -- remind` (tests, a cron elsewhere).
   const reminders = config.scheduler ? startScheduler(rt, { onQueued: () => outbox.kick() }) : null;
-  const feeds = config.scheduler ? startFeedPoller(rt) : null;
+  const feeds = config.scheduler ? startFeedPoller(rt, { net: nodeFeedNet() }) : null;
   if (!config.scheduler) log.warn({}, 'SCHEDULER=off: no daily reminders or feed polling in this process');
 
   const app = createApp({
@@ -73,34 +76,18 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return {
-        ok: db === 'ok',
-        db,
-        channels: { feishu: config.feishu ? 'on' : 'off', wecom: 'off', console: 'on' },
-        outbox: outboxStats,
-      };
+      const details = Object.fromEntries(channels.flatMap((c) => (c.health ? [[c.name, c.health()]] : [])));
+      return { ok: db === 'ok', db, channels: channelStates(channels), details, outbox: outboxStats };
     },
     mount(app) {
-      if (config.feishu && channels.feishu) {
-        const feishu = channels.feishu;
-        mountFeishu(app, {
-          services,
-          registry: rt.registry,
-          actions: cardActions,
-          verifier: new FeishuVerifier(config.feishu),
-          botOpenId: () => feishu.botId,
-          kick: () => outbox.kick(),
-        });
-      }
+      for (const c of channels) c.mount?.(app, deps);
     },
   });
 
-  // Housekeeping: forget platform event ids after the retention (Feishu retries for up to 6 hours; we keep 8 days).
+  // Housekeeping: forget platform event ids after the retention.
   const purge = setInterval(() => {
     services.store
-      .commit(
-        services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_RETENTION_MS - 86_400_000)),
-      )
+      .commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_KEEP_MS)))
       .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
   }, 3_600_000);
   purge.unref();
@@ -116,7 +103,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     clearInterval(purge);
     server.close(() => {
-      void Promise.all([reminders?.stop(), feeds?.stop()])
+      void Promise.all([reminders?.stop(), feeds?.stop(), ...channels.map((c) => c.stop?.())])
         .then(() => outbox.stop())
         .finally(() => {
           rt.close();

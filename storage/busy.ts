@@ -4,9 +4,11 @@
  * write here, asynchronously, with growing pauses, for a bounded time. After that the write is abandoned with
  * StoreBusyError: nothing was committed, and the caller can say so (a webhook answers 503 and the platform retries).
  */
-import { StoreBusyError } from '../src/ports/store.js';
+import { StoreBusyError } from '../src/ports/write.js';
+import { StorageError } from './executor/types.js';
 
 export function isSqliteBusy(e: unknown): boolean {
+  if (e instanceof StorageError) return e.code === 'busy';
   const code = (e as { code?: unknown } | null)?.code;
   return (
     code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'))

@@ -202,6 +202,8 @@ export const outbox = sqliteTable(
     replyTo: text('reply_to'),
     /** for target_type 'update': the dedupe key of the message whose card this replaces */
     updateOf: text('update_of'),
+    /** a one-use platform token for the update (WeCom's ResponseCode) */
+    updateToken: text('update_token'),
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -337,3 +339,33 @@ export const feedState = sqliteTable('feed_state', {
 export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [
   check('guards_ok', sql`${t.ok} = 1`),
 ]);
+
+/**
+ * One-time codes that bind a chat identity (e.g. WeChat through Wechaty) to a registered person: an admin issues one for a
+ * person, the person sends it to the bot. Only the code's SHA-256 is kept; a code is used once and expires.
+ */
+export const bindCodes = sqliteTable(
+  'bind_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeHash: text('code_hash').notNull(),
+    personId: integer('person_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: integer('created_by'),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    usedBy: text('used_by'),
+  },
+  (t) => [index('bind_codes_hash').on(t.codeHash), index('bind_codes_person').on(t.personId)],
+);
+
+/** Wrong codes sent to the bot, per sender, to stop guessing. */
+export const bindFailures = sqliteTable(
+  'bind_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    identity: text('identity').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('bind_failures_identity').on(t.identity, t.at)],
+);

@@ -1,6 +1,6 @@
 /** Deferred writes: one SQL statement each, applied later by `Store.commit` in one atomic batch. */
-import type { Write, Writes } from '../src/ports/store.js';
-import type { Statement } from './db.js';
+import type { Write, Writes } from '../src/ports/write.js';
+import type { Statement } from './executor/types.js';
 
 /** A write: one SQL statement, kept until commit. */
 export class SqlWrite implements Write {

@@ -1,15 +1,21 @@
 /**
- * One inbound message, end to end inside the core: de-duplicate by event id, dispatch, then commit the command's
- * writes, the event id and the reply (as an outbox row, for platform channels) in one atomic write.
+ * What happens to anything a channel hands the core, the same on every channel:
+ * - a message: de-duplicate by event id, dispatch, then commit the command's writes, the event id and the reply (as
+ *   an outbox row, for platform channels) in one atomic write; a message that is not text is answered like chatter;
+ * - a card button click: de-duplicate, run the action as the operator, commit its writes with the event id, and say
+ *   what the platform shows at once;
+ * - the bot added to a chat: the welcome, once per chat.
  */
-import { type ActionResult, type CardAction, type CardActionInput, dispatchAction } from '../../commands/actions.js';
-import type { Registry } from '../../commands/dispatch.js';
-import { dispatch } from '../../commands/dispatch.js';
-import { errorReply } from '../../commands/errors.js';
-import type { Services } from '../../commands/types.js';
+import type { CardAction } from '../../commands/core/actions.js';
+import { dispatchAction } from '../../commands/core/actions.js';
+import type { Registry } from '../../commands/core/dispatch.js';
+import { dispatch } from '../../commands/core/dispatch.js';
+import { BUTTON_TEXT, CONFLICT_TEXT, errorReply } from '../../commands/core/errors.js';
+import type { ChannelName } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
-import type { InboundMessage } from '../ports/inbound.js';
-import { ConflictError, DuplicateEventError, StoreBusyError, type Write } from '../ports/store.js';
+import type { ActionResult, CardActionInput, InboundMessage } from '../ports/inbound.js';
+import type { Services } from '../ports/services.js';
+import { ConflictError, DuplicateEventError, StoreBusyError, type Write } from '../ports/write.js';
 
 export interface HandleResult {
   reply: Reply | null;
@@ -27,15 +33,19 @@ export function eventKey(msg: InboundMessage): string | null {
   return msg.eventId ? `${msg.chat.channel}:${msg.eventId}` : null;
 }
 
+const DUPLICATE: HandleResult = { reply: null, duplicate: true, notified: [], command: null };
+
 export async function handleInbound(
   services: Services,
   registry: Registry,
-  msg: InboundMessage,
+  inbound: InboundMessage,
   opts: HandleOptions,
 ): Promise<HandleResult> {
   const { store, clock, log } = services;
+  // A picture, a file, a sticker: no command in it; in a direct chat the bot answers with how to use it.
+  const msg = inbound.kind === 'other' ? { ...inbound, text: '', mentions: [] } : inbound;
   const key = eventKey(msg);
-  if (key && (await store.events.seen(key))) return { reply: null, duplicate: true, notified: [], command: null };
+  if (key && (await store.events.seen(key))) return DUPLICATE;
 
   const replyWrites = (reply: Reply | null): Write[] => {
     if (!reply || opts.replyVia !== 'outbox') return [];
@@ -63,7 +73,7 @@ export async function handleInbound(
       await store.commit([...result.writes, ...eventWrites(), ...replyWrites(result.reply)]);
       return { reply: result.reply, duplicate: false, notified: result.notified, command: result.command };
     } catch (e) {
-      if (e instanceof DuplicateEventError) return { reply: null, duplicate: true, notified: [], command: null };
+      if (e instanceof DuplicateEventError) return DUPLICATE;
       // locked by another process: nothing was written, not even the event id; the caller answers so that the
       // platform sends the event again
       if (e instanceof StoreBusyError) throw e;
@@ -75,12 +85,12 @@ export async function handleInbound(
       log.error({ err: e, ref, command: result.command }, 'commit failed');
       const reply =
         e instanceof ConflictError
-          ? errorReply({ code: 'conflict', message: '操作未完成：数据刚被他人修改，请重试。' })
+          ? errorReply({ code: 'conflict', message: CONFLICT_TEXT })
           : errorReply({ code: 'internal', ref });
       try {
         await store.commit([...eventWrites(), ...replyWrites(reply)]);
       } catch (e2) {
-        if (e2 instanceof DuplicateEventError) return { reply: null, duplicate: true, notified: [], command: null };
+        if (e2 instanceof DuplicateEventError) return DUPLICATE;
         log.error({ err: e2, ref }, 'could not record the failure reply');
         // nothing at all was committed: fail the request so that the platform retries rather than lose the command
         if (opts.replyVia === 'outbox') throw e2;
@@ -103,7 +113,10 @@ export async function handleCardAction(
 ): Promise<ActionResult & { duplicate: boolean }> {
   const { store, clock, log } = services;
   const key = `${input.operator.channel}:${input.eventId}`;
-  const already: ActionResult & { duplicate: boolean } = { toast: { type: 'info', text: '已处理。' }, duplicate: true };
+  const already: ActionResult & { duplicate: boolean } = {
+    toast: { type: 'info', text: BUTTON_TEXT.done },
+    duplicate: true,
+  };
   if (await store.events.seen(key)) return already;
   for (let attempt = 0; attempt < 2; attempt++) {
     const d = await dispatchAction(services, actions, input);
@@ -116,14 +129,49 @@ export async function handleCardAction(
       if (e instanceof ConflictError && attempt === 0) continue;
       log.error({ err: e, action: input.value.action }, 'card action commit failed');
       return {
-        toast: {
-          type: 'error',
-          text: e instanceof ConflictError ? '操作未完成：数据刚被他人修改，请重试。' : '系统出错了，请稍后再试。',
-        },
+        toast: { type: 'error', text: e instanceof ConflictError ? CONFLICT_TEXT : BUTTON_TEXT.failed },
         duplicate: false,
       };
     }
   }
   /* c8 ignore next */
   throw new Error('unreachable');
+}
+
+export const WELCOME: Reply = {
+  title: '政务新媒体助手',
+  blocks: [
+    {
+      type: 'text',
+      text: '大家好，我是政务新媒体助手：备案账号、送审内容、提醒更新和转载。在群里 @我 并发送 /帮助 查看可用命令。',
+    },
+    { type: 'note', text: '管理员请在本群发送 @我 /单位 绑定群 单位=单位名称，把本群设为该单位的工作群。' },
+  ],
+};
+
+/** The bot was added to a chat: the welcome, once per chat (a retried event has no second effect). */
+export async function handleBotAdded(
+  services: Services,
+  added: { channel: ChannelName; chatId: string; eventId: string },
+): Promise<{ duplicate: boolean }> {
+  const { store, clock } = services;
+  try {
+    await store.commit([
+      store.events.record(`${added.channel}:${added.eventId}`, clock.now()),
+      store.outbox.enqueue(
+        {
+          channel: added.channel,
+          targetType: 'chat',
+          target: added.chatId,
+          payload: WELCOME,
+          dedupeKey: `welcome:${added.channel}:${added.chatId}`,
+        },
+        clock.now(),
+      ),
+    ]);
+    return { duplicate: false };
+  } catch (e) {
+    if (e instanceof DuplicateEventError) return { duplicate: true };
+    throw e;
+  }
 }

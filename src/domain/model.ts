@@ -3,9 +3,13 @@ import type { PlatformCode } from './platforms.js';
 import type { Role, RoleGrant } from './roles.js';
 import type { DateStr } from './time.js';
 
-export type ChannelName = 'feishu' | 'wecom' | 'console';
-export const CHANNELS: readonly ChannelName[] = ['feishu', 'wecom', 'console'];
-export const CHANNEL_NAMES: Record<ChannelName, string> = { feishu: '飞书', wecom: '企业微信', console: '控制台' };
+/**
+ * The names of the chat channels. Each channel folder under src/channels/ adds its own name to this interface
+ * (declaration merging), so the channel list there is the one place that names a channel.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each channel through declaration merging
+export interface ChannelNames {}
+export type ChannelName = keyof ChannelNames & string;
 
 export interface Unit {
   id: number;

@@ -1,4 +1,4 @@
-/** The closed list of platforms a government new-media account can be on (PRODUCT.md), with common aliases. */
+/** The closed list of platforms a government new-media account can be on (微信公众号, 微博, 抖音, 头条号, 视频号, 快手, 小红书, B站, 移动客户端, 小程序), with common aliases. */
 export const PLATFORMS = [
   {
     code: 'wechat_mp',

@@ -1,5 +1,5 @@
 /**
- * Policy values an admin can change with /设置 (PRODUCT.md "Rules the product enforces"; defaults shown there).
+ * Policy values an admin can change with /设置 (README "Commands" lists them; each carries its default and the article it comes from).
  * Each setting has a Chinese key, English aliases, a parser with a Chinese error, and the rule it comes from.
  */
 import { z } from 'zod';
@@ -164,11 +164,9 @@ export const SETTINGS: readonly AnySpec[] = [
     aliases: ['feed_private_hosts', 'feedPrivateHosts'],
     source: '订阅源默认只读取公网地址；内网 RSSHub 等须由管理员列出主机名、IP 或网段（写“无”清空）',
     schema: z.array(
-      z
-        .string()
-        .refine(isPrivateHostEntry, {
-          error: '订阅源内网须是主机名、IP 地址或网段，例如 rsshub.gov.local,10.1.2.3,10.1.0.0/16',
-        }),
+      z.string().refine(isPrivateHostEntry, {
+        error: '订阅源内网须是主机名、IP 地址或网段，例如 rsshub.gov.local,10.1.2.3,10.1.0.0/16',
+      }),
     ),
     format: (v) => (v.length ? v.join(',') : '无'),
     parse: (raw) =>

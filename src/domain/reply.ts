@@ -1,6 +1,8 @@
 /**
  * A platform-neutral reply: what a command answers and what notifications say. Channels render it — as a Feishu
- * interactive card, a WeCom template card, or plain text (console, text fallbacks).
+ * interactive card, a WeCom template card, or plain text (console, WeChat, text fallbacks). Capabilities a platform
+ * may lack are optional here: a comment box on buttons (WeCom template cards have none), a toast after a click, and
+ * buttons themselves; each comes with a text fallback (`/审批 退回 R12 意见=…`) a renderer shows instead.
  */
 export type Tone = 'info' | 'success' | 'warning' | 'error';
 
@@ -17,7 +19,14 @@ export type Block =
   | { type: 'list'; items: string[] }
   | { type: 'table'; columns: string[]; rows: string[][] }
   | { type: 'checklist'; items: { label: string; checked: boolean }[] }
-  | { type: 'actions'; buttons: Button[]; input?: { name: string; placeholder: string } }
+  | {
+      type: 'actions';
+      buttons: Button[];
+      /** a comment box, where the platform's cards have one (Feishu); other renderers drop it */
+      input?: { name: string; placeholder: string };
+      /** the same choice as typed commands, for channels without buttons or without a comment box */
+      fallback?: string;
+    }
   | { type: 'note'; text: string };
 
 export interface Reply {

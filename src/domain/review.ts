@@ -2,7 +2,7 @@
  * Content review before publishing (先审后发). The rules, from the seeds:
  * - 神木 第十七条: every item is reviewed before it is published (分级分类审核、先审后发);
  * - 吉林 二(三): 一般 items are signed by the 分管领导, 重大 items by the 主要领导 (here: the 分管领导 first, then the
- *   主要领导, PRODUCT.md "review chain");
+ *   主要领导, 吉林 二(三), 神木 第十七条);
  * - 兴国 三(三): the approver checks 政治关 政策关 法律关 文字关 保密关 舆情关 安全关.
  */
 import type { Finding } from './precheck/index.js';
@@ -77,6 +77,9 @@ function shorten(s: string, n: number): string {
   return chars.length > n ? `${chars.slice(0, n).join('')}…` : s;
 }
 
+/** content longer than this is previewed in the fields and given in full below them */
+const PREVIEW_CHARS = 300;
+
 function summaryFields(r: Review, f: CardFacts, step: number): { label: string; value: string }[] {
   const steps = reviewChain(r.level).length;
   return [
@@ -87,7 +90,15 @@ function summaryFields(r: Review, f: CardFacts, step: number): { label: string; 
     { label: '送审人', value: f.requesterName },
     { label: '计划发布', value: r.plannedAt ? formatShanghai(r.plannedAt) : '—' },
     ...(r.link ? [{ label: '链接', value: r.link }] : []),
-    ...(r.content ? [{ label: '内容', value: shorten(r.content, 300) }] : []),
+    ...(r.content
+      ? [
+          {
+            label: '内容',
+            value:
+              [...r.content].length > PREVIEW_CHARS ? `${shorten(r.content, PREVIEW_CHARS)}（全文见下）` : r.content,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -101,6 +112,10 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
     tone: r.level === 'major' ? 'warning' : 'info',
     blocks: [
       { type: 'fields', fields: summaryFields(r, f, step) },
+      // The approver reviews the whole text (先审后发), wherever it is long.
+      ...(r.content && [...r.content].length > PREVIEW_CHARS
+        ? [{ type: 'text' as const, text: `内容全文：\n${r.content}` }]
+        : []),
       { type: 'text', text: '请逐项把关（兴国 三(三)）：' },
       { type: 'checklist', items: SEVEN_CHECKS.map((label) => ({ label, checked: false })) },
       findings.length
@@ -109,6 +124,7 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
       {
         type: 'actions',
         input: { name: 'comment', placeholder: '审核意见（退回时必填）' },
+        fallback: `/审批 同意 R${r.id} 或 /审批 退回 R${r.id} 意见=…`,
         buttons: [
           {
             label: '同意',

@@ -1,4 +1,4 @@
-/** Roles (PRODUCT.md "People and roles"). The admin role is global; the others are held per unit. */
+/** Roles (管理员 主要领导 分管领导 联络员 信息员; README "Commands"). The admin role is global; the others are held per unit. */
 export const ROLES = {
   admin: '管理员',
   principal: '主要领导',

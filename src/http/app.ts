@@ -3,14 +3,15 @@
  * Channels mount their webhook routes on it; nothing here talks to a platform before answering.
  */
 import { Hono } from 'hono';
-import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
-import { StoreBusyError } from '../ports/store.js';
+import { StoreBusyError } from '../ports/write.js';
 
 export interface HealthReport {
   ok: boolean;
   db: 'ok' | 'error';
-  channels: Record<ChannelName, 'on' | 'off'>;
+  channels: Record<string, 'on' | 'off'>;
+  /** facts the channels report about themselves (the WeChat bot's login state), by channel */
+  details?: Record<string, Record<string, unknown>>;
   outbox?: { pending: number; failed: number };
 }
 

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { AnyFeed } from 'feedsmith';
 import { parseFeed } from 'feedsmith';
-import { checkFeedTarget, pinnedGet, type Resolver } from './feed-guard.js';
+import type { FeedNet } from '../ports/feeds.js';
 
 export type FeedItem = {
   /** guid / id, else link, else `hash:` + sha256 of title and raw date */
@@ -45,8 +45,8 @@ export type FetchFeedOptions = {
   userAgent?: string;
   /** hosts, addresses or CIDR ranges an admin allows to be private (policy 订阅源内网); default none */
   privateHosts?: readonly string[];
-  /** DNS resolution (tests inject one); default the system resolver */
-  resolve?: Resolver;
+  /** the checked, pinned network (src/http/feed-net.ts); without it nothing is fetched */
+  net?: FeedNet;
   /** redirects followed, each checked like the first URL; default 3 */
   maxRedirects?: number;
 };
@@ -112,18 +112,19 @@ async function request(
   if (state.etag) headers['If-None-Match'] = state.etag;
   if (state.lastModified) headers['If-Modified-Since'] = state.lastModified;
 
-  let res: Response | null = null;
+  let res: Response | undefined;
   let url = target;
   const maxRedirects = opts.maxRedirects ?? 3;
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       return fail('bad-url', '订阅源地址无效（仅支持 http/https）');
-    const pin = await checkFeedTarget(url, opts.privateHosts ?? [], opts.resolve);
+    if (!opts.net) return fail('blocked', UNREACHABLE);
+    const pin = await opts.net.check(url, opts.privateHosts ?? []);
     if (!pin.ok) return fail(pin.reason === 'blocked' ? 'blocked' : 'network', UNREACHABLE);
     try {
       res = opts.fetch
         ? await opts.fetch(url, { headers, signal, redirect: 'manual' })
-        : await pinnedGet(url, pin, headers, signal);
+        : await opts.net.get(url, pin, headers, signal);
     } catch {
       return fail('network', UNREACHABLE);
     }

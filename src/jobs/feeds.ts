@@ -5,15 +5,15 @@
  * longer depends on people reporting. A failing feed is never fatal: its error and failure count are kept in
  * `feed_state`, shown by /账号 详情 and, after a few failures in a row, in the admins' daily summary.
  */
-import type { Services } from '../../commands/types.js';
+import type { Services } from '../ports/services.js';
 import type { Clock } from '../domain/clock.js';
-import type { FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
+import type { FeedNet, FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
 import type { Logger } from '../ports/logger.js';
-import type { Store, Writes } from '../ports/store.js';
+import type { Store } from '../ports/store.js';
+import type { Writes } from '../ports/write.js';
 import { resolvePolicy } from '../domain/policy.js';
 import { titleMatches } from '../domain/repost.js';
 import { maskUrl } from '../domain/url-mask.js';
-import type { Resolver } from './feed-guard.js';
 import { fetchFeed, type FeedItem, nextPollAt } from './feed-fetch.js';
 
 export interface FeedDeps {
@@ -21,6 +21,8 @@ export interface FeedDeps {
   feeds: FeedStore;
   clock: Clock;
   log: Logger;
+  /** the checked, pinned network (src/http/feed-net.ts); without it (and without opts.net) nothing is fetched */
+  net?: FeedNet;
 }
 
 export interface FeedPollOptions {
@@ -39,8 +41,8 @@ export interface FeedPollOptions {
   fetch?: typeof fetch;
   /** hosts allowed to be private; default the policy setting 订阅源内网, read per round */
   privateHosts?: readonly string[];
-  /** DNS resolution (tests); default the system resolver */
-  resolve?: Resolver;
+  /** the checked, pinned network (src/http/feed-net.ts); without it no feed is fetched */
+  net?: FeedNet;
 }
 
 export interface FeedPollOutcome {
@@ -89,7 +91,7 @@ export async function pollFeed(
       timeoutMs: opts.timeoutMs,
       maxBytes: opts.maxBytes,
       fetch: opts.fetch,
-      resolve: opts.resolve,
+      net: opts.net ?? deps.net,
       privateHosts: opts.privateHosts ?? resolvePolicy(await store.settings.all()).feedPrivateHosts,
     },
   );

@@ -14,7 +14,8 @@ import type { Clock } from '../domain/clock.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import { DeliveryError, type Messenger } from '../ports/messenger.js';
-import { ConflictError, type OutboxRow, type Store } from '../ports/store.js';
+import type { OutboxRow, Store } from '../ports/store.js';
+import { ConflictError } from '../ports/write.js';
 import { CircuitBreaker } from './circuit.js';
 
 export const MAX_ATTEMPTS = 10;
@@ -108,13 +109,26 @@ async function deliverOne(
     try {
       r = await messenger.send(row, { idempotencyKey: idempotencyKey(row), original });
     } catch (e) {
-      if (!(e instanceof DeliveryError && e.kind === 'permanent')) breaker.failure();
+      // a refused message (permanent) or a channel that is offline by design says nothing about the platform's health
+      if (!(e instanceof DeliveryError && (e.kind === 'permanent' || e.kind === 'offline'))) breaker.failure();
       throw e;
     }
     breaker.success();
     await store.commit(store.outbox.markSent(row.id, r.platformMessageId, clock.now()));
     return { outcome: 'sent' };
   } catch (e) {
+    if (e instanceof DeliveryError && e.kind === 'offline') {
+      // The channel is down for a while (a logged-out bot): the message waits without using up its attempts.
+      await store.commit(
+        store.outbox.retryLater(
+          row.id,
+          row.attempts,
+          new Date(clock.now().getTime() + (e.retryAfterMs ?? 60_000)),
+          describe(e),
+        ),
+      );
+      return { outcome: 'retried' };
+    }
     const attempts = row.attempts + 1;
     const permanent = e instanceof DeliveryError && e.kind === 'permanent';
     const msg = describe(e);

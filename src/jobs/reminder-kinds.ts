@@ -1,16 +1,6 @@
-/**
- * The kinds of daily reminder. Each kind is one query over the whole register (src/ports/sweep.ts), how to phrase a
- * line that says what to do, and who is told (the unit's digest, people directly, the admins' summary). Adding a kind
- * is one entry here plus its query.
- *
- * Periods make a reminder "once": conditions that get worse every day (dormancy, overdue reposts and reviews) are
- * keyed by the day and so repeated each working day until handled; standing conditions (passwords, broken feeds, the
- * calendar) are keyed by the ISO week and repeated weekly; the weekly cadence check by the week it checked.
- */
-import type { WorkCalendar } from '../domain/calendar.js';
+import type { SweepEnv } from '../ports/sweep.js';
 import { idleCutoff, idleDays } from '../domain/activity.js';
 import { platformName } from '../domain/platforms.js';
-import type { Policy } from '../domain/policy.js';
 import {
   firstWorkdayOfWeek,
   previousWeek,
@@ -30,15 +20,6 @@ import {
 import type { AccountRow, IdRange, SweepStore } from '../ports/sweep.js';
 
 const month = (d: DateStr): number => Number(d.slice(5, 7));
-
-export interface SweepEnv {
-  now: Date;
-  today: DateStr;
-  /** ISO week of today, e.g. `2026-W47` */
-  week: string;
-  policy: Policy;
-  calendar: WorkCalendar;
-}
 
 /** What a kind sees while it runs: the sweep's moment and settings, unit names, and how to name an account in a command. */
 export interface KindEnv extends SweepEnv {

@@ -7,7 +7,7 @@
  * the sweep itself sends each reminder once.
  */
 import { Cron } from 'croner';
-import type { Services } from '../../commands/types.js';
+import type { Services } from '../ports/services.js';
 import { resolvePolicy } from '../domain/policy.js';
 import { isRemindDay, remindInstant } from '../domain/reminders.js';
 import { shanghaiDate } from '../domain/time.js';

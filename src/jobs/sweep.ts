@@ -9,9 +9,7 @@
  * still new; a crash before the commit leaves nothing recorded, so the next sweep sends it all. A message's dedupe key
  * is derived from the reminder keys it carries, so the same findings can never queue a second copy.
  */
-import { personTargets, planNotification } from '../../commands/context.js';
-import type { Services } from '../../commands/types.js';
-import { CHANNEL_NAMES, type PersonWithRoles } from '../domain/model.js';
+import type { Services } from '../ports/services.js';
 import { resolvePolicy } from '../domain/policy.js';
 import {
   accountRefs,
@@ -26,34 +24,17 @@ import {
   unitDigest,
 } from '../domain/reminders.js';
 import { addDays, formatShanghai, shanghaiDate } from '../domain/time.js';
-import { ConflictError, type OutboxMessage, type Writes } from '../ports/store.js';
+import type { OutboxMessage } from '../ports/store.js';
+import { ConflictError, type Writes } from '../ports/write.js';
 import type { Contact, IdRange, ReminderRecord, SweepStore, SweepTrigger } from '../ports/sweep.js';
-import { type KindEnv, REMINDER_KINDS, SECTIONS, type SweepEnv } from './reminder-kinds.js';
+import type { PlannedMessage, SweepPlan } from '../ports/sweep.js';
+import { type KindEnv, REMINDER_KINDS, SECTIONS } from './reminder-kinds.js';
+import type { SweepEnv } from '../ports/sweep.js';
+import { channelLabel } from '../ports/services.js';
 
 export interface SweepDeps {
   services: Services;
   sweep: SweepStore;
-}
-
-export interface PlannedMessage {
-  message: OutboxMessage;
-  /** who, in words: 「兴国县教育局」工作群（飞书）, 李联络（飞书） */
-  to: string;
-  audience: 'unit' | 'person' | 'admins';
-  unitId: number | null;
-}
-
-export interface SweepPlan {
-  env: SweepEnv;
-  /** would the scheduler run on this day (working day, or 每天提醒)? */
-  remindDay: boolean;
-  /** every reminder due now */
-  found: ReminderItem[];
-  /** those not sent before */
-  fresh: ReminderItem[];
-  messages: PlannedMessage[];
-  /** units and people nobody could be found to tell */
-  unreachable: string[];
 }
 
 export interface SweepReport extends SweepPlan {
@@ -130,17 +111,6 @@ export async function findReminders(
   return items;
 }
 
-const asPerson = (c: Contact): PersonWithRoles => ({
-  id: c.personId,
-  name: c.name,
-  title: null,
-  phone: null,
-  unitId: null,
-  active: true,
-  roles: [],
-  identities: c.identities,
-});
-
 function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
   for (const x of xs) {
@@ -194,7 +164,7 @@ async function compose(
     unitId: number | null,
     seen: Set<string>,
   ): boolean => {
-    const [id] = personTargets(services, asPerson(c));
+    const id = services.notifier.personTarget(c);
     if (!id) return false;
     const target = `${id.channel}:user:${id.externalId}`;
     if (seen.has(target)) return true;
@@ -207,7 +177,7 @@ async function compose(
         payload,
         dedupeKey: `${key}|${target}`,
       },
-      to: `${c.name}（${CHANNEL_NAMES[id.channel]}）`,
+      to: `${c.name}（${channelLabel(services, id.channel)}）`,
       audience,
       unitId,
     });
@@ -232,7 +202,7 @@ async function compose(
     let reached = 0;
     const groups: string[] = [];
     for (const c of chats.get(unitId) ?? []) {
-      const to = `「${unitName}」工作群（${CHANNEL_NAMES[c.channel]}）`;
+      const to = `「${unitName}」工作群（${channelLabel(services, c.channel)}）`;
       messages.push({
         message: {
           channel: c.channel,
@@ -305,7 +275,7 @@ async function compose(
     });
   }
   const summary = adminSummary({ today: env.today, counts, details, unreachable });
-  const plan = await planNotification(services, { admins: true }, summary, {
+  const plan = await services.notifier.plan({ admins: true }, summary, {
     dedupeKey: `${base}:admins:${keysDigest(summaryParts)}`,
   });
   plan.messages.forEach((m, n) => {

@@ -1,6 +1,6 @@
 /** What the feed poller needs from storage: which feeds are due, what is already recorded, and each feed's state. */
 import type { DateStr } from '../domain/time.js';
-import type { Writes } from './store.js';
+import type { Writes } from './write.js';
 
 /** Per-feed polling state (conditional GET validators and back-off). */
 export interface FeedState {
@@ -32,4 +32,25 @@ export interface FeedStore {
   knownItems(accountId: number, externalIds: readonly string[]): Promise<Set<string>>;
   state(accountId: number): Promise<FeedState | null>;
   save(state: FeedState): Writes;
+}
+
+/** An address a host name resolved to. */
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+/** Resolve a host name to every address it has. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+export type TargetCheck =
+  | { ok: true; address: string; family: 4 | 6 }
+  | { ok: false; reason: 'blocked' | 'unresolved' };
+
+/**
+ * How the feed poller reaches the network (src/http/feed-net.ts on Node): `check` resolves the URL's host and applies
+ * the address policy (public only, private only for hosts in `allow`); `get` fetches over a connection to exactly the
+ * address that was checked.
+ */
+export interface FeedNet {
+  check(url: URL, allow: readonly string[]): Promise<TargetCheck>;
+  get(url: URL, pin: ResolvedAddress, headers: Record<string, string>, signal: AbortSignal): Promise<Response>;
 }

@@ -1,6 +1,6 @@
 /** Storage of repost tasks and their per-account targets. */
 import type { RepostTarget, RepostTask } from '../domain/repost.js';
-import type { Write, Writes } from './store.js';
+import type { Write, Writes } from './write.js';
 
 export interface RepostRepo {
   byId(id: number): Promise<RepostTask | null>;

@@ -1,7 +1,7 @@
 /** Storage of content reviews and of the admin-maintained word lists the pre-checks use. */
 import type { Review, ReviewStatus, ReviewStep, StepStatus } from '../domain/review.js';
 import type { ChannelName } from '../domain/model.js';
-import type { Write, Writes } from './store.js';
+import type { Write, Writes } from './write.js';
 
 export interface ReviewRepo {
   byId(id: number): Promise<Review | null>;

@@ -19,14 +19,10 @@ import type {
 } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
+import type { BindingStore } from './bindings.js';
 import type { RepostRepo } from './reposts.js';
+import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
-
-/** A write to apply later, as part of one atomic commit. Opaque to the core. */
-export interface Write {
-  readonly label: string;
-}
-export type Writes = Write | readonly Writes[];
 
 /** Ids users type, allocated before the write that uses them. */
 export type IdKind = 'unit' | 'person' | 'account' | 'filing' | 'review' | 'task';
@@ -41,6 +37,11 @@ export interface OutboxMessage {
   replyTo?: string | null;
   /** the dedupe key of an earlier message whose card this one replaces (targetType 'update') */
   updateOf?: string | null;
+  /**
+   * a one-use token the platform gave for updating that card (WeCom's ResponseCode from the click), for channels
+   * that update by token rather than by message id (targetType 'update')
+   */
+  updateToken?: string | null;
   payload: Reply;
   /** an enqueue with a key that was used before does nothing (idempotent notifications and reminders) */
   dedupeKey?: string | null;
@@ -169,6 +170,9 @@ export interface Store {
   reposts: RepostRepo;
   wordLists: WordListRepo;
 
+  /** one-time codes binding a chat identity to a person (/人员 绑定码, /绑定) */
+  bindings: BindingStore;
+
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */
     record(id: string, at: Date): Write;
@@ -176,28 +180,4 @@ export interface Store {
     /** forget event ids received before `before` (kept at least 7 days: Feishu retries for up to 6 hours) */
     purgeBefore(before: Date): Write;
   };
-}
-
-/** A guarded write found its row already changed: somebody else acted first. */
-export class ConflictError extends Error {
-  constructor(readonly label: string) {
-    super(`conflict: ${label}`);
-    this.name = 'ConflictError';
-  }
-}
-
-/** The event was handled before (a platform retry racing the first delivery). */
-/** The database stayed locked by another writer for longer than we wait: nothing was written; try again later. */
-export class StoreBusyError extends Error {
-  constructor() {
-    super('database busy');
-    this.name = 'StoreBusyError';
-  }
-}
-
-export class DuplicateEventError extends Error {
-  constructor() {
-    super('duplicate event');
-    this.name = 'DuplicateEventError';
-  }
 }

@@ -3,9 +3,13 @@
  * (never a query per account), the contacts to tell, and the record of reminders already sent and of sweep runs.
  * Reads are async; writes are deferred and committed by `Store.commit` together with the outbox messages.
  */
+import type { WorkCalendar } from '../domain/calendar.js';
 import type { ChannelName, Identity } from '../domain/model.js';
+import type { Policy } from '../domain/policy.js';
+import type { ReminderItem } from '../domain/reminders.js';
+import type { OutboxMessage } from './store.js';
 import type { DateStr } from '../domain/time.js';
-import type { Writes } from './store.js';
+import type { Writes } from './write.js';
 
 /** An account as a reminder names it (its unit's name comes from `unitNames`, once per sweep). */
 export interface AccountRow {
@@ -155,4 +159,34 @@ export interface SweepStore {
   recordRun(run: SweepRun): Writes;
   /** The latest run recorded for a day, by the moment it ran as of. */
   lastRun(runDate: DateStr): Promise<SweepRun | null>;
+}
+
+export interface SweepEnv {
+  now: Date;
+  today: DateStr;
+  /** ISO week of today, e.g. `2026-W47` */
+  week: string;
+  policy: Policy;
+  calendar: WorkCalendar;
+}
+
+export interface PlannedMessage {
+  message: OutboxMessage;
+  /** who, in words: 「兴国县教育局」工作群（飞书）, 李联络（飞书） */
+  to: string;
+  audience: 'unit' | 'person' | 'admins';
+  unitId: number | null;
+}
+
+export interface SweepPlan {
+  env: SweepEnv;
+  /** would the scheduler run on this day (working day, or 每天提醒)? */
+  remindDay: boolean;
+  /** every reminder due now */
+  found: ReminderItem[];
+  /** those not sent before */
+  fresh: ReminderItem[];
+  messages: PlannedMessage[];
+  /** units and people nobody could be found to tell */
+  unreachable: string[];
 }

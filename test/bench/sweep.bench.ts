@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { openSqlite } from '../../storage/db.js';
+import { openSqlite } from '../../storage/executor/sqlite.js';
 
 const ACCOUNTS = 100_000;
 const POSTS = 2_000_000;
@@ -195,7 +195,7 @@ async function child(mode: string, file: string): Promise<void> {
     detail = `${r.n} posts`;
     db.close();
   } else {
-    const { createRuntime } = await import('../../src/app/runtime.js');
+    const { createRuntime } = await import('../../src/node-runtime.js');
     const { runSweep } = await import('../../src/jobs/sweep.js');
     const rt = createRuntime({ databasePath: file, admins: [] });
     const at = mode === 'tuesday' ? new Date(NOW.getTime() + DAY) : NOW;

@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { cardActions } from '../../commands/card-actions.js';
-import { createRuntime } from '../../src/app/runtime.js';
+
+import { createRuntime } from '../../src/node-runtime.js';
 import { mountFeishu } from '../../src/channels/feishu/routes.js';
 import { FeishuVerifier } from '../../src/channels/feishu/verify.js';
 import { createApp } from '../../src/http/app.js';
@@ -31,11 +31,10 @@ const setup = [
     (p) => `/备案 开设 平台=${p} 名称=兴国教育 开设日期=2026-11-02 单位=兴国县教育局`,
   ),
 ];
-for (const line of setup) await consoleLine(rt.services, rt.registry, admin, line);
+for (const line of setup) await consoleLine(rt.core, admin, line);
 for (let i = 0; i < 200; i++)
   await consoleLine(
-    rt.services,
-    rt.registry,
+    rt.core,
     { channel: 'feishu', externalId: 'ou_bench_liaison' },
     `/更新 A${(i % 8) + 1} 标题=第${i}条 时间=2026-11-${String(1 + (i % 20)).padStart(2, '0')}`,
   );
@@ -46,9 +45,8 @@ const app = createApp({
   mount(a) {
     a.post('/bench/bare', (c) => c.json({}));
     mountFeishu(a, {
-      services: rt.services,
-      registry: rt.registry,
-      actions: cardActions,
+      core: rt.core,
+      log: silentLogger,
       verifier: new FeishuVerifier({ encryptKey, verificationToken: token, appId }),
       botOpenId: () => 'ou_bench_bot',
       kick: () => {},

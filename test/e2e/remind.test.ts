@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleInbound } from '../../src/app/handle.js';
-import { createRuntime } from '../../src/app/runtime.js';
+import { createRuntime } from '../../src/node-runtime.js';
 import { fixedClock } from '../../src/domain/clock.js';
 import { renderText, type Reply } from '../../src/domain/reply.js';
 import { runCli } from '../support/process.js';

@@ -7,8 +7,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchFeed, UNREACHABLE } from '../../src/jobs/feed-fetch.js';
-import { checkFeedTarget, isPublicAddress, type Resolver } from '../../src/jobs/feed-guard.js';
+import { fetchFeed as fetchAny, UNREACHABLE } from '../../src/jobs/feed-fetch.js';
+import {
+  checkFeedTarget,
+  isPublicAddress,
+  nodeFeedNet,
+  type Resolver,
+  systemResolver,
+} from '../../src/http/feed-net.js';
+
+/** fetchFeed over the Node network port, with an injectable resolver */
+const fetchFeed = (
+  url: string,
+  state: Parameters<typeof fetchAny>[1],
+  o: Parameters<typeof fetchAny>[2] & { resolve?: Resolver } = {},
+) => fetchAny(url, state, { ...o, net: nodeFeedNet(o.resolve ?? systemResolver) });
 import { type FeedDeps, pollDueFeeds } from '../../src/jobs/feeds.js';
 import { maskUrl } from '../../src/domain/url-mask.js';
 import { silentLogger } from '../../src/ports/logger.js';
@@ -191,6 +204,7 @@ describe('through the chat and the poller', () => {
       feeds: b.rt.feeds,
       clock: b.rt.services.clock,
       log: silentLogger,
+      net: nodeFeedNet(),
     };
     const before = secret.hits.length;
     expect(await pollDueFeeds(deps)).toMatchObject({ polled: 1, errors: 1, newPosts: 0 });

@@ -2,6 +2,7 @@
  * Feed monitoring against feeds served from 127.0.0.1: a good one, a 304, a malformed one and a slow one. New items
  * become posts once; errors are recorded with back-off, shown in /账号 详情 and, when they persist, to the admins.
  */
+import { nodeFeedNet } from '../../src/http/feed-net.js';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,6 +87,7 @@ const deps = (b: TestBot): FeedDeps => ({
   feeds: b.rt.feeds,
   clock: b.rt.services.clock,
   log: silentLogger,
+  net: nodeFeedNet(),
 });
 
 function posts(
@@ -216,7 +218,7 @@ describe('feed monitoring', () => {
   it('the poller reads due feeds on its own timer and stops cleanly', async () => {
     bot = await county({ 微信公众号: '/good', 头条号: '/slow' });
     bot.setNow('2026-11-20T08:00:00+08:00');
-    const poller = startFeedPoller(bot.rt, { initialDelayMs: 0, intervalMs: 50, timeoutMs: 200 });
+    const poller = startFeedPoller(bot.rt, { initialDelayMs: 0, intervalMs: 50, timeoutMs: 200, net: nodeFeedNet() });
     for (let i = 0; i < 100 && posts(bot).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     await poller.stop();
     expect(posts(bot)).toHaveLength(3);

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupSqlite } from '../../storage/db.js';
+import { backupSqlite } from '../../storage/executor/sqlite.js';
 import { guardChanged } from '../../storage/write.js';
-import { ConflictError, DuplicateEventError } from '../../src/ports/store.js';
+import { ConflictError, DuplicateEventError } from '../../src/ports/write.js';
 import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js';
 
 let bot: TestBot;

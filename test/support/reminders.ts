@@ -1,5 +1,5 @@
 /** Helpers for the reminders tests: run the sweep as if at a moment, and read what it queued in the outbox. */
-import { createRuntime, type Runtime } from '../../src/app/runtime.js';
+import { createRuntime, type Runtime } from '../../src/node-runtime.js';
 import { renderText, type Reply } from '../../src/domain/reply.js';
 import { runSweep, type SweepReport } from '../../src/jobs/sweep.js';
 import { ADMIN, type TestBot } from './runtime.js';

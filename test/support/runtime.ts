@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { handleInbound, type HandleResult } from '../../src/app/handle.js';
-import { createRuntime, type Runtime } from '../../src/app/runtime.js';
+import { createRuntime, type Runtime } from '../../src/node-runtime.js';
 import { fixedClock, type Clock } from '../../src/domain/clock.js';
 import type { ChannelName, Identity } from '../../src/domain/model.js';
 import { renderText } from '../../src/domain/reply.js';

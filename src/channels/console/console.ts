@@ -4,8 +4,7 @@
  */
 import readline from 'node:readline';
 import type { Writable } from 'node:stream';
-import type { Registry } from '../../../commands/dispatch.js';
-import type { Services } from '../../../commands/types.js';
+import type { Core } from '../../app/build.js';
 import { handleInbound } from '../../app/handle.js';
 import type { Identity } from '../../domain/model.js';
 import { renderText } from '../../domain/reply.js';
@@ -18,10 +17,10 @@ export function consoleMessage(text: string, as: Identity): InboundMessage {
 }
 
 /** Run one line; returns the text to print (empty for nothing). */
-export async function consoleLine(services: Services, registry: Registry, as: Identity, line: string): Promise<string> {
+export async function consoleLine(core: Core, as: Identity, line: string): Promise<string> {
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return '';
-  const r = await handleInbound(services, registry, consoleMessage(text, as), { replyVia: 'return' });
+  const r = await handleInbound(core.services, core.registry, consoleMessage(text, as), { replyVia: 'return' });
   if (!r.reply) return '';
   const out = [renderText(r.reply)];
   if (r.notified.length) out.push(`（已通知：${r.notified.join('、')}）`);
@@ -29,14 +28,13 @@ export async function consoleLine(services: Services, registry: Registry, as: Id
 }
 
 export async function runConsole(opts: {
-  services: Services;
-  registry: Registry;
+  core: Core;
   as: Identity;
   input: NodeJS.ReadableStream;
   output: Writable;
   interactive: boolean;
 }): Promise<void> {
-  const { services, registry, as, output } = opts;
+  const { core, as, output } = opts;
   const print = (s: string): void => {
     if (s) output.write(`${s}\n`);
   };
@@ -52,7 +50,7 @@ export async function runConsole(opts: {
   }
   for await (const line of rl) {
     try {
-      print(await consoleLine(services, registry, as, line));
+      print(await consoleLine(core, as, line));
     } catch (e) {
       // consoleLine never throws for user input; this is a storage failure worth showing.
       print(`错误：${e instanceof Error ? e.message : String(e)}`);

@@ -6,7 +6,7 @@
  * request details (it would otherwise print the app secret and bearer tokens).
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FeishuConfig } from '../../config.js';
+import type { FeishuConfig } from './config.js';
 import type { Logger } from '../../ports/logger.js';
 import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';

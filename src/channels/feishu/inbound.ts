@@ -3,7 +3,7 @@
  * each checked, so a malformed event is dropped rather than half-used.
  */
 import { z } from 'zod';
-import type { CardActionInput } from '../../../commands/actions.js';
+import type { CardActionInput } from '../../ports/inbound.js';
 import type { InboundMention, InboundMessage } from '../../ports/inbound.js';
 import type { FeishuEnvelope } from './verify.js';
 
@@ -73,17 +73,7 @@ function messageText(type: string, content: string): string | null {
   return null;
 }
 
-export type FeishuInbound =
-  | { kind: 'message'; message: InboundMessage }
-  | {
-      kind: 'unsupported-message';
-      chatType: 'group' | 'p2p';
-      messageId: string;
-      chatId: string;
-      eventId: string;
-      sender: string;
-    }
-  | { kind: 'ignore'; reason: string };
+export type FeishuInbound = { kind: 'message'; message: InboundMessage } | { kind: 'ignore'; reason: string };
 
 export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null): FeishuInbound {
   const eventId = env.header?.event_id;
@@ -96,16 +86,15 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
   const senderId = sender.sender_id?.open_id;
   if (!senderId) return { kind: 'ignore', reason: 'no sender open_id' };
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  const base = {
+    eventId,
+    messageId: message.message_id,
+    chat: { channel: 'feishu', id: message.chat_id, type: chatType },
+    sender: { channel: 'feishu', externalId: senderId },
+  } as const;
   const text = messageText(message.message_type, message.content);
-  if (text === null)
-    return {
-      kind: 'unsupported-message',
-      chatType,
-      messageId: message.message_id,
-      chatId: message.chat_id,
-      eventId,
-      sender: senderId,
-    };
+  // A picture, a file, a sticker: the core decides what to answer.
+  if (text === null) return { kind: 'message', message: { ...base, text: '', mentions: [], kind: 'other' } };
   const mentions: InboundMention[] = [];
   let body = text;
   for (const m of message.mentions ?? []) {
@@ -121,17 +110,7 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
       name: m.name ?? null,
     });
   }
-  return {
-    kind: 'message',
-    message: {
-      eventId,
-      messageId: message.message_id,
-      chat: { channel: 'feishu', id: message.chat_id, type: chatType },
-      sender: { channel: 'feishu', externalId: senderId },
-      text: body,
-      mentions,
-    },
-  };
+  return { kind: 'message', message: { ...base, text: body, mentions } };
 }
 
 export function toCardAction(env: FeishuEnvelope): CardActionInput | null {

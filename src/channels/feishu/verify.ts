@@ -6,8 +6,8 @@
  * (or from the future) is refused, and within it a replay is caught by the event id. Never throws.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { FeishuConfig } from '../../config.js';
 import { parseBoundedJson } from '../../http/json-guard.js';
+import type { FeishuConfig } from './config.js';
 import { feishuSignatureValid } from './signature.js';
 
 export const MAX_SKEW_FUTURE_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
 /**
- * The automatic pre-check of review content (先审后发 pre-checks, PRODUCT.md "Approval cards").
+ * The automatic pre-check of review content (先审后发: the findings shown on the approval card; README "Content review").
  *
  * `precheck` runs on the title, text and link of every review request and returns findings for the approval card:
  * forbidden and sensitive words by category, 异形词 (GF 1001-2001), links off the allow-list, IP and short links,

@@ -16,7 +16,10 @@ describe('Feishu channel needs the Encrypt Key', () => {
   it('loadConfig refuses app credentials without FEISHU_ENCRYPT_KEY, naming the variable', () => {
     expect(() => loadConfig(feishuNoKey)).toThrow(ConfigError);
     expect(() => loadConfig(feishuNoKey)).toThrow(/FEISHU_ENCRYPT_KEY/);
-    expect(loadConfig({ ...feishuNoKey, FEISHU_ENCRYPT_KEY: 'k' }).feishu?.encryptKey).toBe('k');
+    const on = loadConfig({ ...feishuNoKey, FEISHU_ENCRYPT_KEY: 'k' }).channels.find(
+      (c) => c.channel.name === 'feishu',
+    );
+    expect((on?.config as { encryptKey?: string } | undefined)?.encryptKey).toBe('k');
   });
 
   it('WeCom: Token and EncodingAESKey are both required once the corp credentials are set', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_TEXT_BYTES, renderCard, renderFeishu } from '../../../src/channels/feishu/card.js';
 import { capText, clip, clipQuotes, echo, neutralizeMarkup } from '../../../src/domain/escape.js';
 import { textReply } from '../../../src/domain/reply.js';
-import { errorText } from '../../../commands/errors.js';
+import { errorText } from '../../../commands/core/errors.js';
 
 const AT_ALL = '<at user_id="all">所有人</at>';
 

@@ -3,12 +3,13 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { nodeFeedNet } from '../../../src/http/feed-net.js';
 import { fetchFeed as fetchAny, nextPollAt, parseFeedDate, UNREACHABLE } from '../../../src/jobs/feed-fetch.js';
 import type { FeedResult } from '../../../src/jobs/feed-fetch.js';
 
 /** The feeds here are served from 127.0.0.1, which an admin must allow (订阅源内网); see feed-guard tests for the default. */
 const fetchFeed = (url: string, state: Parameters<typeof fetchAny>[1], opts: Parameters<typeof fetchAny>[2] = {}) =>
-  fetchAny(url, state, { privateHosts: ['127.0.0.1'], ...opts });
+  fetchAny(url, state, { privateHosts: ['127.0.0.1'], net: nodeFeedNet(), ...opts });
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/feeds/${name}`, import.meta.url));
 const RSS = fixture('county-wechat.rss.xml');

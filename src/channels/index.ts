@@ -1,0 +1,34 @@
+/**
+ * The channel list: the one place that names the channels. Adding a channel is a folder under src/channels/ that
+ * exports a `Channel` (src/channels/channel.ts) and one line here; the config, the entries, the delivery loop,
+ * /healthz and the names users may write (`@feishu:ou_x`) all derive from this list.
+ */
+import type { ChannelName } from '../domain/model.js';
+import type { Logger } from '../ports/logger.js';
+import type { Messenger } from '../ports/messenger.js';
+import type { Channel, ChannelInstance, ConfiguredChannel } from './channel.js';
+import { consoleChannel } from './console/index.js';
+import { feishuChannel } from './feishu/index.js';
+import { wechatyChannel } from './wechaty/index.js';
+import { wecomChannel } from './wecom/index.js';
+
+export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, wechatyChannel, consoleChannel];
+
+export const channelInfo = CHANNELS.map((c) => ({ name: c.name, label: c.label }));
+
+/** Open the configured channels in this process. */
+export function openChannels(configured: readonly ConfiguredChannel[], log: Logger): ChannelInstance[] {
+  return configured.map(({ channel, config }) => channel.open(config, { log }));
+}
+
+/** The outbound clients of the open channels, keyed by channel, for the delivery loop. */
+export function messengersOf(open: readonly ChannelInstance[]): Partial<Record<ChannelName, Messenger>> {
+  const out: Partial<Record<ChannelName, Messenger>> = {};
+  for (const c of open) if (c.messenger) out[c.name] = c.messenger;
+  return out;
+}
+
+/** Each known channel, on or off in this process (for /healthz and the start-up log). */
+export function channelStates(open: readonly ChannelInstance[]): Record<string, 'on' | 'off'> {
+  return Object.fromEntries(CHANNELS.map((c) => [c.name, open.some((o) => o.name === c.name) ? 'on' : 'off']));
+}

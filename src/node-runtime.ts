@@ -1,0 +1,36 @@
+/**
+ * The core on Node: a SQLite file (better-sqlite3, migrations applied) under the runtime-neutral core. Used by the
+ * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
+ */
+import { type BusyOptions, type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { createFeedStore } from '../storage/repos/feeds.js';
+import { createSweepStore } from '../storage/repos/sweep.js';
+import { createStore } from '../storage/store.js';
+import { buildCore, type Core, type CoreParts } from './app/build.js';
+import { channelInfo } from './channels/index.js';
+
+export interface Runtime extends Core {
+  db: SqliteHandle;
+  core: Core;
+  close(): void;
+}
+
+export function createRuntime(
+  opts: {
+    databasePath: string /** how writes wait for another process's lock (storage/busy.ts) */;
+    busy?: BusyOptions;
+  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels'>,
+): Runtime {
+  const db = openSqlite(opts.databasePath, { busy: opts.busy });
+  const core = buildCore({
+    store: createStore(db.db, db.executor),
+    sweep: createSweepStore(db.db),
+    feeds: createFeedStore(db.db),
+    channels: channelInfo,
+    admins: opts.admins,
+    clock: opts.clock,
+    log: opts.log,
+    deliveryChannels: opts.deliveryChannels,
+  });
+  return { ...core, core, db, close: () => db.close() };
+}

@@ -1,0 +1,122 @@
+/**
+ * The better-sqlite3 side of storage: opening and migrating a database file, caching prepared statements, the
+ * executor that runs a commit's statements in one transaction (turning driver errors into `StorageError`), and
+ * online backup.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { retryWhileBusy } from '../busy.js';
+import * as schema from '../schema.js';
+import { type BatchExecutor, type Db, type Statement, StorageError, type StorageErrorCode } from './types.js';
+
+export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+export interface SqliteHandle {
+  db: Db;
+  sqlite: Database.Database;
+  executor: BatchExecutor;
+  close(): void;
+}
+
+export interface BusyOptions {
+  /** SQLite's own busy wait, which blocks the thread; default 5000 (a CLI may wait), the server uses a few ms */
+  timeoutMs?: number;
+  /** how long a busy write is retried asynchronously before StoreBusyError; default 0 */
+  retryMs?: number;
+}
+
+/** Open (creating if needed) a SQLite file with WAL, a busy timeout for a second process, and our migrations. */
+export function openSqlite(file: string, opts: { migrate?: boolean; busy?: BusyOptions } = {}): SqliteHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busy?.timeoutMs ?? 5000))}`);
+  sqlite.pragma('foreign_keys = OFF');
+  cachePreparedStatements(sqlite);
+  const db = drizzle(sqlite, { schema });
+  if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return { db, sqlite, executor: sqliteExecutor(sqlite, opts.busy?.retryMs ?? 0), close: () => sqlite.close() };
+}
+
+/**
+ * drizzle prepares every query anew on each call; compiling SQL is most of a small query's cost in SQLite. Keep the
+ * compiled statements by their SQL text and hand them out reset to the default row mode (drizzle switches some to
+ * raw mode). Statements are used synchronously, one at a time, so sharing them is safe.
+ */
+function cachePreparedStatements(sqlite: Database.Database): void {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((sql: string) => {
+    let st = cache.get(sql);
+    if (!st) {
+      st = prepare(sql);
+      if (cache.size >= 1_000) cache.clear();
+      cache.set(sql, st);
+    } else if (st.reader) st.raw(false);
+    return st;
+  }) as typeof sqlite.prepare;
+}
+
+/** better-sqlite3's extended result codes, by kind. */
+function codeOf(driverCode: string): StorageErrorCode {
+  if (driverCode === 'SQLITE_CONSTRAINT_UNIQUE' || driverCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
+  if (driverCode === 'SQLITE_CONSTRAINT_CHECK') return 'check';
+  if (driverCode === 'SQLITE_BUSY' || driverCode.startsWith('SQLITE_BUSY_')) return 'busy';
+  return 'other';
+}
+
+/** A driver error as a `StorageError`; anything else (a bug of ours) unchanged. */
+function toStorageError(e: unknown): unknown {
+  if (!(e instanceof Database.SqliteError)) return e;
+  // SQLite names the constraint at the end: "UNIQUE constraint failed: inbound_events.id", "CHECK constraint failed: guards_ok".
+  const constraint = /constraint failed: (.+)$/.exec(e.message)?.[1];
+  return new StorageError(codeOf(e.code), e.message, { constraint, cause: e });
+}
+
+function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchExecutor {
+  const prepare = (sql: string): Database.Statement => sqlite.prepare(sql);
+  // IMMEDIATE: take the write lock at BEGIN, so a second process (the CLI's sweep) waits instead of failing midway.
+  const run = sqlite.transaction((statements: readonly Statement[]) => {
+    for (const s of statements) {
+      const st = prepare(s.sql);
+      if (st.reader) st.all(...s.params);
+      else st.run(...s.params);
+    }
+  });
+  return {
+    async batch(statements) {
+      await retryWhileBusy(() => {
+        try {
+          run.immediate(statements);
+        } catch (e) {
+          throw toStorageError(e);
+        }
+      }, busyRetryMs);
+    },
+    async get<T>(s: Statement) {
+      return retryWhileBusy(() => {
+        try {
+          return prepare(s.sql).get(...s.params) as T | undefined;
+        } catch (e) {
+          throw toStorageError(e);
+        }
+      }, busyRetryMs);
+    },
+  };
+}
+
+/** A consistent copy of a live database (SQLite online backup; safe while the server writes). */
+export async function backupSqlite(source: string, target: string): Promise<void> {
+  const sqlite = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    await sqlite.backup(target);
+  } finally {
+    sqlite.close();
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `outbox` ADD `update_token` text;
