@@ -3,6 +3,7 @@
  * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
  */
 import { type BusyOptions, type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
 import { createSweepStore } from '../storage/repos/sweep.js';
 import { createStore } from '../storage/store.js';
@@ -17,9 +18,10 @@ export interface Runtime extends Core {
 
 export function createRuntime(
   opts: {
-    databasePath: string /** how writes wait for another process's lock (storage/busy.ts) */;
+    databasePath: string;
+    /** how writes wait for another process's lock (storage/busy.ts) */
     busy?: BusyOptions;
-  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels'>,
+  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost'>,
 ): Runtime {
   const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const core = buildCore({
@@ -31,6 +33,8 @@ export function createRuntime(
     clock: opts.clock,
     log: opts.log,
     deliveryChannels: opts.deliveryChannels,
+    wecomHost: opts.wecomHost,
+    channelState: createChannelState(db.db),
   });
   return { ...core, core, db, close: () => db.close() };
 }

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
 import { channelStates, messengersOf, openChannels } from './channels/index.js';
+import { wecomApiHost } from './channels/wecom/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { nodeFeedNet } from './http/feed-net.js';
@@ -31,16 +32,17 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const channels = openChannels(config.channels, log);
   // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
   // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: config.admins,
     log,
-    deliveryChannels: channels.filter((c) => c.messenger).map((c) => c.name),
+    deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
+    wecomHost: wecomApiHost(config.channels),
     busy: { timeoutMs: 20, retryMs: 1_500 },
   });
+  const channels = openChannels(config.channels, log, rt.core);
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) {

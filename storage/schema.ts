@@ -31,6 +31,8 @@ export const unitChats = sqliteTable(
     unitId: integer('unit_id').notNull(),
     channel: text('channel').notNull(),
     chatId: text('chat_id').notNull(),
+    /** a WeCom group's push webhook address (secret) */
+    pushUrl: text('push_url'),
     boundAt: integer('bound_at').notNull(),
     boundBy: integer('bound_by'),
   },
@@ -369,3 +371,14 @@ export const bindFailures = sqliteTable(
   },
   (t) => [index('bind_failures_identity').on(t.identity, t.at)],
 );
+
+/**
+ * Small values a channel keeps between requests and processes (a platform access token, a card's one-use update
+ * code), each with an expiry. Shared by the server and the CLI through the database.
+ */
+export const channelState = sqliteTable('channel_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

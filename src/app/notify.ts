@@ -52,7 +52,10 @@ export function createNotifier(deps: Deps): Notifier {
     };
     if ('person' in to) toPerson(to.person);
     else if ('unit' in to) {
-      const chats = (await deps.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console');
+      // A WeCom group is reachable only through its push webhook (the bot can't post into it on its own).
+      const chats = (await deps.store.units.chats(to.unit.id)).filter(
+        (c) => c.channel !== 'console' && !(c.channel === 'wecom' && !c.pushUrl),
+      );
       for (const c of chats) {
         messages.push({
           channel: c.channel,

@@ -3,6 +3,7 @@
  * exports a `Channel` (src/channels/channel.ts) and one line here; the config, the entries, the delivery loop,
  * /healthz and the names users may write (`@feishu:ou_x`) all derive from this list.
  */
+import type { Core } from '../app/build.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
@@ -17,8 +18,8 @@ export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, wechat
 export const channelInfo = CHANNELS.map((c) => ({ name: c.name, label: c.label }));
 
 /** Open the configured channels in this process. */
-export function openChannels(configured: readonly ConfiguredChannel[], log: Logger): ChannelInstance[] {
-  return configured.map(({ channel, config }) => channel.open(config, { log }));
+export function openChannels(configured: readonly ConfiguredChannel[], log: Logger, core?: Core): ChannelInstance[] {
+  return configured.map(({ channel, config }) => channel.open(config, core ? { log, core } : { log }));
 }
 
 /** The outbound clients of the open channels, keyed by channel, for the delivery loop. */

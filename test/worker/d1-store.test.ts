@@ -1,0 +1,96 @@
+/**
+ * The repositories on D1 inside workerd: a commit is one D1 batch, all or none; a guarded write that finds its row
+ * already changed rolls the batch back and surfaces as ConflictError; a repeated event id as DuplicateEventError (the
+ * same errors the better-sqlite3 path raises, test/integration/storage.test.ts); D1's per-statement limits are checked
+ * before anything is sent, and the sweep's bulk inserts stay within them.
+ */
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { ConflictError, DuplicateEventError } from '../../src/ports/write.js';
+import { D1_MAX_PARAMS, D1LimitError, openD1 } from '../../storage/executor/d1.js';
+import { createStore } from '../../storage/store.js';
+import { createSweepStore } from '../../storage/repos/sweep.js';
+import { flattenWrites } from '../../storage/write.js';
+
+const d1 = openD1(env.DB);
+const store = createStore(d1.db, d1.executor);
+const now = new Date('2026-11-20T02:00:00Z');
+const unit = (id: number, name: string) =>
+  store.units.insert({ id, name, parentId: null, domains: [], createdAt: now });
+const count = async (sql: string, ...params: unknown[]) =>
+  Number(
+    (
+      await env.DB.prepare(sql)
+        .bind(...params)
+        .first<{ n: number }>()
+    )?.n,
+  );
+
+describe('D1 storage', () => {
+  it('a commit is atomic: when one statement fails, none of them is applied', async () => {
+    await expect(store.commit([unit(101, '甲局'), unit(102, '甲局')])).rejects.toThrow(/UNIQUE/);
+    expect(await count('SELECT count(*) n FROM units WHERE id IN (101, 102)')).toBe(0);
+  });
+
+  it('a guarded update that changed no row fails the whole batch with ConflictError', async () => {
+    await store.commit([
+      store.outbox.enqueue(
+        {
+          channel: 'feishu',
+          targetType: 'chat',
+          target: 'oc_x',
+          payload: { title: 't', blocks: [] },
+          dedupeKey: 'guard-test',
+        },
+        now,
+      ),
+    ]);
+    const row = await store.outbox.byKey('guard-test');
+    // the first claim takes the lease; a second claim in the same instant finds nothing to change
+    await store.commit(store.outbox.claim(row!.id, now, 60_000));
+    const err = await store
+      .commit([store.outbox.claim(row!.id, now, 60_000), unit(103, '不应写入的单位')])
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).label).toBe(`guard:outbox:${row!.id}`);
+    expect(await count('SELECT count(*) n FROM units WHERE id = 103')).toBe(0);
+    expect(await count('SELECT count(*) n FROM guards')).toBe(0);
+  });
+
+  it('recording an event id twice fails the second commit as a duplicate, with none of its writes', async () => {
+    await store.commit([store.events.record('feishu:d1-ev1', now)]);
+    await expect(store.commit([unit(104, '乙局'), store.events.record('feishu:d1-ev1', now)])).rejects.toBeInstanceOf(
+      DuplicateEventError,
+    );
+    expect(await store.units.byName('乙局')).toBeNull();
+  });
+
+  it('ids are allocated in sequence through the executor', async () => {
+    const a = await store.nextId('filing');
+    expect(await store.nextId('filing')).toBe(a + 1);
+  });
+
+  it('refuses a statement over 100 bound parameters before sending it', async () => {
+    const params = Array.from({ length: D1_MAX_PARAMS + 1 }, (_, i) => i);
+    await expect(
+      d1.executor.batch([{ sql: `SELECT ${params.map(() => '?').join(', ')}`, params }]),
+    ).rejects.toBeInstanceOf(D1LimitError);
+  });
+
+  it('the sweep records a thousand reminders in statements of at most 100 parameters, once', async () => {
+    const sweep = createSweepStore(d1.db);
+    const records = Array.from({ length: 1000 }, (_, i) => ({
+      key: `dormant:A${i}:2026-11-20`,
+      kind: 'dormant',
+      period: '2026-11-20',
+      unitId: 1,
+      accountId: i,
+    }));
+    const statements = flattenWrites(sweep.record(records, now)).map((x) => x.statement);
+    expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThanOrEqual(D1_MAX_PARAMS);
+    await store.commit(sweep.record(records, now));
+    expect(await count("SELECT count(*) n FROM reminders WHERE period = '2026-11-20'")).toBe(1000);
+    // a second sweep recording any of them again loses the race as a whole: each reminder is sent once
+    await expect(store.commit(sweep.record(records.slice(500, 520), now))).rejects.toBeInstanceOf(ConflictError);
+  });
+});
