@@ -15,6 +15,7 @@ import { platformName } from '../src/domain/platforms.js';
 import type { Policy } from '../src/domain/policy.js';
 import type { Button, Reply } from '../src/domain/reply.js';
 import { addDays, type DateStr, formatShanghai } from '../src/domain/time.js';
+import { maskUrl } from '../src/domain/url-mask.js';
 import type { RegisterRow } from '../src/ports/store.js';
 import { feedStatus } from './remind.js';
 import { type CommandContext, defineCommand } from './core/types.js';
@@ -175,7 +176,7 @@ const detail = defineCommand({
                 ? '自主运营'
                 : `委托 ${acc.operatorName ?? ''}（${OPERATOR_KIND_NAMES[acc.operatorKind ?? 'other']}）`,
           },
-          { label: '订阅源', value: acc.feedUrl ?? '—' },
+          { label: '订阅源', value: acc.feedUrl ? maskUrl(acc.feedUrl) : '—' },
           ...(acc.feedUrl ? [{ label: '订阅源状态', value: await feedStatus(ctx, acc.id, acc.feedUrl) }] : []),
           { label: '最近更新', value: row ? activityLabel(row, ctx.today, ctx.policy) : '—' },
           {

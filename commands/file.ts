@@ -38,6 +38,7 @@ import { defineAction, idField } from './core/actions.js';
 import type { ActionResult } from '../src/ports/inbound.js';
 import { runCommand } from './core/dispatch.js';
 import { formatShanghai } from '../src/domain/time.js';
+import { maskUrl } from '../src/domain/url-mask.js';
 
 const FILERS = ['liaison'] as const;
 
@@ -387,13 +388,15 @@ const change = defineCommand({
         return officers.get(v as number)?.name ?? (await ctx.store.people.byId(v as number))?.name ?? `P${String(v)}`;
       if (k === 'operation') return v === 'self' ? '自主' : '委托';
       if (k === 'operatorKind') return OPERATOR_KIND_NAMES[v as OperatorKind];
+      if (k === 'feedUrl') return maskUrl(String(v));
       return String(v);
     };
     const changes: Record<string, { from: string | null; to: string | null }> = {};
     for (const [k, v] of Object.entries(patch)) {
       const from = await show(k, account[k as keyof Account]);
       const to = await show(k, v);
-      if (from !== to) changes[FIELD_LABEL[k] ?? k] = { from, to };
+      // a masked feed URL can look unchanged when only its secret changed: compare the stored values
+      if (from !== to || (k === 'feedUrl' && account.feedUrl !== v)) changes[FIELD_LABEL[k] ?? k] = { from, to };
     }
     if (Object.keys(changes).length === 0) {
       throw new AppError({

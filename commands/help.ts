@@ -1,5 +1,6 @@
 /** /帮助: generated from the command declarations, filtered to what the caller may run. */
 import { z } from 'zod';
+import { echo } from '../src/domain/escape.js';
 import type { Reply } from '../src/domain/reply.js';
 import { canRun } from './core/dispatch.js';
 import { GROUP_HELP_ABOVE, groupedHelp } from './help-areas.js';
@@ -27,7 +28,7 @@ export function helpCommands(all: () => readonly CommandSpec[]): CommandSpec[] {
         if (match.length === 0)
           return {
             tone: 'warning',
-            blocks: [{ type: 'text', text: `没有「${args.命令}」这个命令。发送 /帮助 查看全部命令。` }],
+            blocks: [{ type: 'text', text: `没有「${echo(args.命令)}」这个命令。发送 /帮助 查看全部命令。` }],
           };
         return {
           title: `/${match[0]!.path[0]} 的用法`,

@@ -2,7 +2,7 @@
  * The core on Node: a SQLite file (better-sqlite3, migrations applied) under the runtime-neutral core. Used by the
  * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
  */
-import { type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { type BusyOptions, type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
 import { createCalendarAdminStore } from '../storage/calendar-admin.js';
 import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
@@ -20,12 +20,13 @@ export interface Runtime extends Core {
 }
 
 export function createRuntime(
-  opts: { databasePath: string } & Pick<
-    CoreParts,
-    'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'
-  >,
+  opts: {
+    databasePath: string;
+    /** how writes wait for another process's lock (storage/busy.ts) */
+    busy?: BusyOptions;
+  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'>,
 ): Runtime {
-  const db = openSqlite(opts.databasePath);
+  const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const core = buildCore({
     store: createStore(db.db, db.executor),
     sweep: createSweepStore(db.db),

@@ -10,6 +10,7 @@ import { attachmentsOf, channelStates, messengersOf, openChannels } from './chan
 import { wecomApiHost } from './channels/wecom/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { nodeFeedNet } from './http/feed-net.js';
 import { startFeedPoller } from './jobs/feeds.js';
 import { startOutboxLoop } from './jobs/outbox.js';
 import { startScheduler } from './jobs/scheduler.js';
@@ -32,12 +33,15 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
+  // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
+  // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: config.admins,
     log,
     deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
     wecomHost: wecomApiHost(config.channels),
+    busy: { timeoutMs: 20, retryMs: 1_500 },
   });
   const channels = openChannels(config.channels, log, rt.core);
   // Files users send are downloaded through the channel they came in on.
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
   // The daily reminders (at 提醒时间 on working days; a run missed while the server was down happens when it comes
   // back that day) and the feed poller. SCHEDULER=off leaves them to `npm run cli -- remind` (tests, a cron elsewhere).
   const reminders = config.scheduler ? startScheduler(rt, { onQueued: () => outbox.kick() }) : null;
-  const feeds = config.scheduler ? startFeedPoller(rt) : null;
+  const feeds = config.scheduler ? startFeedPoller(rt, { net: nodeFeedNet() }) : null;
   if (!config.scheduler) log.warn({}, 'SCHEDULER=off: no daily reminders or feed polling in this process');
 
   const app = createApp({

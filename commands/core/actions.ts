@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../../src/domain/errors.js';
 import type { ActionResult, CardActionInput } from '../../src/ports/inbound.js';
-import type { Write } from '../../src/ports/write.js';
+import { StoreBusyError, type Write } from '../../src/ports/write.js';
 import { buildContext, canRun, errorRef, resolveCaller } from './dispatch.js';
 import { BUTTON_TEXT, errorText } from './errors.js';
 import type { Access, CommandContext } from './types.js';
@@ -58,6 +58,7 @@ export async function dispatchAction(
     const result = await action.run(ctx, p.data, input.form, input);
     return { result, writes: [...base, ...ctx.writes], notified: ctx.notified };
   } catch (e) {
+    if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError)
       return {
         result: {

@@ -11,7 +11,7 @@ import { type Reply, textReply } from '../../src/domain/reply.js';
 import type { Role } from '../../src/domain/roles.js';
 import { AttachmentError } from '../../src/ports/attachments.js';
 import type { ChatRef, InboundMention, InboundMessage } from '../../src/ports/inbound.js';
-import type { Write } from '../../src/ports/write.js';
+import { StoreBusyError, type Write } from '../../src/ports/write.js';
 import { makeArgHelpers } from './args.js';
 import { Context } from './context.js';
 import { splitEmbeddedKeys } from '../embedded-keys.js';
@@ -320,6 +320,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     const reply = await execute(ctx, spec, bound.values, msg.mentions);
     return { reply, writes: [...base, ...ctx.writes], notified: ctx.notified, command: commandLabel(spec) };
   } catch (e) {
+    if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) {
       return {
         reply: errorReply(e.data, spec?.usage),

@@ -1,6 +1,7 @@
 /** The one place where coded errors become the short Chinese text a user reads. */
 import type { AppErrorData, EntityKind } from '../../src/domain/errors.js';
 import { joinSentences } from '../../src/domain/wording.js';
+import { capText, clipQuotes, echo } from '../../src/domain/escape.js';
 import { type Reply, textReply } from '../../src/domain/reply.js';
 import { roleName } from '../../src/domain/roles.js';
 
@@ -30,7 +31,12 @@ const KIND: Record<EntityKind, string> = {
   date: '日期',
 };
 
+/** The text, with any quoted user input shortened (a huge argument is not echoed back whole). */
 export function errorText(e: AppErrorData, usage?: string): string {
+  return capText(rawErrorText(e, usage), 4_000);
+}
+
+function rawErrorText(e: AppErrorData, usage?: string): string {
   const withUsage = (s: string): string => (usage ? `${s}\n正确格式：${usage}` : s);
   switch (e.code) {
     case 'not_registered':
@@ -40,15 +46,20 @@ export function errorText(e: AppErrorData, usage?: string): string {
     case 'wrong_unit':
       return `您在「${e.unit}」没有相应角色，不能替该单位操作。`;
     case 'unknown_command':
-      return `没有「/${e.input}」这个命令。${e.suggestions.length ? `是否想用：${e.suggestions.map((s) => `/${s}`).join('、')}？` : ''}发送 /帮助 查看您可用的命令。`;
+      return `没有「/${echo(e.input)}」这个命令。${e.suggestions.length ? `是否想用：${e.suggestions.map((s) => `/${s}`).join('、')}？` : ''}发送 /帮助 查看您可用的命令。`;
     case 'unknown_subcommand':
-      return `「/${e.command}」后面应是：${e.subcommands.join('、')}${e.input ? `（不是「${e.input}」）` : ''}。发送 /帮助 ${e.command} 查看用法。`;
+      return `「/${e.command}」后面应是：${e.subcommands.join('、')}${e.input ? `（不是「${echo(e.input)}」）` : ''}。发送 /帮助 ${e.command} 查看用法。`;
     case 'bad_argument':
-      return withUsage(joinSentences(e.problems, ''));
+      return withUsage(
+        joinSentences(
+          e.problems.map((p) => clipQuotes(p)),
+          '',
+        ),
+      );
     case 'not_found':
-      return `找不到${KIND[e.kind]}「${e.name}」${e.hint ? `：${e.hint}` : '。'}`;
+      return `找不到${KIND[e.kind]}「${echo(e.name)}」${e.hint ? `：${e.hint}` : '。'}`;
     case 'ambiguous':
-      return `「${e.name}」对应多个${KIND[e.kind]}：${e.candidates.join('、')}。${e.hint}`;
+      return `「${echo(e.name)}」对应多个${KIND[e.kind]}：${e.candidates.join('、')}。${e.hint}`;
     case 'rule':
     case 'conflict':
       return e.message;

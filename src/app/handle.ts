@@ -15,7 +15,7 @@ import type { ChannelName } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { ActionResult, CardActionInput, InboundMessage } from '../ports/inbound.js';
 import type { Services } from '../ports/services.js';
-import { ConflictError, DuplicateEventError, type Write } from '../ports/write.js';
+import { ConflictError, DuplicateEventError, StoreBusyError, type Write } from '../ports/write.js';
 
 export interface HandleResult {
   reply: Reply | null;
@@ -70,10 +70,14 @@ export async function handleInbound(
   for (let attempt = 0; attempt < 2; attempt++) {
     const result = await dispatch(services, registry, msg);
     try {
-      await store.commit([...result.writes, ...eventWrites(), ...replyWrites(result.reply)]);
+      // The event id first: a retry racing the first delivery fails on it, as a duplicate, before anything else.
+      await store.commit([...eventWrites(), ...result.writes, ...replyWrites(result.reply)]);
       return { reply: result.reply, duplicate: false, notified: result.notified, command: result.command };
     } catch (e) {
       if (e instanceof DuplicateEventError) return DUPLICATE;
+      // locked by another process: nothing was written, not even the event id; the caller answers so that the
+      // platform sends the event again
+      if (e instanceof StoreBusyError) throw e;
       if (e instanceof ConflictError && attempt === 0) {
         log.info({ label: e.label, command: result.command }, 'write conflict, dispatching again');
         continue;
@@ -89,6 +93,8 @@ export async function handleInbound(
       } catch (e2) {
         if (e2 instanceof DuplicateEventError) return DUPLICATE;
         log.error({ err: e2, ref }, 'could not record the failure reply');
+        // nothing at all was committed: fail the request so that the platform retries rather than lose the command
+        if (opts.replyVia === 'outbox') throw e2;
       }
       return { reply, duplicate: false, notified: [], command: result.command };
     }
@@ -120,6 +126,7 @@ export async function handleCardAction(
       return { ...d.result, duplicate: false };
     } catch (e) {
       if (e instanceof DuplicateEventError) return already;
+      if (e instanceof StoreBusyError) throw e; // nothing written: the callback fails and can be tried again
       if (e instanceof ConflictError && attempt === 0) continue;
       log.error({ err: e, action: input.value.action }, 'card action commit failed');
       return {

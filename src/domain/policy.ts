@@ -18,6 +18,8 @@ export interface Policy {
   allowDomains: string[];
   /** weights of the quarterly report's scored indicators (src/domain/report.ts) */
   reportWeights: ReportWeights;
+  /** feed hosts (names, addresses, CIDR ranges) allowed to be on a private network; see src/jobs/feed-guard.ts */
+  feedPrivateHosts: string[];
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -32,6 +34,7 @@ export const DEFAULT_POLICY: Policy = {
   remindAllDays: false,
   allowDomains: ['gov.cn'],
   reportWeights: DEFAULT_REPORT_WEIGHTS,
+  feedPrivateHosts: [],
 };
 
 interface SettingSpec<K extends keyof Policy> {
@@ -182,6 +185,22 @@ export const SETTINGS: readonly AnySpec[] = [
     format: (v) => INDICATORS.map((i) => `${i.name}${v[i.key]}`).join(','),
     parse: parseWeights,
   },
+  {
+    key: 'feedPrivateHosts',
+    name: '订阅源内网',
+    aliases: ['feed_private_hosts', 'feedPrivateHosts'],
+    source: '订阅源默认只读取公网地址；内网 RSSHub 等须由管理员列出主机名、IP 或网段（写“无”清空）',
+    schema: z.array(
+      z.string().refine(isPrivateHostEntry, {
+        error: '订阅源内网须是主机名、IP 地址或网段，例如 rsshub.gov.local,10.1.2.3,10.1.0.0/16',
+      }),
+    ),
+    format: (v) => (v.length ? v.join(',') : '无'),
+    parse: (raw) =>
+      ['无', 'none', '-'].includes(raw.trim().toLowerCase())
+        ? []
+        : (list(raw) as string[]).map((e) => e.replace(/^\[|\]$/g, '').replace(/^\[(.*)\](\/\d+)$/, '$1$2')),
+  },
 ];
 
 /** `更新30,备案15,审核20,…` (names from INDICATORS; `更新=30`, `更新：30` too); unnamed indicators keep their default. */
@@ -194,6 +213,21 @@ function parseWeights(raw: string): unknown {
     out[spec.key] = Number(m[2]);
   }
   return out;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_-]{1,63}\.)*[a-z0-9_-]{1,63}$/i;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^[0-9a-f:.]{2,45}$/i;
+/** A host name, an IPv4/IPv6 address, or a CIDR range of either. */
+export function isPrivateHostEntry(s: string): boolean {
+  const [addr = '', bits, extra] = s.split('/');
+  if (extra !== undefined) return false;
+  if (bits !== undefined) {
+    const n = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+    if (IPV4.test(addr)) return n >= 0 && n <= 32;
+    return IPV6.test(addr) && addr.includes(':') && n >= 0 && n <= 128;
+  }
+  return IPV4.test(addr) || (IPV6.test(addr) && addr.includes(':')) || (HOST_NAME.test(addr) && !/^[\d.]+$/.test(addr));
 }
 
 export function findSetting(name: string): AnySpec | undefined {

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from '../ports/logger.js';
+import { StoreBusyError } from '../ports/write.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -30,6 +31,12 @@ export function createApp(deps: AppDeps): Hono {
   deps.mount?.(app);
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
+    if (err instanceof StoreBusyError) {
+      // nothing was committed; a platform retries a 5xx
+      deps.log.warn({ path: c.req.path }, 'database busy: request not processed, answered 503');
+      c.header('Retry-After', '1');
+      return c.json({ error: 'busy, try again' }, 503);
+    }
     // A handler bug must not leak a stack trace to a platform or a probe.
     deps.log.error({ err, path: c.req.path }, 'request failed');
     return c.json({ error: 'internal error' }, 500);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { AnyFeed } from 'feedsmith';
 import { parseFeed } from 'feedsmith';
+import type { FeedNet } from '../ports/feeds.js';
 
 export type FeedItem = {
   /** guid / id, else link, else `hash:` + sha256 of title and raw date */
@@ -17,7 +18,15 @@ export type FeedItem = {
   publishedAt: Date | null;
 };
 
-export type FeedErrorCode = 'timeout' | 'http' | 'too-large' | 'malformed' | 'network' | 'bad-url';
+export type FeedErrorCode =
+  | 'timeout'
+  | 'http'
+  | 'too-large'
+  | 'malformed'
+  | 'network'
+  | 'bad-url'
+  | 'blocked'
+  | 'redirects';
 
 export type FeedResult =
   | { kind: 'not-modified' }
@@ -31,9 +40,22 @@ export type FetchFeedOptions = {
   timeoutMs?: number;
   /** default 2 MiB */
   maxBytes?: number;
+  /** for tests: used instead of the pinned connection (the address is still checked first, redirects by hand) */
   fetch?: typeof fetch;
   userAgent?: string;
+  /** hosts, addresses or CIDR ranges an admin allows to be private (policy 订阅源内网); default none */
+  privateHosts?: readonly string[];
+  /** the checked, pinned network (src/http/feed-net.ts); without it nothing is fetched */
+  net?: FeedNet;
+  /** redirects followed, each checked like the first URL; default 3 */
+  maxRedirects?: number;
 };
+
+/**
+ * One text for every way a connection can fail — refused, reset, unresolvable, or an address the policy does not
+ * allow — so the message shown to whoever filed the URL says nothing about which ports or hosts exist.
+ */
+export const UNREACHABLE = '订阅源无法连接（地址不可达，或是未经管理员放行的内网地址）';
 
 type FeedError = Extract<FeedResult, { kind: 'error' }>;
 
@@ -71,8 +93,8 @@ export async function fetchFeed(url: string, state: FeedState, opts: FetchFeedOp
   });
   try {
     return await Promise.race([request(target, state, opts, controller.signal), timedOut]);
-  } catch (err) {
-    return fail('network', `订阅源读取失败（${describe(err)}）`);
+  } catch {
+    return fail('network', UNREACHABLE);
   } finally {
     clearTimeout(timer);
     controller.abort(); // releases any body left unread (304, error statuses, early too-large)
@@ -90,13 +112,29 @@ async function request(
   if (state.etag) headers['If-None-Match'] = state.etag;
   if (state.lastModified) headers['If-Modified-Since'] = state.lastModified;
 
-  let res: Response;
-  try {
-    res = await (opts.fetch ?? fetch)(target, { headers, signal, redirect: 'follow' });
-  } catch (err) {
-    return fail('network', `订阅源无法连接（${describe(err)}）`);
+  let res: Response | undefined;
+  let url = target;
+  const maxRedirects = opts.maxRedirects ?? 3;
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return fail('bad-url', '订阅源地址无效（仅支持 http/https）');
+    if (!opts.net) return fail('blocked', UNREACHABLE);
+    const pin = await opts.net.check(url, opts.privateHosts ?? []);
+    if (!pin.ok) return fail(pin.reason === 'blocked' ? 'blocked' : 'network', UNREACHABLE);
+    try {
+      res = opts.fetch
+        ? await opts.fetch(url, { headers, signal, redirect: 'manual' })
+        : await opts.net.get(url, pin, headers, signal);
+    } catch {
+      return fail('network', UNREACHABLE);
+    }
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) break;
+    await res.body?.cancel().catch(() => {});
+    if (hop >= maxRedirects) return fail('redirects', `订阅源重定向次数过多（最多 ${maxRedirects} 次）`);
+    if (!URL.canParse(location, url.href)) return fail('bad-url', '订阅源重定向地址无效');
+    url = new URL(location, url);
   }
-
   if (res.status === 304) return { kind: 'not-modified' };
   if (!res.ok) {
     const retryAfterSeconds =
@@ -112,8 +150,8 @@ async function request(
   let bytes: Uint8Array | null;
   try {
     bytes = await readLimited(res.body, maxBytes);
-  } catch (err) {
-    return fail('network', `订阅源读取中断（${describe(err)}）`);
+  } catch {
+    return fail('network', UNREACHABLE);
   }
   if (!bytes) return tooLarge;
 
@@ -301,14 +339,6 @@ function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${round(n / 1024 / 1024)}MB`;
   if (n >= 1024) return `${round(n / 1024)}KB`;
   return `${n}字节`;
-}
-
-/** The most specific short reason in an error chain: undici puts the system code (ECONNREFUSED…) in `cause`. */
-function describe(err: unknown): string {
-  const cause = err instanceof Error ? err.cause : undefined;
-  const code = (cause as { code?: unknown } | undefined)?.code ?? (err as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') return code;
-  return err instanceof Error ? err.message : String(err);
 }
 
 // ---------------------------------------------------------------- back-off

@@ -7,11 +7,13 @@
  */
 import type { Services } from '../ports/services.js';
 import type { Clock } from '../domain/clock.js';
-import type { FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
+import type { FeedNet, FeedState, FeedStore, FeedTarget } from '../ports/feeds.js';
 import type { Logger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import type { Writes } from '../ports/write.js';
+import { resolvePolicy } from '../domain/policy.js';
 import { titleMatches } from '../domain/repost.js';
+import { maskUrl } from '../domain/url-mask.js';
 import { fetchFeed, type FeedItem, nextPollAt } from './feed-fetch.js';
 
 export interface FeedDeps {
@@ -19,6 +21,8 @@ export interface FeedDeps {
   feeds: FeedStore;
   clock: Clock;
   log: Logger;
+  /** the checked, pinned network (src/http/feed-net.ts); without it (and without opts.net) nothing is fetched */
+  net?: FeedNet;
 }
 
 export interface FeedPollOptions {
@@ -35,6 +39,10 @@ export interface FeedPollOptions {
   /** feeds looked at per round; default 200 */
   batch?: number;
   fetch?: typeof fetch;
+  /** hosts allowed to be private; default the policy setting 订阅源内网, read per round */
+  privateHosts?: readonly string[];
+  /** the checked, pinned network (src/http/feed-net.ts); without it no feed is fetched */
+  net?: FeedNet;
 }
 
 export interface FeedPollOutcome {
@@ -79,7 +87,13 @@ export async function pollFeed(
   const result = await fetchFeed(
     target.feedUrl,
     { etag: prev?.etag ?? null, lastModified: prev?.lastModified ?? null },
-    { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, fetch: opts.fetch },
+    {
+      timeoutMs: opts.timeoutMs,
+      maxBytes: opts.maxBytes,
+      fetch: opts.fetch,
+      net: opts.net ?? deps.net,
+      privateHosts: opts.privateHosts ?? resolvePolicy(await store.settings.all()).feedPrivateHosts,
+    },
   );
   const now = clock.now();
   const backoff = { baseMinutes: opts.baseMinutes, maxMinutes: opts.maxMinutes };
@@ -105,7 +119,7 @@ export async function pollFeed(
     };
     await store.commit(feeds.save(state));
     log.warn(
-      { accountId: target.accountId, url: target.feedUrl, failures, code: result.code, error: result.message },
+      { accountId: target.accountId, url: maskUrl(target.feedUrl), failures, code: result.code, error: result.message },
       'feed read failed',
     );
     return { accountId: target.accountId, result: 'error', newPosts: 0, error: result.message };
@@ -206,6 +220,14 @@ export async function pollDueFeeds(deps: FeedDeps, opts: FeedPollOptions = {}): 
   } catch (e) {
     deps.log.error({ err: e }, 'feed poller: could not list due feeds');
     return report;
+  }
+  if (opts.privateHosts === undefined) {
+    try {
+      opts = { ...opts, privateHosts: resolvePolicy(await deps.store.settings.all()).feedPrivateHosts };
+    } catch (e) {
+      deps.log.error({ err: e }, 'feed poller: could not read the settings');
+      return report;
+    }
   }
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -33,3 +33,24 @@ export interface FeedStore {
   state(accountId: number): Promise<FeedState | null>;
   save(state: FeedState): Writes;
 }
+
+/** An address a host name resolved to. */
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+/** Resolve a host name to every address it has. */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+export type TargetCheck =
+  | { ok: true; address: string; family: 4 | 6 }
+  | { ok: false; reason: 'blocked' | 'unresolved' };
+
+/**
+ * How the feed poller reaches the network (src/http/feed-net.ts on Node): `check` resolves the URL's host and applies
+ * the address policy (public only, private only for hosts in `allow`); `get` fetches over a connection to exactly the
+ * address that was checked.
+ */
+export interface FeedNet {
+  check(url: URL, allow: readonly string[]): Promise<TargetCheck>;
+  get(url: URL, pin: ResolvedAddress, headers: Record<string, string>, signal: AbortSignal): Promise<Response>;
+}

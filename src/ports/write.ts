@@ -16,6 +16,14 @@ export class ConflictError extends Error {
   }
 }
 
+/** The database stayed locked by another writer for longer than we wait: nothing was written; try again later. */
+export class StoreBusyError extends Error {
+  constructor() {
+    super('database busy');
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** The event was handled before (a platform retry racing the first delivery). */
 export class DuplicateEventError extends Error {
   constructor() {

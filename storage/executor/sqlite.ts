@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { retryWhileBusy } from '../busy.js';
 import * as schema from '../schema.js';
 import { type BatchExecutor, type Db, type Statement, StorageError, type StorageErrorCode } from './types.js';
 
@@ -21,18 +22,25 @@ export interface SqliteHandle {
   close(): void;
 }
 
+export interface BusyOptions {
+  /** SQLite's own busy wait, which blocks the thread; default 5000 (a CLI may wait), the server uses a few ms */
+  timeoutMs?: number;
+  /** how long a busy write is retried asynchronously before StoreBusyError; default 0 */
+  retryMs?: number;
+}
+
 /** Open (creating if needed) a SQLite file with WAL, a busy timeout for a second process, and our migrations. */
-export function openSqlite(file: string, opts: { migrate?: boolean } = {}): SqliteHandle {
+export function openSqlite(file: string, opts: { migrate?: boolean; busy?: BusyOptions } = {}): SqliteHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busy?.timeoutMs ?? 5000))}`);
   sqlite.pragma('foreign_keys = OFF');
   cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  return { db, sqlite, executor: sqliteExecutor(sqlite), close: () => sqlite.close() };
+  return { db, sqlite, executor: sqliteExecutor(sqlite, opts.busy?.retryMs ?? 0), close: () => sqlite.close() };
 }
 
 /**
@@ -70,7 +78,7 @@ function toStorageError(e: unknown): unknown {
   return new StorageError(codeOf(e.code), e.message, { constraint, cause: e });
 }
 
-function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
+function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchExecutor {
   const prepare = (sql: string): Database.Statement => sqlite.prepare(sql);
   // IMMEDIATE: take the write lock at BEGIN, so a second process (the CLI's sweep) waits instead of failing midway.
   const run = sqlite.transaction((statements: readonly Statement[]) => {
@@ -82,18 +90,22 @@ function sqliteExecutor(sqlite: Database.Database): BatchExecutor {
   });
   return {
     async batch(statements) {
-      try {
-        run.immediate(statements);
-      } catch (e) {
-        throw toStorageError(e);
-      }
+      await retryWhileBusy(() => {
+        try {
+          run.immediate(statements);
+        } catch (e) {
+          throw toStorageError(e);
+        }
+      }, busyRetryMs);
     },
     async get<T>(s: Statement) {
-      try {
-        return prepare(s.sql).get(...s.params) as T | undefined;
-      } catch (e) {
-        throw toStorageError(e);
-      }
+      return retryWhileBusy(() => {
+        try {
+          return prepare(s.sql).get(...s.params) as T | undefined;
+        } catch (e) {
+          throw toStorageError(e);
+        }
+      }, busyRetryMs);
     },
   };
 }

@@ -2,6 +2,7 @@
  * Feed monitoring against feeds served from 127.0.0.1: a good one, a 304, a malformed one and a slow one. New items
  * become posts once; errors are recorded with back-off, shown in /账号 详情 and, when they persist, to the admins.
  */
+import { nodeFeedNet } from '../../src/http/feed-net.js';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,6 +70,8 @@ async function county(feeds: Record<string, string>): Promise<TestBot> {
   const b = makeBot({ now: '2026-09-01T10:00:00+08:00' });
   await seedCounty(b);
   await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: 'oc_jy', type: 'group' });
+  // the feeds are served from 127.0.0.1: an intranet address only an admin can allow
+  expect(await b.say(ADMIN, '/设置 订阅源内网=127.0.0.1')).not.toContain('❌');
   for (const [platform, path] of Object.entries(feeds)) {
     const out = await b.say(
       'feishu:ou_jy_liaison',
@@ -84,6 +87,7 @@ const deps = (b: TestBot): FeedDeps => ({
   feeds: b.rt.feeds,
   clock: b.rt.services.clock,
   log: silentLogger,
+  net: nodeFeedNet(),
 });
 
 function posts(
@@ -214,7 +218,7 @@ describe('feed monitoring', () => {
   it('the poller reads due feeds on its own timer and stops cleanly', async () => {
     bot = await county({ 微信公众号: '/good', 头条号: '/slow' });
     bot.setNow('2026-11-20T08:00:00+08:00');
-    const poller = startFeedPoller(bot.rt, { initialDelayMs: 0, intervalMs: 50, timeoutMs: 200 });
+    const poller = startFeedPoller(bot.rt, { initialDelayMs: 0, intervalMs: 50, timeoutMs: 200, net: nodeFeedNet() });
     for (let i = 0; i < 100 && posts(bot).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     await poller.stop();
     expect(posts(bot)).toHaveLength(3);

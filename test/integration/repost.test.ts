@@ -1,3 +1,4 @@
+import { nodeFeedNet } from '../../src/http/feed-net.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -112,12 +113,16 @@ describe('repost tasks (转载)', () => {
       { guid: 'r1', title: `【转载】${TITLE.replace('关于', ' 关于 ')}！`, date: '2026-10-01T09:00:00+08:00' },
     ];
     bot.setNow('2026-10-01T10:00:00+08:00');
-    await pollDueFeeds({
-      store: bot.rt.services.store,
-      feeds: bot.rt.feeds,
-      clock: bot.rt.services.clock,
-      log: silentLogger,
-    });
+    await pollDueFeeds(
+      {
+        store: bot.rt.services.store,
+        feeds: bot.rt.feeds,
+        clock: bot.rt.services.clock,
+        log: silentLogger,
+        net: nodeFeedNet(),
+      },
+      { privateHosts: ['127.0.0.1'] },
+    ); // the feed is served from 127.0.0.1, allowed as an intranet host
     const targets = await bot.rt.services.store.reposts.targets(1);
     expect(targets.find((t) => t.accountId === 2)).toMatchObject({
       via: 'feed',

@@ -4,6 +4,7 @@
  * markdown, so nothing a user typed can change the card's formatting.
  */
 import type { Block, Reply, Tone } from '../../domain/reply.js';
+import { capText, neutralizeMarkup } from '../../domain/escape.js';
 import { isPlainText, renderText } from '../../domain/reply.js';
 
 export type FeishuContent = { msgType: 'text'; content: string } | { msgType: 'interactive'; content: string };
@@ -12,10 +13,14 @@ const TEMPLATE: Record<Tone, string> = { info: 'blue', success: 'green', warning
 const TONE_MARK: Record<Tone, string> = { info: '', success: '✅ ', warning: '⚠️ ', error: '❌ ' };
 /** Feishu limits a card to about 30 KB; keep well below. */
 const MAX_CARD_BYTES = 25_000;
+/** Feishu refuses a text message over 150 KB; a text answer is cut well below. */
+export const MAX_TEXT_BYTES = 16_000;
 
 type Json = Record<string, unknown>;
 
-const plain = (content: string): Json => ({ tag: 'plain_text', content });
+// Everything shown goes through neutralizeMarkup: plain_text is not parsed today, but a text fallback and any later
+// markdown element must not turn a user's `<at user_id="all">` into a mention.
+const plain = (content: string): Json => ({ tag: 'plain_text', content: neutralizeMarkup(content, 'feishu') });
 const div = (content: string): Json => ({ tag: 'div', text: plain(content) });
 
 function fieldRow(label: string, value: string): Json {
@@ -59,7 +64,7 @@ function blockElements(b: Block, index: number): Json[] {
           row_height: 'low',
           header_style: { bold: true, background_style: 'grey' },
           columns: cols,
-          rows: b.rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, v]))),
+          rows: b.rows.map((r) => Object.fromEntries(r.map((v, i) => [`c${i}`, neutralizeMarkup(v, 'feishu')]))),
         },
       ];
     }
@@ -121,7 +126,10 @@ export function renderCard(r: Reply): Json {
 /** Text for a short answer, a card for anything with structure. */
 export function renderFeishu(r: Reply): FeishuContent {
   if (isPlainText(r) && !r.blocks.some((b) => b.type === 'actions')) {
-    return { msgType: 'text', content: JSON.stringify({ text: renderText(r) }) };
+    return {
+      msgType: 'text',
+      content: JSON.stringify({ text: capText(neutralizeMarkup(renderText(r), 'feishu'), MAX_TEXT_BYTES) }),
+    };
   }
   return { msgType: 'interactive', content: JSON.stringify(renderCard(r)) };
 }

@@ -14,7 +14,8 @@ import { DeliveryError, type Messenger, type SendOptions, type SendResult } from
 import type { OutboxRow } from '../../ports/store.js';
 import { renderCard, renderFeishu } from './card.js';
 
-const HTTP_TIMEOUT_MS = 15_000;
+/** short: a hanging call holds its chat this long (it is retried with the same uuid, so nothing is sent twice) */
+const HTTP_TIMEOUT_MS = 3_000;
 /** Feishu codes that mean "try again later": rate limits and internal errors */
 const RETRY_CODES = new Set([99991400, 99991401, 230020, 11232, 1000004, 1000005, 99991672]);
 /** the tenant token is missing, invalid or expired: fetch a new one and retry */

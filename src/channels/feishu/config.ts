@@ -5,7 +5,9 @@ import { baseUrl, optional } from '../env.js';
 export interface FeishuConfig {
   appId: string;
   appSecret: string;
-  encryptKey: string | undefined;
+  /** required: the signature of every request is checked with it */
+  encryptKey: string;
+  /** checked inside every decrypted event when set */
   verificationToken: string | undefined;
   baseUrl: string;
 }
@@ -27,9 +29,11 @@ export function feishuSettings(env: Env): ChannelSettings<FeishuConfig> {
   if (appId && !appSecret) throw new ChannelConfigError(['FEISHU_APP_ID is set but FEISHU_APP_SECRET is missing']);
   if (!appId && appSecret) throw new ChannelConfigError(['FEISHU_APP_SECRET is set but FEISHU_APP_ID is missing']);
   if (!appId || !appSecret) return { off: 'FEISHU_APP_ID / FEISHU_APP_SECRET not set' };
-  if (!encryptKey && !verificationToken) {
+  // Without the Encrypt Key nothing is signed and the verification token travels in clear in every body: an event
+  // could be forged by anyone who has seen one. So the channel does not start without it.
+  if (!encryptKey) {
     throw new ChannelConfigError([
-      'FEISHU_ENCRYPT_KEY or FEISHU_VERIFICATION_TOKEN is required to accept Feishu events',
+      'FEISHU_ENCRYPT_KEY: required when FEISHU_APP_ID and FEISHU_APP_SECRET are set (request signatures are checked with it)',
     ]);
   }
   return { on: { appId, appSecret, encryptKey, verificationToken, baseUrl: base } };

@@ -68,7 +68,11 @@ export function mountFeishu(app: Hono, deps: FeishuRouteDeps): void {
 
   const route = (path: string, only?: string) =>
     app.post(path, limit, async (c) => {
-      const opened = await deps.verifier.open(await c.req.text(), c.req.raw.headers, services.clock.now());
+      const opened = await deps.verifier.open(
+        new Uint8Array(await c.req.arrayBuffer()),
+        c.req.raw.headers,
+        services.clock.now(),
+      );
       if (opened.kind === 'reject') {
         log.warn({ path, reason: opened.reason }, 'feishu request refused');
         return c.json({ error: opened.reason }, opened.status);

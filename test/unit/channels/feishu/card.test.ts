@@ -108,22 +108,9 @@ describe('Feishu verification (our checks around the SDK)', () => {
     expect(v.open(r2.body, headers(r2.headers), new Date())).toMatchObject({ kind: 'reject', status: 403 });
   });
 
-  it('without an encrypt key, a plain event is accepted only with the verification token', () => {
-    const plain = new FeishuVerifier({
-      encryptKey: undefined,
-      verificationToken: TEST_VERIFICATION_TOKEN,
-      appId: TEST_APP_ID,
-    });
-    expect(plain.open(JSON.stringify(ev), headers({}), new Date()).kind).toBe('event');
-    const bad = messageReceive({
-      chatId: 'oc_1',
-      chatType: 'p2p',
-      senderOpenId: 'ou_1',
-      text: '/帮助',
-      verificationToken: 'x',
-    });
-    expect(plain.open(JSON.stringify(bad), headers({}), new Date())).toMatchObject({ kind: 'reject' });
-    expect(plain.open(JSON.stringify({ encrypt: 'abc' }), headers({}), new Date())).toMatchObject({
+  it('a plain unsigned event is refused even with the verification token; a plain encrypt field is malformed', () => {
+    expect(v.open(JSON.stringify(ev), headers({}), new Date())).toMatchObject({ kind: 'reject', status: 401 });
+    expect(v.open(JSON.stringify({ encrypt: 123 }), headers({}), new Date())).toMatchObject({
       kind: 'reject',
       status: 400,
     });
