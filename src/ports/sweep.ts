@@ -143,7 +143,7 @@ export interface SweepStore {
 
   /** Every unit's name, by id. */
   unitNames(): Promise<Map<number, string>>;
-  /** Accounts per (name, platform) over the whole register, for unambiguous account references. */
+  /** Accounts per (name, platform), for the names more than one account carries (any other name is unique), for unambiguous account references. */
   nameCounts(): Promise<NameCount[]>;
 
   /** Every bound work group and liaison, and the people asked for. */

@@ -199,12 +199,13 @@ export function createSweepStore(db: Db): SweepStore {
       return rows; // already in shape
     },
 
+    // CROSS JOIN: read the few feeds and seek their accounts (not every account in unit order for the ORDER BY).
     async feedProblems({ minFailures }) {
       const rows = await all<Raw<FeedProblemRow>>(sql`
         SELECT ${sql.raw(ACCOUNT_COLUMNS)}, s.url AS feedUrl, s.failures AS failures, s.last_error AS lastError,
           s.last_ok_at AS lastOkAt, s.last_checked_at AS lastCheckedAt
         FROM feed_state s
-        JOIN accounts a ON a.id = s.account_id AND a.feed_url = s.url
+        CROSS JOIN accounts a ON a.id = s.account_id AND a.feed_url = s.url
         WHERE a.status = 'active' AND s.failures >= ${minFailures}
         ORDER BY a.unit_id, a.id`);
       return rows.map((r) => ({
@@ -224,7 +225,9 @@ export function createSweepStore(db: Db): SweepStore {
 
     async nameCounts() {
       const rows = await all<{ name: string; platform: string; accounts: number }>(
-        sql`SELECT name, platform, count(*) AS accounts FROM accounts GROUP BY name, platform`,
+        // a name that only one account carries needs no count (accountRefs takes a missing name as unique)
+        sql`SELECT name, platform, count(*) AS accounts FROM accounts
+            WHERE name IN (SELECT name FROM accounts GROUP BY name HAVING count(*) > 1) GROUP BY name, platform`,
       );
       return rows.map((r) => ({ name: r.name, platform: r.platform, accounts: Number(r.accounts) }));
     },
