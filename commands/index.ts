@@ -1,6 +1,7 @@
 /** Every command the bot understands, in the order help lists them, and the buttons on the cards it sends. */
 import { accountActions, accountCommands } from './accounts.js';
 import { approveActions, approveCommands } from './approve.js';
+import { bindingCommands } from './binding.js';
 import type { CardAction } from './core/actions.js';
 import type { Registry } from './core/dispatch.js';
 import { createRegistry } from './core/registry.js';
@@ -35,6 +36,7 @@ specs.push(
   ...repostCommands,
   ...unitCommands,
   ...personCommands,
+  ...bindingCommands,
   ...settingsCommands,
   ...holidaysCommands,
   ...remindCommands,

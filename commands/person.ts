@@ -12,8 +12,12 @@ const add = defineCommand({
   aliases: [['person', 'add']],
   access: ['admin'],
   summary: '登记人员及其角色（@此人）',
-  usage: '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…]',
-  examples: ['/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678'],
+  usage:
+    '/人员 新增 @某人 单位=… 角色=联络员|信息员|分管领导|主要领导|管理员 [职务=…] [电话=…] [姓名=…] [另一身份=@wecom:userid]',
+  examples: [
+    '/人员 新增 @张三 单位=兴国县教育局 角色=联络员 职务=办公室主任 电话=13812345678',
+    '/人员 新增 @张三 角色=联络员 单位=兴国县教育局 另一身份=@wecom:zhangsan',
+  ],
   keys: {
     人员: ['person', 'who'],
     单位: ['unit'],
@@ -21,6 +25,7 @@ const add = defineCommand({
     职务: ['title'],
     电话: ['phone'],
     姓名: ['name'],
+    另一身份: ['also', '身份'],
   },
   mention: '人员',
   args: (h) =>
@@ -31,8 +36,19 @@ const add = defineCommand({
       职务: h.text('职务', 40).optional(),
       电话: h.phone().optional(),
       姓名: h.text('姓名', 30).optional(),
+      另一身份: h.mention('另一身份').optional(),
     }),
   async run(ctx, a): Promise<Reply> {
+    // A second platform identity for the same person (a Feishu open_id and a WeCom userid): never one held by another.
+    const also = a.另一身份?.identity ?? null;
+    if (a.另一身份 && !also)
+      throw new AppError({ code: 'bad_argument', problems: ['另一身份 须写成 @wecom:userid 或 @feishu:open_id'] });
+    if (also && a.另一身份?.person && a.另一身份.person.id !== a.人员.person?.id) {
+      throw new AppError({
+        code: 'rule',
+        message: `@${a.另一身份.written} 已登记为「${a.另一身份.person.name}」，不能再绑定给他人。`,
+      });
+    }
     const unitRoles = a.角色.filter((r) => r !== 'admin');
     if (unitRoles.length > 0 && !a.单位)
       throw new AppError({
@@ -58,6 +74,8 @@ const add = defineCommand({
       ) {
         ctx.write(ctx.store.people.addIdentity(existing.id, a.人员.identity));
       }
+      if (also && !existing.identities.some((i) => i.channel === also.channel && i.externalId === also.externalId))
+        ctx.write(ctx.store.people.addIdentity(existing.id, also));
       ctx.audit('person.update', `P${existing.id}`, { roles: a.角色, unit: a.单位?.name ?? null, ...patch });
       return {
         tone: 'success',
@@ -74,7 +92,7 @@ const add = defineCommand({
     if (!a.人员.identity)
       throw new AppError({
         code: 'bad_argument',
-        problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id）`],
+        problems: [`「@${a.人员.written}」还没有登记，请在群里 @ 此人（或写 @feishu:open_id、@wecom:userid）`],
       });
     const id = await ctx.store.nextId('person');
     ctx.write(
@@ -83,6 +101,9 @@ const add = defineCommand({
         ctx.now,
       ),
       ctx.store.people.addIdentity(id, a.人员.identity),
+      ...(also && !(also.channel === a.人员.identity.channel && also.externalId === a.人员.identity.externalId)
+        ? [ctx.store.people.addIdentity(id, also)]
+        : []),
       ctx.store.people.addRoles(id, grants),
     );
     ctx.audit('person.add', `P${id}`, {

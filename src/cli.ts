@@ -10,6 +10,7 @@ import { backupSqlite, openSqlite } from '../storage/executor/sqlite.js';
 import { createRuntime } from './node-runtime.js';
 import { runConsole } from './channels/console/console.js';
 import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
+import { wecomApiHost } from './channels/wecom/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -78,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
         clock: now ? offsetClock(now) : systemClock,
         log,
         deliveryChannels: deliveryChannels(config),
+        wecomHost: wecomApiHost(config.channels),
       });
       try {
         await runConsole({
@@ -139,6 +141,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     clock: systemClock,
     log,
     deliveryChannels: deliveryChannels(config),
+    wecomHost: wecomApiHost(config.channels),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {
@@ -161,7 +164,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
       out('dry run: nothing recorded, queued or sent');
       return;
     }
-    const messengers = messengersOf(openChannels(config.channels, log));
+    const messengers = messengersOf(openChannels(config.channels, log, rt.core));
     const d = await deliverDue({ store: rt.services.store, clock: systemClock, log, messengers });
     const off = [...new Set(report.messages.map((m) => m.message.channel))].filter((c) => !messengers[c]);
     out(

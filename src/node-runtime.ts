@@ -3,6 +3,7 @@
  * Node entries (src/node.ts, src/cli.ts) and by the tests; the Worker composes the same core on D1 instead.
  */
 import { type SqliteHandle, openSqlite } from '../storage/executor/sqlite.js';
+import { createChannelState } from '../storage/repos/channel-state.js';
 import { createFeedStore } from '../storage/repos/feeds.js';
 import { createSweepStore } from '../storage/repos/sweep.js';
 import { createStore } from '../storage/store.js';
@@ -16,7 +17,7 @@ export interface Runtime extends Core {
 }
 
 export function createRuntime(
-  opts: { databasePath: string } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels'>,
+  opts: { databasePath: string } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost'>,
 ): Runtime {
   const db = openSqlite(opts.databasePath);
   const core = buildCore({
@@ -28,6 +29,8 @@ export function createRuntime(
     clock: opts.clock,
     log: opts.log,
     deliveryChannels: opts.deliveryChannels,
+    wecomHost: opts.wecomHost,
+    channelState: createChannelState(db.db),
   });
   return { ...core, core, db, close: () => db.close() };
 }

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
 import { channelStates, messengersOf, openChannels } from './channels/index.js';
+import { wecomApiHost } from './channels/wecom/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { startFeedPoller } from './jobs/feeds.js';
@@ -30,13 +31,14 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const channels = openChannels(config.channels, log);
   const rt = createRuntime({
     databasePath: config.databasePath,
     admins: config.admins,
     log,
-    deliveryChannels: channels.filter((c) => c.messenger).map((c) => c.name),
+    deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
+    wecomHost: wecomApiHost(config.channels),
   });
+  const channels = openChannels(config.channels, log, rt.core);
   const { services } = rt;
   log.info({ database: config.databasePath }, 'database ready (migrations applied)');
   for (const off of config.channelsOff) {
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
       } catch {
         db = 'error';
       }
-      return { ok: db === 'ok', db, channels: channelStates(channels), outbox: outboxStats };
+      const details = Object.fromEntries(channels.flatMap((c) => (c.health ? [[c.name, c.health()]] : [])));
+      return { ok: db === 'ok', db, channels: channelStates(channels), details, outbox: outboxStats };
     },
     mount(app) {
       for (const c of channels) c.mount?.(app, deps);

@@ -31,6 +31,8 @@ export const unitChats = sqliteTable(
     unitId: integer('unit_id').notNull(),
     channel: text('channel').notNull(),
     chatId: text('chat_id').notNull(),
+    /** a WeCom group's push webhook address (secret) */
+    pushUrl: text('push_url'),
     boundAt: integer('bound_at').notNull(),
     boundBy: integer('bound_by'),
   },
@@ -305,7 +307,7 @@ export const reminders = sqliteTable(
 );
 
 /**
- * Each account's publishing activity, kept by triggers on `posts` (storage/migrations/0004_account_activity.sql) in
+ * Each account's publishing activity, kept by triggers on `posts` (storage/migrations/0006_account_activity.sql) in
  * the same statement that records a post, so the daily sweep reads one row per account instead of its posts:
  * the latest post, and the number of posts per ISO week (keyed by the week's Monday, Asia/Shanghai).
  */
@@ -365,3 +367,44 @@ export const feedState = sqliteTable('feed_state', {
 export const guards = sqliteTable('guards', { ok: integer('ok').notNull() }, (t) => [
   check('guards_ok', sql`${t.ok} = 1`),
 ]);
+
+/**
+ * One-time codes that bind a chat identity (e.g. WeChat through Wechaty) to a registered person: an admin issues one for a
+ * person, the person sends it to the bot. Only the code's SHA-256 is kept; a code is used once and expires.
+ */
+export const bindCodes = sqliteTable(
+  'bind_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    codeHash: text('code_hash').notNull(),
+    personId: integer('person_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: integer('created_by'),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    usedBy: text('used_by'),
+  },
+  (t) => [index('bind_codes_hash').on(t.codeHash), index('bind_codes_person').on(t.personId)],
+);
+
+/** Wrong codes sent to the bot, per sender, to stop guessing. */
+export const bindFailures = sqliteTable(
+  'bind_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    identity: text('identity').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('bind_failures_identity').on(t.identity, t.at)],
+);
+
+/**
+ * Small values a channel keeps between requests and processes (a platform access token, a card's one-use update
+ * code), each with an expiry. Shared by the server and the CLI through the database.
+ */
+export const channelState = sqliteTable('channel_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -9,6 +9,7 @@ import { ConflictError, DuplicateEventError, type Writes } from '../src/ports/wr
 import { type BatchExecutor, type Db, StorageError } from './executor/types.js';
 import { createAccountRepo } from './repos/accounts.js';
 import { createAuditRepo } from './repos/audit.js';
+import { createBindingRepo } from './repos/bindings.js';
 import { createCalendarRepo } from './repos/calendar.js';
 import { createEventRepo } from './repos/events.js';
 import { createFilingRepo } from './repos/filings.js';
@@ -73,5 +74,6 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     reposts: createRepostRepo(db),
     wordLists: createWordListRepo(db),
     events: createEventRepo(db),
+    bindings: createBindingRepo(db),
   };
 }

@@ -10,6 +10,7 @@ import type { WorkCalendar } from '../domain/calendar.js';
 import { officialCalendar } from '../domain/calendar-data.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { ChannelName, Identity } from '../domain/model.js';
+import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { ChannelInfo, Services } from '../ports/services.js';
@@ -26,6 +27,8 @@ export interface Core {
   sweep: SweepStore;
   /** feed polling state */
   feeds: FeedStore;
+  /** small expiring values channels keep in the database (a platform token, a card's update code) */
+  channelState?: ChannelState;
 }
 
 export interface CoreParts {
@@ -40,6 +43,9 @@ export interface CoreParts {
   clock?: Clock;
   log?: Logger;
   baseCalendar?: WorkCalendar;
+  /** the host a WeCom group push webhook must be on */
+  wecomHost?: string;
+  channelState?: ChannelState;
 }
 
 export function buildCore(parts: CoreParts): Core {
@@ -57,6 +63,14 @@ export function buildCore(parts: CoreParts): Core {
     notifier: createNotifier(base),
     feeds: parts.feeds,
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
+    ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
   };
-  return { services, registry, actions: cardActions, sweep: parts.sweep, feeds: parts.feeds };
+  return {
+    services,
+    registry,
+    actions: cardActions,
+    sweep: parts.sweep,
+    feeds: parts.feeds,
+    ...(parts.channelState ? { channelState: parts.channelState } : {}),
+  };
 }

@@ -32,14 +32,10 @@ export function createNotifier(deps: Deps): Notifier {
     // several targets get the target appended.
     const key = (target: string): string | null =>
       opts.dedupeKey ? ('person' in to ? opts.dedupeKey : `${opts.dedupeKey}|${target}`) : null;
-    const toPerson = (p: PersonWithRoles): void => {
-      const id = personTarget(p, opts.prefer);
-      if (!id) {
-        unreachable.push(p.name);
-        return;
-      }
-      if (messages.some((m) => m.targetType === 'user' && m.channel === id.channel && m.target === id.externalId))
-        return;
+    const toIdentity = (id: Identity, who: string): void => {
+      const same = (m: OutboxMessage): boolean =>
+        m.targetType === 'user' && m.channel === id.channel && m.target === id.externalId;
+      if (messages.some(same)) return;
       messages.push({
         channel: id.channel,
         targetType: 'user',
@@ -47,11 +43,19 @@ export function createNotifier(deps: Deps): Notifier {
         payload: reply,
         dedupeKey: key(`${id.channel}:user:${id.externalId}`),
       });
-      reached.push(`${p.name}（${label(id.channel)}）`);
+      reached.push(who);
+    };
+    const toPerson = (p: PersonWithRoles): void => {
+      const id = personTarget(p, opts.prefer);
+      if (id) toIdentity(id, `${p.name}（${label(id.channel)}）`);
+      else unreachable.push(p.name);
     };
     if ('person' in to) toPerson(to.person);
     else if ('unit' in to) {
-      const chats = (await deps.store.units.chats(to.unit.id)).filter((c) => c.channel !== 'console');
+      // A WeCom group is reachable only through its push webhook (the bot can't post into it on its own).
+      const chats = (await deps.store.units.chats(to.unit.id)).filter(
+        (c) => c.channel !== 'console' && !(c.channel === 'wecom' && !c.pushUrl),
+      );
       for (const c of chats) {
         messages.push({
           channel: c.channel,
@@ -74,15 +78,7 @@ export function createNotifier(deps: Deps): Notifier {
         const known = admins.some((a) =>
           a.identities.some((x) => x.channel === id.channel && x.externalId === id.externalId),
         );
-        if (id.channel === 'console' || known) continue;
-        messages.push({
-          channel: id.channel,
-          targetType: 'user',
-          target: id.externalId,
-          payload: reply,
-          dedupeKey: key(`${id.channel}:user:${id.externalId}`),
-        });
-        reached.push(`管理员 ${id.channel}:${id.externalId}`);
+        if (id.channel !== 'console' && !known) toIdentity(id, `管理员 ${id.channel}:${id.externalId}`);
       }
     }
     return { messages, reached, unreachable };

@@ -54,8 +54,11 @@ export interface Channel<C = unknown> {
   variables: readonly string[];
   /** Read the channel's settings; throws ChannelConfigError when they are half set or malformed. */
   configure(env: Env): ChannelSettings<C>;
-  /** Make the running channel from its settings (no network work here: start() does that). */
-  open(config: C, deps: { log: Logger }): ChannelInstance;
+  /**
+   * Make the running channel from its settings (no network work here: start() does that). `core` is given by the
+   * entries that have one (its store and channel state, for a messenger that needs them).
+   */
+  open(config: C, deps: { log: Logger; core?: Core }): ChannelInstance;
 }
 
 /** A configured channel: its definition and settings, opened later in the process that runs it. */

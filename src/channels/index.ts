@@ -3,21 +3,23 @@
  * exports a `Channel` (src/channels/channel.ts) and one line here; the config, the entries, the delivery loop,
  * /healthz and the names users may write (`@feishu:ou_x`) all derive from this list.
  */
+import type { Core } from '../app/build.js';
 import type { ChannelName } from '../domain/model.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
 import type { Channel, ChannelInstance, ConfiguredChannel } from './channel.js';
 import { consoleChannel } from './console/index.js';
 import { feishuChannel } from './feishu/index.js';
+import { wechatyChannel } from './wechaty/index.js';
 import { wecomChannel } from './wecom/index.js';
 
-export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, consoleChannel];
+export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, wechatyChannel, consoleChannel];
 
 export const channelInfo = CHANNELS.map((c) => ({ name: c.name, label: c.label }));
 
 /** Open the configured channels in this process. */
-export function openChannels(configured: readonly ConfiguredChannel[], log: Logger): ChannelInstance[] {
-  return configured.map(({ channel, config }) => channel.open(config, { log }));
+export function openChannels(configured: readonly ConfiguredChannel[], log: Logger, core?: Core): ChannelInstance[] {
+  return configured.map(({ channel, config }) => channel.open(config, core ? { log, core } : { log }));
 }
 
 /** The outbound clients of the open channels, keyed by channel, for the delivery loop. */

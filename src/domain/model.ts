@@ -23,6 +23,8 @@ export interface UnitChat {
   unitId: number;
   channel: ChannelName;
   chatId: string;
+  /** a WeCom group's push webhook (消息推送), through which notices reach it; a secret */
+  pushUrl?: string | null;
 }
 
 export interface Person {

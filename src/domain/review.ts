@@ -77,6 +77,9 @@ function shorten(s: string, n: number): string {
   return chars.length > n ? `${chars.slice(0, n).join('')}…` : s;
 }
 
+/** content longer than this is previewed in the fields and given in full below them */
+const PREVIEW_CHARS = 300;
+
 function summaryFields(r: Review, f: CardFacts, step: number): { label: string; value: string }[] {
   const steps = reviewChain(r.level).length;
   return [
@@ -87,7 +90,15 @@ function summaryFields(r: Review, f: CardFacts, step: number): { label: string; 
     { label: '送审人', value: f.requesterName },
     { label: '计划发布', value: r.plannedAt ? formatShanghai(r.plannedAt) : '—' },
     ...(r.link ? [{ label: '链接', value: r.link }] : []),
-    ...(r.content ? [{ label: '内容', value: shorten(r.content, 300) }] : []),
+    ...(r.content
+      ? [
+          {
+            label: '内容',
+            value:
+              [...r.content].length > PREVIEW_CHARS ? `${shorten(r.content, PREVIEW_CHARS)}（全文见下）` : r.content,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -101,6 +112,10 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
     tone: r.level === 'major' ? 'warning' : 'info',
     blocks: [
       { type: 'fields', fields: summaryFields(r, f, step) },
+      // The approver reviews the whole text (先审后发), wherever it is long.
+      ...(r.content && [...r.content].length > PREVIEW_CHARS
+        ? [{ type: 'text' as const, text: `内容全文：\n${r.content}` }]
+        : []),
       { type: 'text', text: '请逐项把关（兴国 三(三)）：' },
       { type: 'checklist', items: SEVEN_CHECKS.map((label) => ({ label, checked: false })) },
       findings.length

@@ -9,6 +9,8 @@ export interface HealthReport {
   ok: boolean;
   db: 'ok' | 'error';
   channels: Record<string, 'on' | 'off'>;
+  /** facts the channels report about themselves (the WeChat bot's login state), by channel */
+  details?: Record<string, Record<string, unknown>>;
   outbox?: { pending: number; failed: number };
 }
 

@@ -87,6 +87,18 @@ async function deliverOne(
     await store.commit(store.outbox.markSent(row.id, r.platformMessageId, clock.now()));
     return 'sent';
   } catch (e) {
+    if (e instanceof DeliveryError && e.kind === 'offline') {
+      // The channel is down for a while (a logged-out bot): the message waits without using up its attempts.
+      await store.commit(
+        store.outbox.retryLater(
+          row.id,
+          row.attempts,
+          new Date(clock.now().getTime() + (e.retryAfterMs ?? 60_000)),
+          describe(e),
+        ),
+      );
+      return 'retried';
+    }
     const attempts = row.attempts + 1;
     const permanent = e instanceof DeliveryError && e.kind === 'permanent';
     const msg = describe(e);

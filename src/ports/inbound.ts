@@ -17,6 +17,8 @@ export interface ChatRef {
   channel: ChannelName;
   id: string;
   type: 'group' | 'p2p';
+  /** the chat's name where the platform tells it with the message (a WeChat room's topic) */
+  title?: string | null;
 }
 
 export interface InboundMessage {

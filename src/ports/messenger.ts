@@ -15,7 +15,8 @@ export interface Messenger {
   send(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult>;
 }
 
-export type DeliveryFailure = 'retry' | 'permanent';
+/** 'offline': the channel cannot send now (a bot logged out); retried after retryAfterMs without using up an attempt */
+export type DeliveryFailure = 'retry' | 'permanent' | 'offline';
 
 export class DeliveryError extends Error {
   constructor(

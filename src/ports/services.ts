@@ -64,6 +64,8 @@ export interface Services {
   reminders?: ReminderPlanner;
   /** feed polling state (shown by /账号 详情); absent where feeds are not polled */
   feeds?: FeedStore;
+  /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
+  wecomHost?: string;
 }
 
 /** What users call a channel: 飞书 for feishu. */

@@ -19,6 +19,7 @@ import type {
 } from '../domain/model.js';
 import type { Reply } from '../domain/reply.js';
 import type { Role, RoleGrant } from '../domain/roles.js';
+import type { BindingStore } from './bindings.js';
 import type { RepostRepo } from './reposts.js';
 import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
@@ -168,6 +169,9 @@ export interface Store {
   reviews: ReviewRepo;
   reposts: RepostRepo;
   wordLists: WordListRepo;
+
+  /** one-time codes binding a chat identity to a person (/人员 绑定码, /绑定) */
+  bindings: BindingStore;
 
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */

@@ -51,7 +51,12 @@ export function createUnitRepo(db: Db): Store['units'] {
     },
     async chats(unitId) {
       const rows = await db.select().from(t.unitChats).where(eq(t.unitChats.unitId, unitId));
-      return rows.map((r) => ({ unitId: r.unitId, channel: r.channel as ChannelName, chatId: r.chatId }));
+      return rows.map((r) => ({
+        unitId: r.unitId,
+        channel: r.channel as ChannelName,
+        chatId: r.chatId,
+        pushUrl: r.pushUrl ?? null,
+      }));
     },
     async byChat(channel, chatId) {
       const [r] = await db
@@ -71,10 +76,17 @@ export function createUnitRepo(db: Db): Store['units'] {
           'unit.bindChat',
           db
             .insert(t.unitChats)
-            .values({ unitId: c.unitId, channel: c.channel, chatId: c.chatId, boundAt: ms(at), boundBy: by })
+            .values({
+              unitId: c.unitId,
+              channel: c.channel,
+              chatId: c.chatId,
+              pushUrl: c.pushUrl ?? null,
+              boundAt: ms(at),
+              boundBy: by,
+            })
             .onConflictDoUpdate({
               target: [t.unitChats.unitId, t.unitChats.channel],
-              set: { chatId: c.chatId, boundAt: ms(at), boundBy: by },
+              set: { chatId: c.chatId, pushUrl: c.pushUrl ?? null, boundAt: ms(at), boundBy: by },
             }),
         ),
       ];

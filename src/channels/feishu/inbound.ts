@@ -86,21 +86,15 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
   const senderId = sender.sender_id?.open_id;
   if (!senderId) return { kind: 'ignore', reason: 'no sender open_id' };
   const chatType = message.chat_type === 'p2p' ? 'p2p' : 'group';
+  const base = {
+    eventId,
+    messageId: message.message_id,
+    chat: { channel: 'feishu', id: message.chat_id, type: chatType },
+    sender: { channel: 'feishu', externalId: senderId },
+  } as const;
   const text = messageText(message.message_type, message.content);
-  if (text === null) {
-    return {
-      kind: 'message',
-      message: {
-        eventId,
-        messageId: message.message_id,
-        chat: { channel: 'feishu', id: message.chat_id, type: chatType },
-        sender: { channel: 'feishu', externalId: senderId },
-        text: '',
-        mentions: [],
-        kind: 'other',
-      },
-    };
-  }
+  // A picture, a file, a sticker: the core decides what to answer.
+  if (text === null) return { kind: 'message', message: { ...base, text: '', mentions: [], kind: 'other' } };
   const mentions: InboundMention[] = [];
   let body = text;
   for (const m of message.mentions ?? []) {
@@ -116,17 +110,7 @@ export function toInboundMessage(env: FeishuEnvelope, botOpenId: string | null):
       name: m.name ?? null,
     });
   }
-  return {
-    kind: 'message',
-    message: {
-      eventId,
-      messageId: message.message_id,
-      chat: { channel: 'feishu', id: message.chat_id, type: chatType },
-      sender: { channel: 'feishu', externalId: senderId },
-      text: body,
-      mentions,
-    },
-  };
+  return { kind: 'message', message: { ...base, text: body, mentions } };
 }
 
 export function toCardAction(env: FeishuEnvelope): CardActionInput | null {
