@@ -312,8 +312,34 @@ export const reminders = sqliteTable(
     accountId: integer('account_id'),
     period: text('period').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** 0 while the admins' summary of the day has not counted it yet (the sweep records units' reminders page by page) */
+    summarized: integer('summarized').notNull().default(1),
   },
-  (t) => [index('reminders_period').on(t.period)],
+  (t) => [
+    index('reminders_period').on(t.period),
+    index('reminders_unsummarized').on(t.summarized).where(sql`summarized <> 1`),
+  ],
+);
+
+/**
+ * Each account's publishing activity, kept by triggers on `posts` (storage/migrations/0006_account_activity.sql) in
+ * the same statement that records a post, so the daily sweep reads one row per account instead of its posts:
+ * the latest post, and the number of posts per ISO week (keyed by the week's Monday, Asia/Shanghai).
+ */
+export const accountActivity = sqliteTable('account_activity', {
+  accountId: integer('account_id').primaryKey(),
+  lastPostAt: integer('last_post_at').notNull(),
+});
+
+export const postWeeks = sqliteTable(
+  'post_weeks',
+  {
+    accountId: integer('account_id').notNull(),
+    /** the Monday of the post's ISO week (Asia/Shanghai), `YYYY-MM-DD` */
+    monday: text('monday').notNull(),
+    posts: integer('posts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.monday] })],
 );
 
 /**

@@ -45,17 +45,22 @@ export interface ReminderKind {
   name: string;
   sections: readonly SectionSpec[];
   applies(env: SweepEnv): boolean;
-  /** Run the kind's query (page by page over the register when it scans accounts) and phrase its items. */
-  collect(q: SweepStore, env: KindEnv, pages: readonly IdRange[], emit: (item: ReminderItem) => void): Promise<void>;
+  /**
+   * Its items concern accounts and go into their unit's digest: asked one page of units at a time, so a page's
+   * digests are complete and can be recorded and queued before the next page is read.
+   */
+  paged: boolean;
+  /** Run the kind's query (for `units`, a page of unit ids, when paged; `null` otherwise) and phrase its items. */
+  collect(q: SweepStore, env: KindEnv, units: IdRange | null, emit: (item: ReminderItem) => void): Promise<void>;
 }
 
 function defineKind<R>(spec: {
   name: string;
   sections: readonly SectionSpec[];
   applies?: (env: SweepEnv) => boolean;
-  /** the one query; `ids` is set for kinds that scan the register page by page */
-  find: (q: SweepStore, env: KindEnv, ids: IdRange) => Promise<R[]>;
-  /** scans the whole register (asked page by page, so a national register is never held in memory at once) */
+  /** the one query; `units` is set for kinds that are asked page by page */
+  find: (q: SweepStore, env: KindEnv, units: IdRange) => Promise<R[]>;
+  /** per account, into its unit's digest (asked a page of units at a time, so a national register is never held at once) */
   paged?: boolean;
   /** the line(s) and who is told; null to skip a row */
   toItem: (row: R, env: KindEnv) => ReminderItem | null;
@@ -64,12 +69,11 @@ function defineKind<R>(spec: {
     name: spec.name,
     sections: spec.sections,
     applies: spec.applies ?? (() => true),
-    async collect(q, env, pages, emit) {
-      for (const ids of spec.paged ? pages : [{ from: 0, to: 0 }]) {
-        for (const row of await spec.find(q, env, ids)) {
-          const item = spec.toItem(row, env);
-          if (item) emit(item);
-        }
+    paged: spec.paged === true,
+    async collect(q, env, units, emit) {
+      for (const row of await spec.find(q, env, units ?? { from: 0, to: 0 })) {
+        const item = spec.toItem(row, env);
+        if (item) emit(item);
       }
     },
   };
@@ -128,8 +132,8 @@ const dormancy = defineKind({
     { kind: 'idle', label: (env) => `即将成为僵尸账号（已 ${env.policy.dormancyWarningDays} 天以上未更新）` },
   ],
   paged: true,
-  find: (q, env, ids) =>
-    q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), ids }),
+  find: (q, env, units) =>
+    q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), units }),
   toItem(a, env) {
     const days = idleDays(a, env.today);
     if (days < env.policy.dormancyWarningDays) return null;
@@ -167,7 +171,7 @@ const weekly = defineKind({
   ],
   applies: (env) => env.policy.weeklyMinPosts > 0 && firstWorkdayOfWeek(env.calendar, env.today) === env.today,
   paged: true,
-  find(q, env, ids) {
+  find(q, env, units) {
     const w = weekBefore(env.today);
     return q.weeklyShortfall({
       now: env.now,
@@ -175,7 +179,7 @@ const weekly = defineKind({
       to: w.to,
       existedBy: w.monday,
       min: env.policy.weeklyMinPosts,
-      ids,
+      units,
     });
   },
   toItem(a, env) {
@@ -203,7 +207,8 @@ const repost = defineKind({
       label: (env) => `转载任务未确认（兴国 三(四)：${env.policy.repostDeadlineWorkdays} 个工作日内转载）`,
     },
   ],
-  find: (q, env) => q.dueReposts({ now: env.now, until: shanghaiInstant(addDays(env.today, 1)) }),
+  paged: true,
+  find: (q, env, units) => q.dueReposts({ now: env.now, until: shanghaiInstant(addDays(env.today, 1)), units }),
   toItem(r, env) {
     const pending = r.deadlineAt.getTime() > env.now.getTime();
     const when = (): string => {
@@ -275,8 +280,8 @@ const password = defineKind({
     { kind: 'password', label: (env) => `密码到期（每 ${env.policy.passwordRotationDays} 天更换，兴国 四(三)）` },
   ],
   paged: true,
-  find: (q, env, ids) =>
-    q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), ids }),
+  find: (q, env, units) =>
+    q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), units }),
   toItem(a, env) {
     const when = (): string => {
       const days = daysBetween(a.since, env.today);

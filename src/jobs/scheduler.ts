@@ -72,9 +72,10 @@ export function startScheduler(rt: { services: Services; sweep: SweepStore }, op
       const due = await sweepDue(rt, now);
       if (!due.due) return { ran: false, reason: due.reason };
       log.info({ at: due.at.toISOString() }, 'daily reminders: sweep due');
-      const report = await runSweep(rt, { now, trigger: 'schedule', recordedAt: now });
+      // retain: false — only the totals are kept, so a national register's sweep stays within a page's memory
+      const report = await runSweep(rt, { now, trigger: 'schedule', recordedAt: now, retain: false });
       failedAt = null;
-      if (report.messages.length > 0) opts.onQueued?.();
+      if (report.totals.messages > 0) opts.onQueued?.();
       return { ran: true, report };
     } catch (error) {
       failedAt = clock.now().getTime();

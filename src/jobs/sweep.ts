@@ -28,11 +28,12 @@ import {
 import { addDays, formatShanghai, shanghaiDate } from '../domain/time.js';
 import type { OutboxMessage } from '../ports/store.js';
 import { ConflictError, type Writes } from '../ports/write.js';
-import type { Contact, IdRange, ReminderRecord, SweepStore, SweepTrigger } from '../ports/sweep.js';
+import type { Contact, Contacts, IdRange, ReminderRecord, SweepStore, SweepTrigger } from '../ports/sweep.js';
 import type { PlannedMessage, SweepPlan } from '../ports/sweep.js';
-import { type KindEnv, REMINDER_KINDS, SECTIONS } from './reminder-kinds.js';
+import { type KindEnv, REMINDER_KINDS, type ReminderKind, SECTIONS } from './reminder-kinds.js';
 import type { SweepEnv } from '../ports/sweep.js';
 import { channelLabel } from '../ports/services.js';
+import { previousQuarter, quarterOfDay } from '../domain/report.js';
 
 export interface SweepDeps {
   services: Services;
@@ -43,8 +44,10 @@ export interface SweepReport extends SweepPlan {
   dryRun: boolean;
   /** the reminders and messages were recorded and queued */
   committed: boolean;
-  /** commits tried (more than one when another sweep ran at the same time) */
+  /** times the sweep started (more than one when another sweep ran at the same time) */
   attempts: number;
+  /** how many were found, recorded and queued (also when `retain` is false and the lists are empty) */
+  totals: { found: number; fresh: number; messages: number };
 }
 
 export interface SweepOptions {
@@ -55,10 +58,16 @@ export interface SweepOptions {
   trigger?: SweepTrigger;
   /** when the writes happen (outbox times, pruning); defaults to `now`. `remind --now` passes the real time. */
   recordedAt?: Date;
+  /** keep every item and message in the report (default); false keeps only `totals`, so memory stays bounded by a page */
+  retain?: boolean;
+  /** units per page (default 500) */
+  unitsPerPage?: number;
+  /** called before each commit with the page's number (0-based; the last commit is the page after the last): tests cut a sweep off here */
+  beforeCommit?: (page: number) => void | Promise<void>;
 }
 
-/** Account ids per page of the register-wide queries. */
-const PAGE = 10_000;
+/** Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 10,000 a page). */
+const UNITS_PER_PAGE = 500;
 /** Reminders are kept this long, far beyond the longest period (a week). */
 const KEEP_REMINDERS_DAYS = 60;
 const MAX_ATTEMPTS = 3;
@@ -84,8 +93,59 @@ export async function sweepEnv(services: Services, now: Date): Promise<SweepEnv>
   };
 }
 
-/** The periods of today's reminders: the day, this ISO week, and the week the cadence check looks at. */
-const periodsOf = (env: SweepEnv): string[] => [env.today, env.week, isoWeek(addDays(env.today, -7))];
+/** The periods of today's reminders: the day, this ISO week, the week the cadence check looks at, the last quarter. */
+const periodsOf = (env: SweepEnv): string[] => [
+  env.today,
+  env.week,
+  isoWeek(addDays(env.today, -7)),
+  previousQuarter(quarterOfDay(env.today)).label,
+];
+
+/** Everything a sweep reads once before its pages: kinds that apply, names, contacts, the pages of units. */
+interface Prepared {
+  kindEnv: KindEnv;
+  idle: Set<number>;
+  paged: readonly ReminderKind[];
+  rest: readonly ReminderKind[];
+  pages: IdRange[];
+}
+
+async function prepare(
+  q: SweepStore,
+  env: SweepEnv,
+  sent: ReadonlySet<string>,
+  unitsPerPage: number,
+): Promise<Prepared> {
+  const kinds = REMINDER_KINDS.filter((k) => k.applies(env));
+  const [names, units, range] = await Promise.all([q.nameCounts(), q.unitNames(), q.unitIds()]);
+  const refs = accountRefs(names);
+  const pages: IdRange[] = [];
+  if (range)
+    for (let from = range.min; from <= range.max; from += unitsPerPage)
+      pages.push({ from, to: Math.min(range.max, from + unitsPerPage - 1) });
+  const idle = new Set<number>();
+  const kindEnv: KindEnv = {
+    ...env,
+    ref: (a) => refs(a.accountId, a.name, a.platform),
+    unitName: (id) => units.get(id) ?? `U${id}`,
+    idle,
+    sent,
+  };
+  return { kindEnv, idle, paged: kinds.filter((k) => k.paged), rest: kinds.filter((k) => !k.paged), pages };
+}
+
+/** The reminders about the accounts of one page of units (null: the kinds that are not paged), in the kinds' order. */
+async function collect(q: SweepStore, p: Prepared, page: IdRange | null): Promise<ReminderItem[]> {
+  const items: ReminderItem[] = [];
+  p.idle.clear(); // accounts are in one page only: the set never outgrows a page
+  for (const kind of page ? p.paged : p.rest) {
+    await kind.collect(q, p.kindEnv, page, (item) => {
+      items.push(item);
+      if ((item.kind === 'dormant' || item.kind === 'idle') && item.accountId !== null) p.idle.add(item.accountId);
+    });
+  }
+  return items;
+}
 
 /**
  * Every reminder due at `env.now`, whether sent before or not. Those whose keys are in `sent` carry no lines (they
@@ -95,29 +155,12 @@ export async function findReminders(
   q: SweepStore,
   env: SweepEnv,
   sent: ReadonlySet<string> = new Set(),
+  unitsPerPage = UNITS_PER_PAGE,
 ): Promise<ReminderItem[]> {
-  const kinds = REMINDER_KINDS.filter((k) => k.applies(env));
-  const [names, units, range] = await Promise.all([q.nameCounts(), q.unitNames(), q.accountIds()]);
-  const refs = accountRefs(names);
-  const pages: IdRange[] = [];
-  if (range)
-    for (let from = range.min; from <= range.max; from += PAGE)
-      pages.push({ from, to: Math.min(range.max, from + PAGE - 1) });
-  const idle = new Set<number>();
-  const kindEnv: KindEnv = {
-    ...env,
-    ref: (a) => refs(a.accountId, a.name, a.platform),
-    unitName: (id) => units.get(id) ?? `U${id}`,
-    idle,
-    sent,
-  };
+  const p = await prepare(q, env, sent, unitsPerPage);
   const items: ReminderItem[] = [];
-  for (const kind of kinds) {
-    await kind.collect(q, kindEnv, pages, (item) => {
-      items.push(item);
-      if ((item.kind === 'dormant' || item.kind === 'idle') && item.accountId !== null) idle.add(item.accountId);
-    });
-  }
+  for (const page of p.pages) items.push(...(await collect(q, p, page)));
+  items.push(...(await collect(q, p, null)));
   return items;
 }
 
@@ -148,32 +191,59 @@ function sections(
   return SECTIONS.filter((s) => byKind.has(s.kind)).map((s) => ({ heading: s.label(env), lines: byKind.get(s.kind)! }));
 }
 
-/** Turn new reminders into messages: unit digests, direct messages, the admins' summary. */
-async function compose(
-  deps: SweepDeps,
-  env: SweepEnv,
-  fresh: readonly ReminderItem[],
-): Promise<{ messages: PlannedMessage[]; unreachable: string[] }> {
-  const messages: PlannedMessage[] = [];
-  const unreachable: string[] = [];
-  if (fresh.length === 0) return { messages, unreachable };
-  const { services } = deps;
-  const personIds = new Set<number>();
-  for (const i of fresh) for (const p of i.personLines) personIds.add(p.personId);
-  const contacts = await deps.sweep.contacts([...personIds]);
-  const chats = groupBy(contacts.chats, (c) => c.unitId);
-  const liaisons = groupBy(contacts.liaisons, (c) => c.unitId);
-  const people = new Map(contacts.people.map((p) => [p.personId, p]));
-  const base = `remind:${env.today}`;
+/** Who can be told: every unit's work groups and liaisons, and (for the last commit) the people reviews wait on. */
+interface Reach {
+  chats: Map<number, Contacts['chats']>;
+  liaisons: Map<number, Contacts['liaisons']>;
+  people: Map<number, Contact>;
+}
 
-  const direct = (
-    c: Contact,
-    payload: OutboxMessage['payload'],
-    key: string,
-    audience: PlannedMessage['audience'],
-    unitId: number | null,
-    seen: Set<string>,
-  ): boolean => {
+const reachOf = (c: Contacts): Reach => ({
+  chats: groupBy(c.chats, (x) => x.unitId),
+  liaisons: groupBy(c.liaisons, (x) => x.unitId),
+  people: new Map(c.people.map((p) => [p.personId, p])),
+});
+
+/** What the admins' summary counts, added up page by page. */
+interface Tally {
+  items: number;
+  perKind: Map<string, { count: number; units: Set<number> }>;
+  /** the admins' lines, by kind */
+  lines: Map<string, string[]>;
+  /** what the summary's dedupe key is derived from: units' digest keys, and the keys no digest carries */
+  parts: string[];
+  unreachable: string[];
+}
+
+const newTally = (): Tally => ({ items: 0, perKind: new Map(), lines: new Map(), parts: [], unreachable: [] });
+
+function count(t: Tally, items: readonly ReminderItem[], keyed: boolean): void {
+  for (const i of items) {
+    t.items++;
+    let k = t.perKind.get(i.kind);
+    if (!k) t.perKind.set(i.kind, (k = { count: 0, units: new Set() }));
+    k.count++;
+    if (i.unitId !== null) k.units.add(i.unitId);
+    if (i.adminLine !== null) {
+      const list = t.lines.get(i.kind);
+      if (list) list.push(i.adminLine);
+      else t.lines.set(i.kind, [i.adminLine]);
+    }
+    if (keyed) t.parts.push(i.key);
+  }
+}
+
+type Direct = (
+  c: Contact,
+  payload: OutboxMessage['payload'],
+  key: string,
+  audience: PlannedMessage['audience'],
+  unitId: number | null,
+  seen: Set<string>,
+) => boolean;
+
+function directTo(services: Services, messages: PlannedMessage[]): Direct {
+  return (c, payload, key, audience, unitId, seen) => {
     const id = services.notifier.personTarget(c);
     if (!id) return false;
     const target = `${id.channel}:user:${id.externalId}`;
@@ -193,25 +263,35 @@ async function compose(
     });
     return true;
   };
+}
 
-  // One digest per unit: to its work group(s) and, directly, to its liaisons; through the liaisons alone without a group.
+/** One digest per unit of a page's new reminders: to its work group(s) and, directly, to its liaisons. */
+function composeUnits(
+  services: Services,
+  env: SweepEnv,
+  fresh: readonly ReminderItem[],
+  reach: Reach,
+  tally: Tally,
+): PlannedMessage[] {
+  const messages: PlannedMessage[] = [];
+  const direct = directTo(services, messages);
+  const base = `remind:${env.today}`;
   const byUnit = groupBy(
     fresh.filter((i) => i.unitLine !== null && i.unitId !== null),
     (i) => i.unitId as number,
   );
-  // The admins' message key covers every new item: the units' digests, and the items no unit digest carries.
-  const summaryParts: string[] = fresh.filter((i) => i.unitLine === null || i.unitId === null).map((i) => i.key);
+  for (const i of fresh) if (i.unitLine === null || i.unitId === null) tally.parts.push(i.key);
   for (const [unitId, items] of byUnit) {
     const unitName = items[0]?.unitName ?? `U${unitId}`;
     const urgent = items.some((i) => i.severity !== 'notice');
     const digest = sections(items, env, (i) => i.unitLine);
     const payload = unitDigest(unitName, env.today, digest, urgent, env.policy.remindTime);
     const digestKey = keysDigest(items.map((i) => i.key));
-    summaryParts.push(`U${unitId}:${digestKey}`);
+    tally.parts.push(`U${unitId}:${digestKey}`);
     const key = `${base}:U${unitId}:${digestKey}`;
     let reached = 0;
     const groups: string[] = [];
-    for (const c of chats.get(unitId) ?? []) {
+    for (const c of reach.chats.get(unitId) ?? []) {
       const to = `「${unitName}」工作群（${channelLabel(services, c.channel)}）`;
       messages.push({
         message: {
@@ -231,15 +311,29 @@ async function compose(
     // The liaisons are told directly too: the digest itself when there is no work group, else a short pointer to it.
     const toLiaison = groups.length ? liaisonPointer(unitName, env.today, digest, groups, urgent) : payload;
     const seen = new Set<string>();
-    for (const l of liaisons.get(unitId) ?? []) if (direct(l, toLiaison, key, 'unit', unitId, seen)) reached++;
+    for (const l of reach.liaisons.get(unitId) ?? []) if (direct(l, toLiaison, key, 'unit', unitId, seen)) reached++;
     if (reached === 0) {
-      unreachable.push(
+      tally.unreachable.push(
         `「${unitName}」（${items.length} 项提醒）：未绑定工作群，也没有可联系的联络员。在该单位工作群发送 /单位 绑定群 单位=${unitName}，或 /人员 新增 @某人 单位=${unitName} 角色=联络员`,
       );
     }
   }
+  return messages;
+}
 
-  // Direct lines to people (reviews): one message per person.
+/** The last messages of a sweep: one per person a review waits on, and the admins' summary of the whole sweep. */
+async function composeRest(
+  deps: SweepDeps,
+  env: SweepEnv,
+  fresh: readonly ReminderItem[],
+  reach: Reach,
+  tally: Tally,
+): Promise<PlannedMessage[]> {
+  const { services } = deps;
+  const messages: PlannedMessage[] = [];
+  if (tally.items === 0) return messages;
+  const direct = directTo(services, messages);
+  const base = `remind:${env.today}`;
   const lines = new Map<number, { lines: string[]; keys: string[]; unitId: number | null }>();
   for (const i of fresh) {
     for (const p of i.personLines) {
@@ -250,31 +344,26 @@ async function compose(
     }
   }
   for (const [personId, entry] of lines) {
-    const c = people.get(personId);
+    const c = reach.people.get(personId);
     const key = `${base}:P${personId}:${keysDigest(entry.keys)}`;
     if (!c || !direct(c, personDigest(env.today, entry.lines), key, 'person', entry.unitId, new Set())) {
-      unreachable.push(
+      tally.unreachable.push(
         `${c?.name ?? `P${personId}`}（${entry.lines.length} 项审核提醒）：没有可用的飞书或企业微信账号`,
       );
     }
   }
 
-  // One summary to the admins.
-  const perKind = new Map<string, { count: number; units: Set<number> }>();
-  for (const i of fresh) {
-    let k = perKind.get(i.kind);
-    if (!k) perKind.set(i.kind, (k = { count: 0, units: new Set() }));
-    k.count++;
-    if (i.unitId !== null) k.units.add(i.unitId);
-  }
   const counts = SECTIONS.map((s) => ({
     label: s.label(env).replace(/（.*$/, ''),
-    count: perKind.get(s.kind)?.count ?? 0,
-    units: perKind.get(s.kind)?.units.size ?? 0,
+    count: tally.perKind.get(s.kind)?.count ?? 0,
+    units: tally.perKind.get(s.kind)?.units.size ?? 0,
   }));
-  // Each open repost task's completion, so the office sees where every task stands (issue: repost tasks).
+  // Each open repost task's completion, so the office sees where every task stands.
   const progress = await deps.sweep.repostProgress({ now: env.now });
-  const details = sections(fresh, env, (i) => i.adminLine);
+  const details: DigestSection[] = SECTIONS.filter((s) => tally.lines.has(s.kind)).map((s) => ({
+    heading: s.label(env),
+    lines: tally.lines.get(s.kind)!,
+  }));
   if (progress.length) {
     details.push({
       heading: '转载任务进度',
@@ -284,91 +373,147 @@ async function compose(
       ),
     });
   }
-  const summary = adminSummary({ today: env.today, counts, details, unreachable });
+  const summary = adminSummary({ today: env.today, counts, details, unreachable: tally.unreachable });
   const plan = await services.notifier.plan({ admins: true }, summary, {
-    dedupeKey: `${base}:admins:${keysDigest(summaryParts)}`,
+    dedupeKey: `${base}:admins:${keysDigest(tally.parts)}`,
   });
   plan.messages.forEach((m, n) => {
     messages.push({ message: m, to: plan.reached[n] ?? m.target, audience: 'admins', unitId: null });
   });
   if (plan.messages.length === 0)
     services.log.warn({ today: env.today }, 'reminders: no admin can be reached for the summary');
-  return { messages, unreachable };
+  return messages;
 }
 
 /** Find, and plan the messages for what is new; changes nothing (a dry run, /提醒 预览). */
 export async function planSweep(deps: SweepDeps, now: Date): Promise<SweepPlan> {
-  const env = await sweepEnv(deps.services, now);
-  const sent = await deps.sweep.sentKeys(periodsOf(env));
-  const found = await findReminders(deps.sweep, env, sent);
-  return plan(deps, env, found, sent);
+  const { dryRun: _d, committed: _c, attempts: _a, ...p } = await runSweep(deps, { now, dryRun: true });
+  return p;
 }
 
-/** What is new among `found`, and its messages. `known`: the keys already read for today's periods, if still current. */
-async function plan(
-  deps: SweepDeps,
-  env: SweepEnv,
-  found: ReminderItem[],
-  known?: ReadonlySet<string>,
-): Promise<SweepPlan> {
-  const periods = [...new Set(found.map((i) => i.period))];
-  const usual = periodsOf(env);
-  const sent = known && periods.every((p) => usual.includes(p)) ? known : await deps.sweep.sentKeys(periods);
-  const fresh = found.filter((i) => !sent.has(i.key));
-  const { messages, unreachable } = await compose(deps, env, fresh);
-  return {
-    env,
-    remindDay: isRemindDay(env.calendar, env.today, env.policy.remindAllDays),
-    found,
-    fresh,
-    messages,
-    unreachable,
-  };
-}
+const records = (items: readonly ReminderItem[]): ReminderRecord[] =>
+  items.map((i) => ({ key: i.key, kind: i.kind, period: i.period, unitId: i.unitId, accountId: i.accountId }));
 
-/** Run the sweep: record the new reminders and queue their messages in one commit (unless `dryRun`). */
+/** A sweep's token in `reminders.summarized` (≥ 2; 1 means counted): which run will count a page's reminders. */
+const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 30);
+
+/**
+ * Run the sweep (or plan it, with `dryRun`). Pages of units are read one at a time; each page's new reminders are
+ * recorded and its units' digests queued in one commit, so memory stays bounded by a page and a sweep cut off between
+ * pages has sent every digest it recorded and nothing else. The last commit holds the reminders that are not about
+ * one unit's accounts (reviews, feeds, the calendar), the direct messages to people, the admins' summary of
+ * everything recorded since the last summary, the run record and the pruning.
+ *
+ * A second sweep at the same time: a page whose reminders the other recorded first fails as a whole
+ * (ConflictError); the sweep then starts again from its first page, finding those recorded and not new.
+ */
 export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<SweepReport> {
   const { services, sweep } = deps;
   const env = await sweepEnv(services, opts.now);
-  const sent = await sweep.sentKeys(periodsOf(env));
-  const found = await findReminders(sweep, env, sent);
   const at = opts.recordedAt ?? opts.now;
+  const dry = opts.dryRun === true;
+  const retain = opts.retain !== false;
+  const token = newToken();
+  const report: SweepReport = {
+    env,
+    remindDay: isRemindDay(env.calendar, env.today, env.policy.remindAllDays),
+    found: [],
+    fresh: [],
+    messages: [],
+    unreachable: [],
+    dryRun: dry,
+    committed: false,
+    attempts: 0,
+    totals: { found: 0, fresh: 0, messages: 0 },
+  };
+  const periods = periodsOf(env);
+  /** summaries this sweep may count: its own, and on its first attempt those left by a sweep cut off midway */
+  const owned = new Set<number>([token]);
+  const contacts = reachOf(await sweep.contacts([]));
+
   for (let attempt = 1; ; attempt++) {
-    // after a lost race, read again what the other sweep recorded
-    const p = await plan(deps, env, found, attempt === 1 ? sent : undefined);
-    if (opts.dryRun) return { ...p, dryRun: true, committed: false, attempts: 0 };
-    const records: ReminderRecord[] = p.fresh.map((i) => ({
-      key: i.key,
-      kind: i.kind,
-      period: i.period,
-      unitId: i.unitId,
-      accountId: i.accountId,
-    }));
-    const writes: Writes[] = [
-      sweep.record(records, at),
-      ...p.messages.map((m) => services.store.outbox.enqueue(m.message, at)),
-      sweep.recordRun({
-        runDate: env.today,
-        asOf: opts.now,
-        ranAt: at,
-        trigger: opts.trigger ?? 'schedule',
-        items: p.fresh.length,
-        messages: p.messages.length,
-      }),
-      sweep.prune(addDays(env.today, -KEEP_REMINDERS_DAYS), isoWeek(addDays(env.today, -KEEP_REMINDERS_DAYS))),
-    ];
+    report.attempts = attempt;
+    const found: ReminderItem[] = [];
+    const tally = newTally();
+    const sent = await sweep.sentKeys(periods);
+    // Reminders recorded by a sweep that stopped before its summary: counted (with their lines) in this one.
+    const pending = await sweep.unsummarized();
+    const adopt = new Set<string>();
+    for (const [key, t] of pending) {
+      if (attempt === 1 && owned.size < 90) owned.add(t);
+      if (owned.has(t)) adopt.add(key);
+    }
+    const linesFor = adopt.size ? new Set([...sent].filter((k) => !adopt.has(k))) : sent;
+    const p = await prepare(sweep, env, linesFor, opts.unitsPerPage ?? UNITS_PER_PAGE);
+    let recordedNow = 0;
+    let foundNow = 0;
+    let page = 0;
     try {
-      await services.store.commit(writes);
-      services.log.info(
-        { today: env.today, found: p.found.length, fresh: p.fresh.length, messages: p.messages.length, attempt },
-        'reminders sweep done',
-      );
-      return { ...p, dryRun: false, committed: true, attempts: attempt };
+      for (const units of [...p.pages, null]) {
+        const items = await collect(sweep, p, units);
+        foundNow += items.length;
+        if (retain) found.push(...items);
+        const fresh = items.filter((i) => !sent.has(i.key));
+        count(
+          tally,
+          items.filter((i) => adopt.has(i.key)),
+          true,
+        );
+        const messages = units ? composeUnits(services, env, fresh, contacts, tally) : [];
+        if (units === null) {
+          count(tally, fresh, false);
+          const people = new Set<number>();
+          for (const i of fresh) for (const l of i.personLines) people.add(l.personId);
+          const reach = people.size
+            ? { ...contacts, people: reachOf(await sweep.contacts([...people])).people }
+            : contacts;
+          for (const i of fresh) tally.parts.push(i.key);
+          messages.push(...(await composeRest(deps, env, fresh, reach, tally)));
+        } else count(tally, fresh, false);
+        if (!dry && (fresh.length || messages.length || units === null)) {
+          const writes: Writes[] = [
+            sweep.record(records(fresh), at, units ? token : 1),
+            ...messages.map((m) => services.store.outbox.enqueue(m.message, at)),
+          ];
+          if (units === null) {
+            writes.push(
+              sweep.summarized([...owned], adopt.size + recordedNow),
+              sweep.recordRun({
+                runDate: env.today,
+                asOf: opts.now,
+                ranAt: at,
+                trigger: opts.trigger ?? 'schedule',
+                items: report.totals.fresh + fresh.length,
+                messages: report.totals.messages + messages.length,
+              }),
+              sweep.prune(addDays(env.today, -KEEP_REMINDERS_DAYS), isoWeek(addDays(env.today, -KEEP_REMINDERS_DAYS))),
+            );
+          }
+          await opts.beforeCommit?.(page);
+          await services.store.commit(writes);
+          if (units) recordedNow += fresh.length;
+        }
+        page++;
+        report.totals.fresh += fresh.length;
+        report.totals.messages += messages.length;
+        if (retain) {
+          report.fresh.push(...fresh);
+          report.messages.push(...messages);
+        }
+        // what this page recorded is sent now: later pages never carry these keys, but a retry must see them
+        if (!dry) for (const i of fresh) sent.add(i.key);
+      }
+      report.found = found;
+      report.totals.found = foundNow;
+      report.unreachable = tally.unreachable;
+      report.committed = !dry;
+      if (!dry) services.log.info({ today: env.today, ...report.totals, attempt, pages: page }, 'reminders sweep done');
+      return report;
     } catch (e) {
       if (e instanceof ConflictError && attempt < MAX_ATTEMPTS) {
         services.log.info(
           { today: env.today, attempt },
-          'reminders: another sweep recorded some of these first; recomputing',
+          'reminders: another sweep recorded some of these first; starting again',
         );
         continue;
       }

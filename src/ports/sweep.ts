@@ -109,17 +109,17 @@ export interface SweepRun {
   messages: number;
 }
 
-/** A page of the register: account ids from `from` to `to`, inclusive. Register-wide queries are asked page by page. */
+/** A page of the register: the accounts of units `from` to `to` (ids, inclusive). Per-account queries are asked page by page. */
 export interface IdRange {
   from: number;
   to: number;
 }
 
 export interface SweepStore {
-  /** The smallest and largest account id, or null when there are no accounts. */
-  accountIds(): Promise<{ min: number; max: number } | null>;
+  /** The smallest and largest unit id, or null when there are no units. */
+  unitIds(): Promise<{ min: number; max: number } | null>;
   /** Active accounts idle on or before `sinceDate` (posts after `now` are not counted; accounts registered after it don't exist yet). */
-  idleAccounts(p: { now: Date; sinceDate: DateStr; postBefore: Date; ids: IdRange }): Promise<IdleAccountRow[]>;
+  idleAccounts(p: { now: Date; sinceDate: DateStr; postBefore: Date; units: IdRange }): Promise<IdleAccountRow[]>;
   /** Active accounts that existed for the whole week [from, to) with fewer than `min` posts in it. */
   weeklyShortfall(p: {
     now: Date;
@@ -127,24 +127,24 @@ export interface SweepStore {
     to: Date;
     existedBy: DateStr;
     min: number;
-    ids: IdRange;
+    units: IdRange;
   }): Promise<WeeklyRow[]>;
   /** Pending reviews whose deadline or planned publishing time has passed, with the current step's approver. */
   overdueReviews(p: { now: Date }): Promise<ReviewRow[]>;
   /** Targets of open repost tasks due before `until`, not confirmed, on active accounts. */
-  dueReposts(p: { now: Date; until: Date }): Promise<RepostRow[]>;
+  dueReposts(p: { now: Date; until: Date; units: IdRange }): Promise<RepostRow[]>;
   /** Every open repost task with how many of its targets are done (for the admins' summary). */
   repostProgress(p: {
     now: Date;
   }): Promise<{ taskId: number; title: string; deadlineAt: Date; done: number; total: number }[]>;
   /** Active accounts whose password was last confirmed changed (or opened) on or before `sinceDate`. */
-  passwordsDue(p: { now: Date; sinceDate: DateStr; ids: IdRange }): Promise<PasswordRow[]>;
+  passwordsDue(p: { now: Date; sinceDate: DateStr; units: IdRange }): Promise<PasswordRow[]>;
   /** Active accounts whose feed failed at least `minFailures` times in a row. */
   feedProblems(p: { minFailures: number }): Promise<FeedProblemRow[]>;
 
   /** Every unit's name, by id. */
   unitNames(): Promise<Map<number, string>>;
-  /** Accounts per (name, platform) over the whole register, for unambiguous account references. */
+  /** Accounts per (name, platform), for the names more than one account carries (any other name is unique), for unambiguous account references. */
   nameCounts(): Promise<NameCount[]>;
 
   /** Every bound work group and liaison, and the people asked for. */
@@ -152,8 +152,16 @@ export interface SweepStore {
 
   /** Keys already recorded for these periods. */
   sentKeys(periods: readonly string[]): Promise<Set<string>>;
-  /** Record reminders as sent. The commit fails with ConflictError if any of them was recorded meanwhile. */
-  record(reminders: readonly ReminderRecord[], at: Date): Writes;
+  /**
+   * Record reminders as sent. The commit fails with ConflictError if any of them was recorded meanwhile.
+   * `summary`: the token of the sweep that will count them in the admins' summary (its last commit), or omitted when
+   * they are counted in this very commit.
+   */
+  record(reminders: readonly ReminderRecord[], at: Date, summary?: number): Writes;
+  /** Reminders recorded by a sweep that has not yet queued the admins' summary counting them: key → that sweep's token. */
+  unsummarized(): Promise<Map<string, number>>;
+  /** Mark as summarized the reminders recorded with these tokens; the commit fails with ConflictError unless exactly `expected` were. */
+  summarized(tokens: readonly number[], expected: number): Writes;
   /** Forget reminders whose period (a day `2026-11-20` or an ISO week `2026-W47`) is before this day's. */
   prune(before: DateStr, beforeWeek: string): Writes;
 

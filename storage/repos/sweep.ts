@@ -45,9 +45,18 @@ const account = (r: Raw<AccountRow>): AccountRow => ({
   platform: r.platform,
 });
 
-/** Rows per multi-row insert into `reminders`: 6 parameters each, under D1's limit of 100 per statement. */
-const REMINDER_ROWS_PER_STATEMENT = 16;
+/** Rows per multi-row insert into `reminders`: 7 parameters each, under D1's limit of 100 per statement. */
+const REMINDER_ROWS_PER_STATEMENT = 14;
 const IN_CHUNK = 90;
+
+const DAY_MS = 86_400_000;
+/** The Monday (`YYYY-MM-DD`) when [from, to) is exactly one ISO week in Asia/Shanghai, else null. */
+function isoWeekMonday(from: Date, to: Date): string | null {
+  const local = from.getTime() + SHANGHAI_MS;
+  if (to.getTime() - from.getTime() !== 7 * DAY_MS || local % DAY_MS !== 0) return null;
+  const d = new Date(local);
+  return d.getUTCDay() === 1 ? d.toISOString().slice(0, 10) : null;
+}
 
 function chunks<T>(xs: readonly T[], n: number): T[][] {
   const out: T[][] = [];
@@ -59,26 +68,31 @@ export function createSweepStore(db: Db): SweepStore {
   const all = <T>(q: SQL): Promise<T[]> => allRows<T>(db, q);
 
   return {
-    async accountIds() {
+    async unitIds() {
       const [r] = await all<{ min: number | null; max: number | null }>(
-        sql`SELECT min(id) AS min, max(id) AS max FROM accounts`,
+        sql`SELECT min(id) AS min, max(id) AS max FROM units`,
       );
       return r && r.min !== null && r.max !== null ? { min: Number(r.min), max: Number(r.max) } : null;
     },
 
-    // MATERIALIZED: the correlated subquery runs once per account (a flattened subquery would run it again in WHERE).
-    async idleAccounts({ now, sinceDate, postBefore, ids }) {
+    // The latest post comes from `account_activity` (kept by a trigger on posts); only when it is after `now` (a
+    // sweep as of an earlier moment, a post dated ahead) are that account's posts asked for the latest before `now`.
+    // MATERIALIZED: the expression runs once per account (a flattened subquery would run it again in WHERE).
+    async idleAccounts({ now, sinceDate, postBefore, units }) {
+      const t = ms(now);
       const rows = await all<Raw<IdleAccountRow>>(sql`
         WITH x AS MATERIALIZED (
           SELECT a.id AS accountId, a.unit_id AS unitId, a.name AS name, a.platform AS platform, a.opened_on AS openedOn,
             a.created_at AS createdAt,
-            (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${ms(now)}) AS lastPostAt
-          FROM accounts a
-          WHERE a.id BETWEEN ${ids.from} AND ${ids.to} AND a.status = 'active' AND a.created_at <= ${ms(now)}
+            CASE WHEN v.last_post_at IS NULL OR v.last_post_at <= ${t} THEN v.last_post_at
+              ELSE (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${t}) END AS lastPostAt
+          FROM accounts a LEFT JOIN account_activity v ON v.account_id = a.id
+          WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${t}
         )
         SELECT * FROM x
         WHERE CASE WHEN lastPostAt IS NOT NULL THEN lastPostAt < ${ms(postBefore)}
-                   ELSE coalesce(openedOn, ${sql.raw(dayOf('createdAt'))}) <= ${sinceDate} END`);
+                   ELSE coalesce(openedOn, ${sql.raw(dayOf('createdAt'))}) <= ${sinceDate} END
+        ORDER BY accountId`);
       return rows.map((r) => ({
         accountId: Number(r.accountId),
         unitId: Number(r.unitId),
@@ -90,17 +104,23 @@ export function createSweepStore(db: Db): SweepStore {
       }));
     },
 
-    async weeklyShortfall({ now, from, to, existedBy, min, ids }) {
+    // A whole ISO week (Monday 00:00 to Monday 00:00, Asia/Shanghai) is one row of `post_weeks` (kept by a trigger on
+    // posts); any other span counts the account's posts.
+    async weeklyShortfall({ now, from, to, existedBy, min, units }) {
+      const monday = isoWeekMonday(from, to);
+      const count =
+        monday === null
+          ? sql`(SELECT count(*) FROM posts p WHERE p.account_id = a.id AND p.published_at >= ${ms(from)} AND p.published_at < ${ms(to)})`
+          : sql`coalesce((SELECT w.posts FROM post_weeks w WHERE w.account_id = a.id AND w.monday = ${monday}), 0)`;
       const rows = await all<Raw<WeeklyRow>>(sql`
         WITH x AS MATERIALIZED (
-          SELECT a.id AS accountId, a.unit_id AS unitId, a.name AS name, a.platform AS platform,
-            (SELECT count(*) FROM posts p WHERE p.account_id = a.id AND p.published_at >= ${ms(from)} AND p.published_at < ${ms(to)}) AS posts
+          SELECT a.id AS accountId, a.unit_id AS unitId, a.name AS name, a.platform AS platform, ${count} AS posts
           FROM accounts a
-          WHERE a.id BETWEEN ${ids.from} AND ${ids.to} AND a.status = 'active'
+          WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active'
             AND a.created_at < ${Math.min(ms(from), ms(now))}
             AND coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${existedBy}
         )
-        SELECT * FROM x WHERE posts < ${min}`);
+        SELECT * FROM x WHERE posts < ${min} ORDER BY accountId`);
       return rows; // already in shape: integer columns come back as numbers
     },
 
@@ -150,13 +170,14 @@ export function createSweepStore(db: Db): SweepStore {
       }));
     },
 
-    async dueReposts({ now, until }) {
+    async dueReposts({ now, until, units }) {
       const rows = await all<Raw<RepostRow>>(sql`
         SELECT a.id AS accountId, g.unit_id AS unitId, a.name AS name, a.platform AS platform, t.id AS taskId, t.title AS title, t.deadline_at AS deadlineAt
         FROM repost_tasks t
         JOIN repost_targets g ON g.task_id = t.id
         JOIN accounts a ON a.id = g.account_id
         WHERE t.status = 'open' AND g.done_at IS NULL AND a.status = 'active'
+          AND g.unit_id BETWEEN ${units.from} AND ${units.to}
           AND t.deadline_at < ${ms(until)} AND t.created_at <= ${ms(now)}
         ORDER BY g.unit_id, t.id, a.id`);
       return rows.map((r) => ({
@@ -167,22 +188,24 @@ export function createSweepStore(db: Db): SweepStore {
       }));
     },
 
-    async passwordsDue({ now, sinceDate, ids }) {
+    async passwordsDue({ now, sinceDate, units }) {
       const rows = await all<Raw<PasswordRow>>(sql`
         SELECT ${sql.raw(ACCOUNT_COLUMNS)}, a.password_changed_on AS passwordChangedOn,
           coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS since
         FROM accounts a
-        WHERE a.id BETWEEN ${ids.from} AND ${ids.to} AND a.status = 'active' AND a.created_at <= ${ms(now)}
-          AND coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${sinceDate}`);
+        WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${ms(now)}
+          AND coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${sinceDate}
+        ORDER BY a.id`);
       return rows; // already in shape
     },
 
+    // CROSS JOIN: read the few feeds and seek their accounts (not every account in unit order for the ORDER BY).
     async feedProblems({ minFailures }) {
       const rows = await all<Raw<FeedProblemRow>>(sql`
         SELECT ${sql.raw(ACCOUNT_COLUMNS)}, s.url AS feedUrl, s.failures AS failures, s.last_error AS lastError,
           s.last_ok_at AS lastOkAt, s.last_checked_at AS lastCheckedAt
         FROM feed_state s
-        JOIN accounts a ON a.id = s.account_id AND a.feed_url = s.url
+        CROSS JOIN accounts a ON a.id = s.account_id AND a.feed_url = s.url
         WHERE a.status = 'active' AND s.failures >= ${minFailures}
         ORDER BY a.unit_id, a.id`);
       return rows.map((r) => ({
@@ -202,7 +225,9 @@ export function createSweepStore(db: Db): SweepStore {
 
     async nameCounts() {
       const rows = await all<{ name: string; platform: string; accounts: number }>(
-        sql`SELECT name, platform, count(*) AS accounts FROM accounts GROUP BY name, platform`,
+        // a name that only one account carries needs no count (accountRefs takes a missing name as unique)
+        sql`SELECT name, platform, count(*) AS accounts FROM accounts
+            WHERE name IN (SELECT name FROM accounts GROUP BY name HAVING count(*) > 1) GROUP BY name, platform`,
       );
       return rows.map((r) => ({ name: r.name, platform: r.platform, accounts: Number(r.accounts) }));
     },
@@ -272,10 +297,34 @@ export function createSweepStore(db: Db): SweepStore {
       return out;
     },
 
-    record(reminders: readonly ReminderRecord[], at: Date): Writes {
+    async unsummarized() {
+      const rows = await all<{ key: string; token: number }>(
+        sql`SELECT key, summarized AS token FROM reminders WHERE summarized <> 1`,
+      );
+      return new Map(rows.map((r) => [r.key, Number(r.token)]));
+    },
+
+    summarized(tokens, expected) {
+      const ts = [...new Set(tokens)];
+      if (ts.length === 0) return [];
+      if (ts.length > IN_CHUNK) throw new Error(`reminders.summarized: at most ${IN_CHUNK} tokens`);
+      return [
+        new SqlWrite('reminders.summarized', {
+          sql: `UPDATE reminders SET summarized = 1 WHERE summarized IN (${ts.map(() => '?').join(', ')})`,
+          params: ts,
+        }),
+        // another sweep summarized some of them first, or recorded more under these tokens: fail the whole commit
+        new SqlWrite('guard:reminders', {
+          sql: 'INSERT INTO guards (ok) SELECT 0 WHERE changes() <> ?',
+          params: [expected],
+        }),
+      ];
+    },
+
+    record(reminders: readonly ReminderRecord[], at: Date, summary = 1): Writes {
       const writes: SqlWrite[] = [];
       const statement = (n: number): { insert: string; guard: string } => ({
-        insert: `INSERT INTO reminders (key, kind, unit_id, account_id, period, created_at) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
+        insert: `INSERT INTO reminders (key, kind, unit_id, account_id, period, created_at, summarized) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
         // Another sweep recorded one of these first (two processes at once): fail the whole commit, so this sweep
         // recomputes what is still new instead of sending it twice. The CHECK on `guards` rejects the 0.
         guard: `INSERT INTO guards (ok) SELECT 0 WHERE changes() <> ${n}`,
@@ -285,15 +334,16 @@ export function createSweepStore(db: Db): SweepStore {
       for (let i = 0; i < reminders.length; i += REMINDER_ROWS_PER_STATEMENT) {
         const n = Math.min(REMINDER_ROWS_PER_STATEMENT, reminders.length - i);
         const text = n === REMINDER_ROWS_PER_STATEMENT ? full : statement(n);
-        const params: unknown[] = new Array(n * 6);
+        const params: unknown[] = new Array(n * 7);
         for (let k = 0; k < n; k++) {
           const r = reminders[i + k]!;
-          params[k * 6] = r.key;
-          params[k * 6 + 1] = r.kind;
-          params[k * 6 + 2] = r.unitId;
-          params[k * 6 + 3] = r.accountId;
-          params[k * 6 + 4] = r.period;
-          params[k * 6 + 5] = t;
+          params[k * 7] = r.key;
+          params[k * 7 + 1] = r.kind;
+          params[k * 7 + 2] = r.unitId;
+          params[k * 7 + 3] = r.accountId;
+          params[k * 7 + 4] = r.period;
+          params[k * 7 + 5] = t;
+          params[k * 7 + 6] = summary;
         }
         writes.push(
           new SqlWrite('reminders.record', { sql: text.insert, params }),

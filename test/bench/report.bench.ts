@@ -93,7 +93,7 @@ export default async function bench(): Promise<string[]> {
   try {
     // imported here, not at the top: the sweep bench runs its own child mode when loaded with --bench-child
     const { build } = await import('./sweep.bench.js');
-    const built = build(file);
+    const built = build(file, { accounts: 100_000, units: 5_000, posts: 2_000_000 });
     // the sweep's register has no filings: file the opening of most accounts (1 in 37 stays unfiled), some late
     const db = new Database(file);
     db.exec(`INSERT INTO filings (id, account_id, unit_id, kind, event_date, due_date, filed_at, late, status)
