@@ -118,20 +118,16 @@ export interface PlannedPerson {
   addRoles: ImportRole[];
 }
 
-export interface PlannedAccount {
+/** An account row of the import: the register's own fields, plus where it came from and whom it names. */
+export interface PlannedAccount
+  extends Pick<
+    Account,
+    'platform' | 'name' | 'externalId' | 'url' | 'openedOn' | 'status' | 'operation' | 'operatorName' | 'operatorKind'
+  > {
   sheet: string;
   row: number;
   unit: string;
   existingId: number | null;
-  platform: PlatformCode;
-  name: string;
-  externalId: string | null;
-  url: string | null;
-  openedOn: DateStr | null;
-  status: AccountStatus;
-  operation: Operation;
-  operatorName: string | null;
-  operatorKind: OperatorKind | null;
   /** the person ref of the account's 信息员 */
   officer: string | null;
   /** the 备注, kept as the filing's reason */
