@@ -386,7 +386,7 @@ describe('Feishu delivery survives a restart', () => {
     expect(pending).toEqual([{ status: 'pending' }]);
     fake.reset();
     await world.restart();
-    // The killed server may have held the row's lease (60 s) mid-send: the new one sends it once the lease is over.
+    // The killed server may have held the row's lease (20 s) mid-send: the new one sends it once the lease is over.
     const req = await fake.waitFor(
       (x) => x.path === `/open-apis/im/v1/messages/${messageId}/reply` && x.status === 200,
       90_000,
