@@ -198,7 +198,7 @@ async function main(argv: string[]): Promise<void> {
       }
       const [label] = parsed.positionals;
       if (!label || !parsed.values.out) fail(usage);
-      const { writeReportFiles } = await import('./channels/files/report/cli.js');
+      const { writeReportFiles } = await import('./files/report/cli.js');
       const rt = createRuntime({ databasePath: config.databasePath, admins: config.admins, log });
       try {
         const r = await writeReportFiles(

@@ -33,7 +33,7 @@ export function createRuntime(
     feeds: createFeedStore(db.db),
     report: createReportStore(db.db),
     // the chart and document libraries load on the first /通报, not at start
-    reportFiles: async (r) => (await import('./channels/files/report/files.js')).reportFiles(r),
+    reportFiles: async (r) => (await import('./files/report/files.js')).reportFiles(r),
     calendarAdmin: createCalendarAdminStore(db.db),
     channels: channelInfo,
     admins: opts.admins,

@@ -1,6 +1,6 @@
 /**
  * The quarterly inspection report (通报): from per-account facts read from the register to scores, a ranking and what
- * each unit must do. Pure arithmetic; the facts come from SQL (src/ports/report.ts), the files from src/channels/files/report/.
+ * each unit must do. Pure arithmetic; the facts come from SQL (src/ports/report.ts), the files from src/files/report/.
  *
  * Sources: 神木 第二十一条 (每季度检查并通报结果), 兴国 六 and 浙江 二(五) (regular checks, 僵尸/睡眠 accounts named for
  * rectification); the national indicators (国办秘函〔2019〕19号): "监测时间点前2周内无更新" is a single-veto failure.

@@ -45,9 +45,9 @@ async function child(mode: string, file: string): Promise<void> {
       ms = computed;
       detail = `${r.overall.accounts} accounts, ${r.overall.failed} failed, ${r.units.length} units, mean ${r.overall.meanScore}`;
     } else {
-      const { chartPng } = await import('../../src/channels/files/report/chart.js');
-      const { reportDocx } = await import('../../src/channels/files/report/docx.js');
-      const { reportXlsx } = await import('../../src/channels/files/report/xlsx.js');
+      const { chartPng } = await import('../../src/files/report/chart.js');
+      const { reportDocx } = await import('../../src/files/report/docx.js');
+      const { reportXlsx } = await import('../../src/files/report/xlsx.js');
       const subject = mode === 'files-unit' ? unitPage(r, r.units[r.units.length - 1]!.unitId) : r;
       // warm once (module code, the subsetting wasm, the font), as in a running server; then measure
       await Promise.all([

@@ -11,7 +11,8 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeQuarter } from '../../src/ports/report.js';
-import { type ReportFile, reportFiles } from '../../src/channels/files/report/files.js';
+import { reportFiles } from '../../src/files/report/files.js';
+import type { ReportFile } from '../../src/ports/report.js';
 import { parseQuarter, type Report, unitPage } from '../../src/domain/report.js';
 import { type County, JY, quarterCounty, WJ } from '../support/report-county.js';
 

@@ -18,9 +18,9 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { platformName } from '../../../domain/platforms.js';
-import { type AccountResult, passRateText, quarterName, type Report, vetoedAccounts } from '../../../domain/report.js';
-import { shanghaiDate } from '../../../domain/time.js';
+import { platformName } from '../../domain/platforms.js';
+import { type AccountResult, passRateText, quarterName, type Report, vetoedAccounts } from '../../domain/report.js';
+import { shanghaiDate } from '../../domain/time.js';
 
 const FANGSONG = '仿宋_GB2312';
 const HEITI = '黑体';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import subsetFont from 'subset-font';
-import { quarterName, type Report, type UnitResult } from '../../../domain/report.js';
+import { quarterName, type Report, type UnitResult } from '../../domain/report.js';
 
 const require = createRequire(import.meta.url);
 /** The font file (the package's exports do not list its fonts: found next to its entry point). */

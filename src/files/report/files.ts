@@ -1,19 +1,13 @@
 /**
- * The report's files: the chart (PNG), the 通报 draft (.docx) and every account's indicators (.xlsx). A chat command
- * stores them (Store.files) and answers with `image` / `file` blocks (`attachmentBlocks`); the CLI writes them to a
- * folder.
+ * The report's files: the chart (PNG), the 通报 draft (.docx) and every account's indicators (.xlsx). `/通报` stores
+ * them (Store.files, through Services.reportFiles) and answers with `image` / `file` blocks; the CLI writes them to a
+ * folder. Node only (the chart reads its font from node_modules): never bundled into the Worker.
  */
-import type { Block } from '../../../domain/reply.js';
-import { quarterName, type Report } from '../../../domain/report.js';
+import type { Report } from '../../domain/report.js';
+import type { ReportFile } from '../../ports/report.js';
 import { chartPng } from './chart.js';
 import { reportDocx } from './docx.js';
 import { reportXlsx } from './xlsx.js';
-
-export interface ReportFile {
-  name: string;
-  mime: string;
-  bytes: Uint8Array;
-}
 
 export const MIME = {
   png: 'image/png',
@@ -30,13 +24,4 @@ export async function reportFiles(r: Report): Promise<ReportFile[]> {
     { name: `${base}（${r.issued ? '正式' : '草稿'}）.docx`, mime: MIME.docx, bytes: docx },
     { name: `${base}-账号指标明细.xlsx`, mime: MIME.xlsx, bytes: xlsx },
   ];
-}
-
-/** The reply blocks for stored files (ids from Store.nextId('file')), in the order of `reportFiles`. */
-export function attachmentBlocks(r: Report, files: readonly { fileId: number; name: string; mime: string }[]): Block[] {
-  return files.map((f) =>
-    f.mime.startsWith('image/')
-      ? { type: 'image', fileId: f.fileId, alt: `${quarterName(r.quarter)}单位得分排名与“僵尸”账号变化` }
-      : { type: 'file', fileId: f.fileId, name: f.name },
-  );
 }

@@ -1,10 +1,10 @@
 /** `npm run cli -- report 2026Q4 --out DIR`: the quarter's report (its snapshot when issued) written as three files. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { passRateText, parseQuarter, quarterName } from '../../../domain/report.js';
-import { shanghaiDate } from '../../../domain/time.js';
-import type { Services } from '../../../ports/services.js';
-import { quarterReport } from '../../../ports/report.js';
+import { passRateText, parseQuarter, quarterName } from '../../domain/report.js';
+import { shanghaiDate } from '../../domain/time.js';
+import type { Services } from '../../ports/services.js';
+import { quarterReport } from '../../ports/report.js';
 import { reportFiles } from './files.js';
 
 export async function writeReportFiles(

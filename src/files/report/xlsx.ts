@@ -4,8 +4,8 @@
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { platformName } from '../../../domain/platforms.js';
-import { INDICATORS, quarterName, type Report } from '../../../domain/report.js';
+import { platformName } from '../../domain/platforms.js';
+import { INDICATORS, quarterName, type Report } from '../../domain/report.js';
 
 const share = (v: number | null): number | string => (v === null ? '不适用' : Math.round(v * 1000) / 10);
 
