@@ -1,19 +1,12 @@
-/**
- * The quarterly report over a national-scale register (the sweep bench's: 100,000 accounts in 5,000 units, 2,000,000
- * posts, reviews, repost tasks), in a temporary SQLite file: the 2026Q4 figures as of 2026-11-23 computed in SQL
- * (`computeQuarter`), against a plain full scan of the posts table in the same run; then the three files for the
- * whole register and for one unit's page. Each measurement runs in a fresh child process.
- */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { runChild } from './child.js';
 
 const NOW = new Date('2026-11-23T09:00:00+08:00');
 const here = fileURLToPath(import.meta.url);
-const root = path.resolve(path.dirname(here), '../..');
 
 interface Measure {
   ms: number;
@@ -74,18 +67,7 @@ async function child(mode: string, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024, detail })}\n`);
 }
 
-function measure(mode: string, file: string): Measure {
-  const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const r = spawnSync(tsx, [here, '--bench-child', mode, file], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
-  const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
-  return JSON.parse(line) as Measure;
-}
+const measure = (mode: string, file: string): Measure => runChild<Measure>(here, mode, file);
 
 export default async function bench(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-bench-'));

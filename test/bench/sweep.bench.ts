@@ -1,20 +1,10 @@
-/**
- * The daily reminders sweep over national-scale registers, in temporary SQLite files: 100,000 accounts in 5,000
- * units with 2,000,000 posts, and 250,000 accounts in 12,500 units with 5,000,000 posts (plus pending reviews, repost
- * tasks, feeds). Measured against two baselines in the same run: a full scan of the posts table and a scan of the
- * accounts table. Each measurement runs in a fresh child process, so its peak RSS is its own; each is repeated and
- * the minimum and median printed.
- *
- * The worst day is a Monday (the first working day of its week: every kind applies) with nothing sent yet; then the
- * same Monday again (nothing new) and the Tuesday after (a typical day), each on its own copy of the register.
- */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MIGRATIONS_DIR, openSqlite } from '../../storage/executor/sqlite.js';
+import { runChild } from './child.js';
 
 interface Size {
   accounts: number;
@@ -32,7 +22,6 @@ const NOW = new Date('2026-11-23T09:00:00+08:00');
 const DAY = 86_400_000;
 
 const here = fileURLToPath(import.meta.url);
-const root = path.resolve(path.dirname(here), '../..');
 
 /** A small deterministic PRNG (mulberry32), so every run builds the same register. */
 function rng(seed: number): () => number {
@@ -259,18 +248,7 @@ async function child(mode: string, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
-function measure(mode: string, file: string): Measure {
-  const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const r = spawnSync(tsx, [here, '--bench-child', mode, file], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-  });
-  const line = r.stdout.trim().split('\n').at(-1) ?? '';
-  if (r.status !== 0 || !line.startsWith('{'))
-    throw new Error(`bench child ${mode} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
-  return JSON.parse(line) as Measure;
-}
+const measure = (mode: string, file: string): Measure => runChild<Measure>(here, mode, file);
 
 const median = (xs: number[]): number => {
   const v = [...xs].sort((x, y) => x - y);
