@@ -62,9 +62,9 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
       }
     },
 
-    units: createUnitRepo(db),
-    people: createPeopleRepo(db),
-    accounts: createAccountRepo(db),
+    units: createUnitRepo(db, executor),
+    people: createPeopleRepo(db, executor),
+    accounts: createAccountRepo(db, executor),
     filings: createFilingRepo(db),
     posts: createPostRepo(db),
     settings: createSettingsRepo(db),
@@ -76,7 +76,7 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     wordLists: createWordListRepo(db),
     files: createFileRepo(db),
     imports: createImportRepo(db),
-    events: createEventRepo(db),
+    events: createEventRepo(db, executor),
     bindings: createBindingRepo(db),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * Argument schemas: zod types that read what users type (dates, platforms, @mentions, units, ids) and say in short
- * Chinese what is wrong. Built per message, because `今天` and @mentions depend on it.
+ * Chinese what is wrong. `今天`, @mentions and the store depend on the message: the helpers read them from an
+ * `ArgEnv` slot at parse time, so a command's schema is built once and reused (building zod schemas costs more than
+ * parsing with them). See `argSchemas`.
  */
 import { z } from 'zod';
 import type { Identity, ChannelName, PersonWithRoles, Unit } from '../../src/domain/model.js';
@@ -41,14 +43,62 @@ export interface ArgHelpers {
   units(label: string): z.ZodType<Unit[]>;
 }
 
-export function makeArgHelpers(env: {
+/** What a message's arguments are read against. */
+export interface ArgEnv {
   today: DateStr;
   now: Date;
   store: Store;
   mentions: readonly InboundMention[];
   /** the channel names a written `@channel:id` may carry */
   channels: readonly ChannelName[];
-}): ArgHelpers {
+}
+
+/** Helpers for one message's environment (its schemas are built for that message only). */
+export function makeArgHelpers(env: ArgEnv): ArgHelpers {
+  return helpersOn({ env });
+}
+
+/** Where a built schema finds the environment of the parse it is running (set only while it runs). */
+interface EnvSlot {
+  env: ArgEnv | null;
+}
+
+interface Built<S> {
+  schema: S;
+  slot: EnvSlot;
+}
+
+/**
+ * Built schemas kept per command and reused: `parse` takes a free one (or builds one), points its slot at this
+ * message's environment for the duration of the parse and returns it afterwards. A parse awaits the store, so two
+ * messages of the same command can be parsing at once: each has a schema of its own, never a shared slot.
+ */
+export function argSchemas<K extends object, S>(build: (key: K, h: ArgHelpers) => S) {
+  const free = new WeakMap<K, Built<S>[]>();
+  return async function parse<R>(key: K, env: ArgEnv, use: (schema: S) => Promise<R>): Promise<R> {
+    let list = free.get(key);
+    if (!list) free.set(key, (list = []));
+    let b = list.pop();
+    if (!b) {
+      const slot: EnvSlot = { env: null };
+      b = { schema: build(key, helpersOn(slot)), slot };
+    }
+    b.slot.env = env;
+    try {
+      return await use(b.schema);
+    } finally {
+      b.slot.env = null;
+      // a few per command: as many as parse at the same time
+      if (list.length < 8) list.push(b);
+    }
+  };
+}
+
+function helpersOn(slot: EnvSlot): ArgHelpers {
+  const cur = (): ArgEnv => {
+    if (!slot.env) throw new Error('an argument schema ran outside its parse');
+    return slot.env;
+  };
   const text = (label: string, max = 200): z.ZodType<string> =>
     z
       .string()
@@ -62,21 +112,21 @@ export function makeArgHelpers(env: {
 
   async function resolveMention(raw: string): Promise<MentionTarget> {
     const written = raw.startsWith('@') ? raw.slice(1) : raw;
-    const known = env.mentions.find((m) => m.key === written);
+    const known = cur().mentions.find((m) => m.key === written);
     if (known) {
-      const person = known.identity ? await env.store.people.byIdentity(known.identity) : null;
+      const person = known.identity ? await cur().store.people.byIdentity(known.identity) : null;
       return { identity: known.identity, name: known.name, person: person?.active ? person : null, written };
     }
     const colon = written.indexOf(':');
-    if (colon > 0 && env.channels.includes(written.slice(0, colon) as ChannelName)) {
+    if (colon > 0 && cur().channels.includes(written.slice(0, colon) as ChannelName)) {
       const identity = { channel: written.slice(0, colon) as ChannelName, externalId: written.slice(colon + 1) };
       if (identity.externalId.length === 0 || identity.externalId.length > 128) {
         return { identity: null, name: null, person: null, written };
       }
-      const person = await env.store.people.byIdentity(identity);
+      const person = await cur().store.people.byIdentity(identity);
       return { identity, name: person?.name ?? null, person: person?.active ? person : null, written };
     }
-    const byName = await env.store.people.byName(written);
+    const byName = await cur().store.people.byName(written);
     if (byName.length === 1) return { identity: null, name: written, person: byName[0]!, written };
     return { identity: null, name: written, person: null, written };
   }
@@ -97,9 +147,9 @@ export function makeArgHelpers(env: {
   const unit = (label: string): z.ZodType<Unit> =>
     z.string({ error: `缺少「${label}」` }).transform(async (s, ctx) => {
       const name = s.trim();
-      const u = await env.store.units.byName(name);
+      const u = await cur().store.units.byName(name);
       if (!u) {
-        const all = await env.store.units.all();
+        const all = await cur().store.units.all();
         const near = all.filter((x) => x.name.includes(name) || name.includes(x.name)).slice(0, 5);
         ctx.addIssue({
           code: 'custom',
@@ -114,7 +164,7 @@ export function makeArgHelpers(env: {
     text,
     date: (label) =>
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
-        const d = parseDateInput(s, env.today);
+        const d = parseDateInput(s, cur().today);
         if (!d) {
           ctx.addIssue({
             code: 'custom',
@@ -126,7 +176,7 @@ export function makeArgHelpers(env: {
       }),
     datetime: (label, defaultTime) =>
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
-        const t = parseDateTimeInput(s, env.now, defaultTime);
+        const t = parseDateTimeInput(s, cur().now, defaultTime);
         if (!t) {
           ctx.addIssue({
             code: 'custom',
@@ -213,14 +263,17 @@ export function makeArgHelpers(env: {
     phone: () => text('电话', 30).refine(isPhone, { error: '「电话」格式不对，例如 13812345678 或 0797-1234567' }),
     flag: () => z.literal(true),
     id: (prefix, label) =>
-      z.string({ error: `缺少「${label}」，例如 ${prefix}12` }).transform((s, ctx) => {
-        const m = new RegExp(`^${prefix}?(\\d{1,9})$`, 'i').exec(s.trim());
+{
+      const pattern = new RegExp(`^${prefix}?(\\d{1,9})$`, 'i');
+      return z.string({ error: `缺少「${label}」，例如 ${prefix}12` }).transform((s, ctx) => {
+        const m = pattern.exec(s.trim());
         if (!m) {
           ctx.addIssue({ code: 'custom', message: `「${label}」应写成 ${prefix}12 这样的编号` });
           return z.NEVER;
         }
         return Number(m[1]);
-      }),
+      });
+    },
     int: (label, min, max) =>
       z.string({ error: `缺少「${label}」` }).transform((s, ctx) => {
         const n = /^\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : NaN;

@@ -5,14 +5,14 @@
  */
 import type { z } from 'zod';
 import { AppError, type AppErrorData } from '../../src/domain/errors.js';
-import type { Identity, PersonWithRoles } from '../../src/domain/model.js';
+import type { ChannelName, Identity, PersonWithRoles } from '../../src/domain/model.js';
 import { resolvePolicy } from '../../src/domain/policy.js';
 import { type Reply, textReply } from '../../src/domain/reply.js';
 import type { Role } from '../../src/domain/roles.js';
 import { AttachmentError } from '../../src/ports/attachments.js';
 import type { ChatRef, InboundMention, InboundMessage } from '../../src/ports/inbound.js';
 import { StoreBusyError, type Write } from '../../src/ports/write.js';
-import { makeArgHelpers } from './args.js';
+import { argSchemas } from './args.js';
 import { Context } from './context.js';
 import { splitEmbeddedKeys } from '../embedded-keys.js';
 import { errorReply, GREETING } from './errors.js';
@@ -241,6 +241,16 @@ function forbidden(spec: CommandSpec): AppError {
   return new AppError({ code: 'forbidden', command: commandLabel(spec), roles: refusalRoles(spec) });
 }
 
+/** Each command's argument schema, built once and reused (commands/core/args.ts). */
+const parseArgs = argSchemas((spec: CommandSpec, h) => spec.args(h));
+
+const channelNamesOf = new WeakMap<Services['channels'], ChannelName[]>();
+function channelNames(services: Services): ChannelName[] {
+  let names = channelNamesOf.get(services.channels);
+  if (!names) channelNamesOf.set(services.channels, (names = services.channels.map((c) => c.name)));
+  return names;
+}
+
 /**
  * The one pipeline a command runs through, typed or from a card button: the permission check, the argument schema,
  * then `run`. Errors are thrown as AppError.
@@ -252,14 +262,8 @@ async function execute(
   mentions: readonly InboundMention[],
 ): Promise<Reply> {
   if (!canRun(spec, ctx.caller.active ? ctx.caller : null, ctx.isAdmin)) throw forbidden(spec);
-  const h = makeArgHelpers({
-    today: ctx.today,
-    now: ctx.now,
-    store: ctx.store,
-    mentions,
-    channels: ctx.services.channels.map((c) => c.name),
-  });
-  const parsed = await spec.args(h).safeParseAsync(values);
+  const env = { today: ctx.today, now: ctx.now, store: ctx.store, mentions, channels: channelNames(ctx.services) };
+  const parsed = await parseArgs(spec, env, (schema) => schema.safeParseAsync(values));
   if (!parsed.success) throw new AppError({ code: 'bad_argument', problems: zodProblems(parsed.error) });
   return spec.run(ctx, parsed.data);
 }

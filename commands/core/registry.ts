@@ -4,22 +4,43 @@ import type { CommandSpec } from './types.js';
 
 export function createRegistry(specs: readonly CommandSpec[]): Registry {
   const names = (s: CommandSpec): (readonly string[])[] => [s.path, ...s.aliases];
-  const eq = (a: string, b: string | undefined): boolean => b !== undefined && a.toLowerCase() === b.toLowerCase();
+  // Indexes by the lowercased words, built once: the first command in the list that has a name wins, as a scan would.
+  const two = new Map<string, CommandSpec>();
+  const one = new Map<string, CommandSpec>();
+  const groups = new Map<string, CommandSpec[]>();
+  for (const s of specs) {
+    const seen = new Set<string>();
+    for (const n of names(s)) {
+      const first = n[0]!.toLowerCase();
+      if (n.length === 2) {
+        const key = `${first}\u0000${n[1]!.toLowerCase()}`;
+        if (!two.has(key)) two.set(key, s);
+      }
+      if (n.length === 1 && !one.has(first)) one.set(first, s);
+      if (!seen.has(first)) {
+        seen.add(first);
+        const g = groups.get(first);
+        if (g) g.push(s);
+        else groups.set(first, [s]);
+      }
+    }
+  }
   return {
     all: () => specs,
     find(first, positional) {
+      const head = first.toLowerCase();
       const second = positional[0];
-      for (const s of specs) {
-        for (const n of names(s))
-          if (n.length === 2 && eq(n[0]!, first) && eq(n[1]!, second)) return { spec: s, consumed: 1 };
+      if (second !== undefined) {
+        const s = two.get(`${head}\u0000${second.toLowerCase()}`);
+        if (s) return { spec: s, consumed: 1 };
       }
-      for (const s of specs)
-        for (const n of names(s)) if (n.length === 1 && eq(n[0]!, first)) return { spec: s, consumed: 0 };
-      const group = specs.filter((s) => names(s).some((n) => eq(n[0]!, first)));
-      if (group.length > 0) {
+      const s = one.get(head);
+      if (s) return { spec: s, consumed: 0 };
+      const group = groups.get(head);
+      if (group) {
         return {
           group: group[0]!.path[0]!,
-          subcommands: [...new Set(group.map((s) => s.path[1]).filter((x): x is string => x !== undefined))],
+          subcommands: [...new Set(group.map((g) => g.path[1]).filter((x): x is string => x !== undefined))],
         };
       }
       return null;

@@ -100,6 +100,13 @@ export function d1Executor(d1: D1Database): BatchExecutor {
         throw toStorageError(e);
       }
     },
+    async all<T>(s: Statement) {
+      try {
+        return (await prepare(s).all<T>()).results;
+      } catch (e) {
+        throw toStorageError(e);
+      }
+    },
   };
 }
 

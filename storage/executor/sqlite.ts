@@ -123,6 +123,14 @@ function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchEx
         }
       }, busyRetryMs);
     },
+    async all<T>(s: Statement) {
+      // a read in WAL mode does not wait for the writer: no busy retry
+      try {
+        return prepare(s.sql).all(...s.params) as T[];
+      } catch (e) {
+        throw toStorageError(e);
+      }
+    },
   };
 }
 

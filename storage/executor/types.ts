@@ -20,6 +20,12 @@ export interface BatchExecutor {
   batch(statements: readonly Statement[]): Promise<void>;
   /** one statement that returns rows (used for id allocation) */
   get<T>(statement: Statement): Promise<T | undefined>;
+  /**
+   * The rows of one read, as objects keyed by the column names (aliases) the SQL gives, values as the driver returns
+   * them (integers for booleans, text for JSON). For the reads of every message, whose SQL is written once: no query
+   * building and no row mapping by drizzle per call, and on SQLite the compiled statement is reused.
+   */
+  all<T>(statement: Statement): Promise<T[]>;
 }
 
 /**

@@ -1,19 +1,12 @@
 /** The inbound events repository (`Store['events']`): ids of platform events already handled, for deduplication. */
-import { eq, lt } from 'drizzle-orm';
+import { lt } from 'drizzle-orm';
 import type { Store } from '../../src/ports/store.js';
-import type { Db } from '../executor/types.js';
+import type { BatchExecutor, Db } from '../executor/types.js';
 import * as t from '../schema.js';
 import { SqlWrite, w } from '../write.js';
-import { lazy, ms, ph } from './rows.js';
+import { ms } from './rows.js';
 
-export function createEventRepo(db: Db): Store['events'] {
-  const eventSeen = lazy(() =>
-    db
-      .select({ id: t.inboundEvents.id })
-      .from(t.inboundEvents)
-      .where(eq(t.inboundEvents.id, ph('id')))
-      .prepare(),
-  );
+export function createEventRepo(db: Db, executor: BatchExecutor): Store['events'] {
   return {
     /** A second record of the same id fails its commit with DuplicateEventError (see store.ts). */
     record(id, at) {
@@ -23,8 +16,12 @@ export function createEventRepo(db: Db): Store['events'] {
       });
     },
     async seen(id) {
-      const [r] = await eventSeen().all({ id });
-      return r !== undefined;
+      // asked on every inbound event: SQL written once, run through the executor's reused statement
+      const rows = await executor.all<{ seen: number }>({
+        sql: 'SELECT 1 AS seen FROM inbound_events WHERE id = ? LIMIT 1',
+        params: [id],
+      });
+      return rows.length > 0;
     },
     purgeBefore(before) {
       return w('event.purge', db.delete(t.inboundEvents).where(lt(t.inboundEvents.receivedAt, ms(before))));

@@ -3,10 +3,10 @@ import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { ChannelName, Identity, Person, PersonWithRoles } from '../../src/domain/model.js';
 import type { Role, RoleGrant } from '../../src/domain/roles.js';
 import type { Store } from '../../src/ports/store.js';
-import type { Db } from '../executor/types.js';
+import type { BatchExecutor, Db } from '../executor/types.js';
 import * as t from '../schema.js';
 import { w } from '../write.js';
-import { lazy, ms, ph } from './rows.js';
+import { ms } from './rows.js';
 
 type PersonRow = typeof t.people.$inferSelect;
 
@@ -38,37 +38,60 @@ function assemble(
   };
 }
 
-export function createPeopleRepo(db: Db): Store['people'] {
+/** A people row as the raw reads return it (SQLite's integer for the boolean). */
+interface RawPerson {
+  id: number;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  unitId: number | null;
+  active: number | boolean;
+  createdAt: number;
+}
+
+const PERSON_COLUMNS =
+  'p.id AS id, p.name AS name, p.title AS title, p.phone AS phone, p.unit_id AS unitId, p.active AS active, p.created_at AS createdAt';
+
+const fromRaw = (r: RawPerson): PersonRow => ({
+  id: Number(r.id),
+  name: r.name,
+  title: r.title,
+  phone: r.phone,
+  unitId: r.unitId === null ? null : Number(r.unitId),
+  active: r.active === true || Number(r.active) === 1,
+  createdAt: Number(r.createdAt),
+});
+
+export function createPeopleRepo(db: Db, executor: BatchExecutor): Store['people'] {
+  // The reads of every message (who is writing, with their roles and identities): SQL written once, run through the
+  // executor's reused statements, rows mapped here.
   const q = {
-    personByIdentity: lazy(() =>
-      db
-        .select({ p: t.people })
-        .from(t.identities)
-        .innerJoin(t.people, eq(t.people.id, t.identities.personId))
-        .where(and(eq(t.identities.channel, ph('channel')), eq(t.identities.externalId, ph('externalId'))))
-        .prepare(),
-    ),
-    rolesOf: lazy(() =>
-      db
-        .select()
-        .from(t.roles)
-        .where(eq(t.roles.personId, ph('id')))
-        .prepare(),
-    ),
-    identitiesOf: lazy(() =>
-      db
-        .select()
-        .from(t.identities)
-        .where(eq(t.identities.personId, ph('id')))
-        .prepare(),
-    ),
+    personByIdentity: (channel: string, externalId: string) =>
+      executor.all<RawPerson>({
+        sql: `SELECT ${PERSON_COLUMNS} FROM identities i INNER JOIN people p ON p.id = i.person_id WHERE i.channel = ? AND i.external_id = ?`,
+        params: [channel, externalId],
+      }),
+    rolesOf: async (id: number) =>
+      (
+        await executor.all<{ personId: number; unitId: number; role: string }>({
+          sql: 'SELECT person_id AS personId, unit_id AS unitId, role FROM roles WHERE person_id = ?',
+          params: [id],
+        })
+      ).map((r) => ({ personId: Number(r.personId), unitId: Number(r.unitId), role: r.role })),
+    identitiesOf: async (id: number) =>
+      (
+        await executor.all<{ channel: string; externalId: string; personId: number }>({
+          sql: 'SELECT channel, external_id AS externalId, person_id AS personId FROM identities WHERE person_id = ?',
+          params: [id],
+        })
+      ).map((r) => ({ channel: r.channel, externalId: r.externalId, personId: Number(r.personId) })),
   };
 
   async function withRoles(rows: PersonRow[]): Promise<PersonWithRoles[]> {
     if (rows.length === 0) return [];
     if (rows.length === 1) {
       const r = rows[0]!;
-      const [roleRows, idRows] = [await q.rolesOf().all({ id: r.id }), await q.identitiesOf().all({ id: r.id })];
+      const [roleRows, idRows] = [await q.rolesOf(r.id), await q.identitiesOf(r.id)];
       return [assemble(r, roleRows, idRows)];
     }
     const ids = rows.map((r) => r.id);
@@ -85,8 +108,8 @@ export function createPeopleRepo(db: Db): Store['people'] {
       return (await withRoles(rows))[0] ?? null;
     },
     async byIdentity(identity: Identity) {
-      const rows = await q.personByIdentity().all({ channel: identity.channel, externalId: identity.externalId });
-      return (await withRoles(rows.map((r) => r.p)))[0] ?? null;
+      const rows = await q.personByIdentity(identity.channel, identity.externalId);
+      return (await withRoles(rows.map(fromRaw)))[0] ?? null;
     },
     async byName(name) {
       const rows = await db

@@ -1,8 +1,8 @@
 /** The units repository (`Store['units']`): units and the chats bound to them. */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { ChannelName, Unit, UnitChat } from '../../src/domain/model.js';
 import type { Store } from '../../src/ports/store.js';
-import type { Db } from '../executor/types.js';
+import type { BatchExecutor, Db } from '../executor/types.js';
 import * as t from '../schema.js';
 import { w } from '../write.js';
 import { date, lazy, ms, ph } from './rows.js';
@@ -18,7 +18,26 @@ const toUnit = (r: UnitRow): Unit => ({
   kind: (r.kind as Unit['kind']) ?? null,
 });
 
-export function createUnitRepo(db: Db): Store['units'] {
+/** A units row as a raw read returns it (the domains as their JSON text). */
+interface RawUnit {
+  id: number;
+  name: string;
+  parentId: number | null;
+  domains: string;
+  kind: string | null;
+  createdAt: number;
+}
+
+const fromRaw = (r: RawUnit): Unit => ({
+  id: Number(r.id),
+  name: r.name,
+  parentId: r.parentId === null ? null : Number(r.parentId),
+  domains: JSON.parse(r.domains) as string[],
+  createdAt: date(Number(r.createdAt)),
+  kind: (r.kind as Unit['kind']) ?? null,
+});
+
+export function createUnitRepo(db: Db, executor: BatchExecutor): Store['units'] {
   const unitById = lazy(() =>
     db
       .select()
@@ -28,7 +47,12 @@ export function createUnitRepo(db: Db): Store['units'] {
   );
   return {
     async all() {
-      return (await db.select().from(t.units).orderBy(asc(t.units.id))).map(toUnit);
+      // read by /账号 and most replies that name units: SQL written once, rows mapped here
+      const rows = await executor.all<RawUnit>({
+        sql: 'SELECT id, name, parent_id AS parentId, domains, kind, created_at AS createdAt FROM units ORDER BY id ASC',
+        params: [],
+      });
+      return rows.map(fromRaw);
     },
     async byId(id) {
       const [r] = await unitById().all({ id });
