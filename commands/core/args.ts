@@ -262,8 +262,7 @@ function helpersOn(slot: EnvSlot): ArgHelpers {
       ),
     phone: () => text('电话', 30).refine(isPhone, { error: '「电话」格式不对，例如 13812345678 或 0797-1234567' }),
     flag: () => z.literal(true),
-    id: (prefix, label) =>
-{
+    id: (prefix, label) => {
       const pattern = new RegExp(`^${prefix}?(\\d{1,9})$`, 'i');
       return z.string({ error: `缺少「${label}」，例如 ${prefix}12` }).transform((s, ctx) => {
         const m = pattern.exec(s.trim());

@@ -107,6 +107,13 @@ export function d1Executor(d1: D1Database): BatchExecutor {
         throw toStorageError(e);
       }
     },
+    async raw<T extends unknown[]>(s: Statement) {
+      try {
+        return await prepare(s).raw<T>();
+      } catch (e) {
+        throw toStorageError(e);
+      }
+    },
   };
 }
 

@@ -131,6 +131,16 @@ function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchEx
         throw toStorageError(e);
       }
     },
+    async raw<T extends unknown[]>(s: Statement) {
+      try {
+        // the cache hands statements out in object mode; this use switches it for itself
+        return prepare(s.sql)
+          .raw(true)
+          .all(...s.params) as T[];
+      } catch (e) {
+        throw toStorageError(e);
+      }
+    },
   };
 }
 

@@ -27,31 +27,49 @@ export const toAccount = (r: AccountRow): Account => ({
   createdAt: date(r.createdAt),
 });
 
-/** An account row as the raw register read returns it, with its unit, officer and activity. */
-interface RawRegisterRow extends AccountRow {
-  unitName: string;
-  officerName: string | null;
-  lastPostAt: number | null;
-  recent: number;
-}
+/** A register row as the raw read returns it: the columns of `REGISTER_COLUMNS`, in that order. */
+type RawRegisterRow = [
+  id: number,
+  unitId: number,
+  platform: string,
+  name: string,
+  externalId: string | null,
+  url: string | null,
+  openedOn: string | null,
+  status: string,
+  operation: string,
+  operatorName: string | null,
+  operatorKind: string | null,
+  officerId: number | null,
+  feedUrl: string | null,
+  passwordChangedOn: string | null,
+  createdAt: number,
+  unitName: string,
+  officerName: string | null,
+  lastPostAt: number | null,
+  recent: number,
+];
 
-const ACCOUNT_COLUMNS = [
-  'a.id AS id',
-  'a.unit_id AS unitId',
-  'a.platform AS platform',
-  'a.name AS name',
-  'a.external_id AS externalId',
-  'a.url AS url',
-  'a.opened_on AS openedOn',
-  'a.status AS status',
-  'a.operation AS operation',
-  'a.operator_name AS operatorName',
-  'a.operator_kind AS operatorKind',
-  'a.officer_id AS officerId',
-  'a.feed_url AS feedUrl',
-  'a.password_changed_on AS passwordChangedOn',
-  'a.created_at AS createdAt',
-  'a.updated_at AS updatedAt',
+const REGISTER_COLUMNS = [
+  'a.id',
+  'a.unit_id',
+  'a.platform',
+  'a.name',
+  'a.external_id',
+  'a.url',
+  'a.opened_on',
+  'a.status',
+  'a.operation',
+  'a.operator_name',
+  'a.operator_kind',
+  'a.officer_id',
+  'a.feed_url',
+  'a.password_changed_on',
+  'a.created_at',
+  'u.name',
+  'p.name',
+  '(SELECT max(published_at) FROM posts WHERE account_id = a.id)',
+  '(SELECT count(*) FROM posts WHERE account_id = a.id AND published_at >= ?)',
 ].join(', ');
 
 /**
@@ -65,9 +83,7 @@ function registerSql(unit: boolean, status: boolean, platform: boolean): string 
     ...(platform ? ['a.platform = ?'] : []),
   ];
   return [
-    `SELECT ${ACCOUNT_COLUMNS}, u.name AS unitName, p.name AS officerName,`,
-    '(SELECT max(published_at) FROM posts WHERE account_id = a.id) AS lastPostAt,',
-    '(SELECT count(*) FROM posts WHERE account_id = a.id AND published_at >= ?) AS recent',
+    `SELECT ${REGISTER_COLUMNS}`,
     'FROM accounts a INNER JOIN units u ON u.id = a.unit_id LEFT JOIN people p ON p.id = a.officer_id',
     where.length ? `WHERE ${where.join(' AND ')}` : '',
     'ORDER BY u.name ASC, a.platform ASC, a.id ASC',
@@ -103,14 +119,29 @@ export function createAccountRepo(db: Db, executor: BatchExecutor): Store['accou
       if (unit) params.push(filter.unitId);
       if (status) params.push(filter.status);
       if (platform) params.push(filter.platform);
-      const rows = await executor.all<RawRegisterRow>({ sql: text, params });
+      const rows = await executor.raw<RawRegisterRow>({ sql: text, params });
+      // arrays in, one object literal per row out (objects from the driver, or a spread, cost more than the read)
       return rows.map(
         (r): RegisterRow => ({
-          ...toAccount(r),
-          unitName: r.unitName,
-          officerName: r.officerName,
-          lastPostAt: date(r.lastPostAt),
-          postsLast7Days: Number(r.recent),
+          id: r[0],
+          unitId: r[1],
+          platform: r[2] as Account['platform'],
+          name: r[3],
+          externalId: r[4],
+          url: r[5],
+          openedOn: r[6],
+          status: r[7] as Account['status'],
+          operation: r[8] as Account['operation'],
+          operatorName: r[9],
+          operatorKind: r[10] as Account['operatorKind'],
+          officerId: r[11],
+          feedUrl: r[12],
+          passwordChangedOn: r[13],
+          createdAt: date(r[14]),
+          unitName: r[15],
+          officerName: r[16],
+          lastPostAt: date(r[17]),
+          postsLast7Days: Number(r[18]),
         }),
       );
     },

@@ -60,7 +60,9 @@ const app = createApp({
     a.get('/bench/queued', (c) =>
       c.json(
         rt.db.sqlite
-          .prepare("SELECT channel, count(*) AS n, sum(payload LIKE '%账号台账%') AS register FROM outbox GROUP BY channel")
+          .prepare(
+            "SELECT channel, count(*) AS n, sum(payload LIKE '%账号台账%') AS register FROM outbox GROUP BY channel",
+          )
           .all(),
       ),
     );

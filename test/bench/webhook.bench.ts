@@ -160,7 +160,8 @@ export default async function bench(): Promise<string[]> {
       fig.bareLat = await openLoop(bare(base, 2_000), 200);
       fig.hookLat = await openLoop(make(2_000, 'lat'), 200);
       sent[name]! += 5_000;
-      const label = name === 'feishu' ? 'Feishu /账号 (encrypted, signed event)' : 'WeCom /账号 (encrypted, signed app callback)';
+      const label =
+        name === 'feishu' ? 'Feishu /账号 (encrypted, signed event)' : 'WeCom /账号 (encrypted, signed app callback)';
       lines.push(
         `${label}:`,
         `  throughput (32 in flight): bare route ${f(fig.bareRps)} req/s (${f(bareBefore)} before, ${f(bareAfter)} after); webhook ${f(fig.hookRps)} req/s; ratio ${((100 * fig.hookRps) / fig.bareRps).toFixed(1)} % (aim ≥ 50 %)`,
@@ -177,9 +178,15 @@ export default async function bench(): Promise<string[]> {
     for (const [name, n] of Object.entries(sent)) {
       const q = queued.find((r) => r.channel === name);
       if (q?.n !== n || q.register !== n)
-        throw new Error(`${name}: ${n} webhooks sent, outbox holds ${q?.n ?? 0} replies (${q?.register ?? 0} registers)`);
+        throw new Error(
+          `${name}: ${n} webhooks sent, outbox holds ${q?.n ?? 0} replies (${q?.register ?? 0} registers)`,
+        );
     }
-    lines.push(`checked: each webhook request queued its register reply (${Object.entries(sent).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    lines.push(
+      `checked: each webhook request queued its register reply (${Object.entries(sent)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')})`,
+    );
     return lines;
   } finally {
     const exited = new Promise((r) => child.once('exit', r));

@@ -93,4 +93,77 @@ describe('D1 storage', () => {
     // a second sweep recording any of them again loses the race as a whole: each reminder is sent once
     await expect(store.commit(sweep.record(records.slice(500, 520), now))).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('the reads of every message, written as SQL for the executor, read the same rows on D1', async () => {
+    const opened = new Date('2026-11-02T00:00:00Z');
+    const account = (id: number, platform: 'weibo' | 'douyin', status: 'active' | 'suspended') =>
+      store.accounts.insert(
+        {
+          id,
+          unitId: 201,
+          platform,
+          name: `读取局${id}`,
+          externalId: null,
+          url: null,
+          openedOn: '2026-11-02',
+          status,
+          operation: 'self',
+          operatorName: null,
+          operatorKind: null,
+          officerId: 301,
+          feedUrl: null,
+          passwordChangedOn: null,
+          createdAt: opened,
+        },
+        opened,
+      );
+    await store.commit([
+      store.units.insert({ id: 201, name: '读取局', parentId: null, domains: ['gov.cn'], createdAt: opened }),
+      store.people.insert({ id: 301, name: '王读', title: '科员', phone: null, unitId: 201, active: true }, opened),
+      store.people.addIdentity(301, { channel: 'feishu', externalId: 'ou_reads' }),
+      store.people.addRoles(301, [
+        { role: 'liaison', unitId: 201 },
+        { role: 'admin', unitId: null },
+      ]),
+      account(401, 'weibo', 'active'),
+      account(402, 'douyin', 'suspended'),
+      store.posts.insert(
+        {
+          accountId: 401,
+          publishedAt: new Date('2026-11-18T02:00:00Z'),
+          title: '一条',
+          url: null,
+          source: 'manual',
+          externalId: null,
+        },
+        301,
+        now,
+      ),
+      store.events.record('feishu:reads-1', now),
+    ]);
+    expect(await store.events.seen('feishu:reads-1')).toBe(true);
+    expect(await store.events.seen('feishu:reads-2')).toBe(false);
+    const p = await store.people.byIdentity({ channel: 'feishu', externalId: 'ou_reads' });
+    expect(p).toMatchObject({ id: 301, name: '王读', title: '科员', unitId: 201, active: true });
+    expect(p?.roles).toEqual(
+      expect.arrayContaining([
+        { role: 'liaison', unitId: 201 },
+        { role: 'admin', unitId: null },
+      ]),
+    );
+    expect(p?.identities).toEqual([{ channel: 'feishu', externalId: 'ou_reads' }]);
+    expect(await store.people.byIdentity({ channel: 'feishu', externalId: 'ou_nobody' })).toBeNull();
+    const u = (await store.units.all()).find((x) => x.id === 201);
+    expect(u).toEqual({ id: 201, name: '读取局', parentId: null, domains: ['gov.cn'], createdAt: opened, kind: null });
+    const rows = await store.accounts.register({ unitId: 201 }, now);
+    expect(rows.map((r) => [r.id, r.platform, r.status, r.unitName, r.officerName, r.postsLast7Days])).toEqual([
+      [402, 'douyin', 'suspended', '读取局', '王读', 0],
+      [401, 'weibo', 'active', '读取局', '王读', 1],
+    ]);
+    expect(rows[1]?.lastPostAt).toEqual(new Date('2026-11-18T02:00:00Z'));
+    expect(rows[1]?.createdAt).toEqual(opened);
+    expect(
+      (await store.accounts.register({ unitId: 201, status: 'active', platform: 'weibo' }, now)).map((r) => r.id),
+    ).toEqual([401]);
+  });
 });
