@@ -56,6 +56,11 @@ const app = createApp({
   health: async () => ({ ok: true, db: 'ok', channels: { feishu: 'on', wecom: 'on', console: 'on' } }),
   mount(a) {
     a.post('/bench/bare', (c) => c.json({}));
+    // the server's CPU time so far (µs, user + system): the bench takes the difference over each measurement
+    a.get('/bench/cpu', (c) => {
+      const u = process.cpuUsage();
+      return c.json({ us: u.user + u.system });
+    });
     // what the webhooks queued, per channel and kind of reply: the bench checks the work was done
     a.get('/bench/queued', (c) =>
       c.json(

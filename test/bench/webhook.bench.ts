@@ -120,6 +120,14 @@ interface Figures {
   hookLat: number[];
 }
 
+/** The server's CPU time (µs) spent while `run` sends `n` requests, per request. */
+async function cpuPerRequest(base: string, n: number, run: () => Promise<unknown>): Promise<number> {
+  const cpu = async () => ((await (await fetch(`${base}/bench/cpu`)).json()) as { us: number }).us;
+  const before = await cpu();
+  await run();
+  return ((await cpu()) - before) / n;
+}
+
 export default async function bench(): Promise<string[]> {
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the load there when it stops (Chrome DevTools)
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/webhook-server.ts', JSON.stringify(SECRETS)], {
@@ -153,9 +161,15 @@ export default async function bench(): Promise<string[]> {
     for (const [name, make] of Object.entries(channels)) {
       // the bare route before and after the webhook, their mean as its baseline
       const fig: Figures = { bareRps: 0, hookRps: 0, bareLat: [], hookLat: [] };
-      const bareBefore = await closedLoop(bare(base, 5_000), 32);
-      fig.hookRps = await closedLoop(make(3_000, 'tp'), 32);
-      const bareAfter = await closedLoop(bare(base, 5_000), 32);
+      let bareBefore = 0;
+      let bareAfter = 0;
+      const bareCpu = await cpuPerRequest(base, 5_000, async () => {
+        bareBefore = await closedLoop(bare(base, 5_000), 32);
+      });
+      const hookCpu = await cpuPerRequest(base, 3_000, async () => {
+        fig.hookRps = await closedLoop(make(3_000, 'tp'), 32);
+      });
+      bareAfter = await closedLoop(bare(base, 5_000), 32);
       fig.bareRps = mean([bareBefore, bareAfter]);
       fig.bareLat = await openLoop(bare(base, 2_000), 200);
       fig.hookLat = await openLoop(make(2_000, 'lat'), 200);
@@ -165,6 +179,7 @@ export default async function bench(): Promise<string[]> {
       lines.push(
         `${label}:`,
         `  throughput (32 in flight): bare route ${f(fig.bareRps)} req/s (${f(bareBefore)} before, ${f(bareAfter)} after); webhook ${f(fig.hookRps)} req/s; ratio ${((100 * fig.hookRps) / fig.bareRps).toFixed(1)} % (aim ≥ 50 %)`,
+        `  server CPU per request (user + system): bare route ${f(bareCpu)} µs, webhook ${f(hookCpu)} µs; the webhook's share of one core's capacity ${((100 * bareCpu) / hookCpu).toFixed(1)} % of the bare route's`,
         `  latency at 200 req/s, bare route: p50 ${f(pct(fig.bareLat, 50))} ms, p99 ${f(pct(fig.bareLat, 99))} ms`,
         `  latency at 200 req/s, webhook:    p50 ${f(pct(fig.hookLat, 50))} ms, p99 ${f(pct(fig.hookLat, 99))} ms (aim p99 < 20 ms); p99 ratio ${(pct(fig.hookLat, 99) / pct(fig.bareLat, 99)).toFixed(1)}×`,
       );

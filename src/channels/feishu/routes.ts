@@ -7,7 +7,7 @@
  * translates. The database work and the queuing of replies happen before the answer; sending happens after.
  */
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../http/body-limit.js';
 import { handleBotAdded, handleCardAction, handleInbound } from '../../app/handle.js';
 import type { ChannelDeps } from '../channel.js';
 import { renderCard } from './card.js';

@@ -9,7 +9,7 @@
  * message/update_template_card with the click's one-use ResponseCode, kept in channel_state by the card's task id.
  */
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../http/body-limit.js';
 import { handleCardAction, handleInbound } from '../../app/handle.js';
 import type { Reply } from '../../domain/reply.js';
 import type { ChannelState } from '../../ports/channel-state.js';
