@@ -38,62 +38,32 @@ function assemble(
   };
 }
 
-/** A people row as the raw reads return it (SQLite's integer for the boolean). */
-interface RawPerson {
-  id: number;
-  name: string;
-  title: string | null;
-  phone: string | null;
-  unitId: number | null;
-  active: number | boolean;
-  createdAt: number;
-}
+/**
+ * Who is writing, with their roles and identities, in one statement: the person's columns, then the roles and the
+ * identities as JSON arrays of [role, unit] and [channel, external id] (json_group_array is SQLite's, on D1 too), each
+ * in the order the same query on its own table returns them.
+ */
+const PERSON_BY_IDENTITY = [
+  'SELECT p.id, p.name, p.title, p.phone, p.unit_id, p.active,',
+  '(SELECT json_group_array(json_array(r.role, r.unit_id)) FROM roles r WHERE r.person_id = p.id),',
+  '(SELECT json_group_array(json_array(x.channel, x.external_id)) FROM identities x WHERE x.person_id = p.id)',
+  'FROM identities i INNER JOIN people p ON p.id = i.person_id WHERE i.channel = ? AND i.external_id = ?',
+].join(' ');
 
-const PERSON_COLUMNS =
-  'p.id AS id, p.name AS name, p.title AS title, p.phone AS phone, p.unit_id AS unitId, p.active AS active, p.created_at AS createdAt';
-
-const fromRaw = (r: RawPerson): PersonRow => ({
-  id: Number(r.id),
-  name: r.name,
-  title: r.title,
-  phone: r.phone,
-  unitId: r.unitId === null ? null : Number(r.unitId),
-  active: r.active === true || Number(r.active) === 1,
-  createdAt: Number(r.createdAt),
-});
+type RawPersonWithRoles = [
+  id: number,
+  name: string,
+  title: string | null,
+  phone: string | null,
+  unitId: number | null,
+  active: number,
+  roles: string,
+  identities: string,
+];
 
 export function createPeopleRepo(db: Db, executor: BatchExecutor): Store['people'] {
-  // The reads of every message (who is writing, with their roles and identities): SQL written once, run through the
-  // executor's reused statements, rows mapped here.
-  const q = {
-    personByIdentity: (channel: string, externalId: string) =>
-      executor.all<RawPerson>({
-        sql: `SELECT ${PERSON_COLUMNS} FROM identities i INNER JOIN people p ON p.id = i.person_id WHERE i.channel = ? AND i.external_id = ?`,
-        params: [channel, externalId],
-      }),
-    rolesOf: async (id: number) =>
-      (
-        await executor.all<{ personId: number; unitId: number; role: string }>({
-          sql: 'SELECT person_id AS personId, unit_id AS unitId, role FROM roles WHERE person_id = ?',
-          params: [id],
-        })
-      ).map((r) => ({ personId: Number(r.personId), unitId: Number(r.unitId), role: r.role })),
-    identitiesOf: async (id: number) =>
-      (
-        await executor.all<{ channel: string; externalId: string; personId: number }>({
-          sql: 'SELECT channel, external_id AS externalId, person_id AS personId FROM identities WHERE person_id = ?',
-          params: [id],
-        })
-      ).map((r) => ({ channel: r.channel, externalId: r.externalId, personId: Number(r.personId) })),
-  };
-
   async function withRoles(rows: PersonRow[]): Promise<PersonWithRoles[]> {
     if (rows.length === 0) return [];
-    if (rows.length === 1) {
-      const r = rows[0]!;
-      const [roleRows, idRows] = [await q.rolesOf(r.id), await q.identitiesOf(r.id)];
-      return [assemble(r, roleRows, idRows)];
-    }
     const ids = rows.map((r) => r.id);
     const [roleRows, idRows] = await Promise.all([
       db.select().from(t.roles).where(inArray(t.roles.personId, ids)),
@@ -108,8 +78,24 @@ export function createPeopleRepo(db: Db, executor: BatchExecutor): Store['people
       return (await withRoles(rows))[0] ?? null;
     },
     async byIdentity(identity: Identity) {
-      const rows = await q.personByIdentity(identity.channel, identity.externalId);
-      return (await withRoles(rows.map(fromRaw)))[0] ?? null;
+      // the read of every message: SQL written once, one statement, rows mapped here
+      const [r] = await executor.raw<RawPersonWithRoles>({
+        sql: PERSON_BY_IDENTITY,
+        params: [identity.channel, identity.externalId],
+      });
+      if (!r) return null;
+      const roles = JSON.parse(r[6]) as [string, number][];
+      const ids = JSON.parse(r[7]) as [string, string][];
+      return {
+        id: r[0],
+        name: r[1],
+        title: r[2],
+        phone: r[3],
+        unitId: r[4],
+        active: Boolean(r[5]),
+        roles: roles.map(([role, unitId]) => ({ role: role as Role, unitId: unitId === ADMIN_UNIT ? null : unitId })),
+        identities: ids.map(([channel, externalId]) => ({ channel: channel as ChannelName, externalId })),
+      };
     },
     async byName(name) {
       const rows = await db
