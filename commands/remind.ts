@@ -143,7 +143,13 @@ const retry = defineCommand({
   examples: ['/提醒 重试 全部', '/提醒 重试 M12'],
   keys: { 消息: ['message', 'id'] },
   positional: ['消息'],
-  args: (h) => z.object({ 消息: z.union([z.literal('全部'), z.literal('all'), h.id('M', '消息')]) }),
+  args: (h) =>
+    z.object({
+      消息: z.union([z.literal('全部'), z.literal('all'), h.id('M', '消息')], {
+        error: (iss) =>
+          iss.input === undefined ? '缺少「消息」：写 全部，或 M12 这样的编号' : '「消息」应为 全部，或 M12 这样的编号',
+      }),
+    }),
   async run(ctx, a): Promise<Reply> {
     const all = a.消息 === '全部' || a.消息 === 'all';
     const before = (await ctx.store.outbox.stats()).failed;

@@ -148,7 +148,7 @@ describe('change and closure (/备案 变更|关停|注销)', () => {
       '/备案 变更 账号=兴国教育 链接=https://mp.weixin.qq.com/x 信息员=@feishu:ou_jy_officer 日期=2026-11-20',
     );
     expect(out).toContain('已备案 F2：变更');
-    expect(out).toContain('信息员：（空） → 王信息');
+    expect(out).toContain('信息员 （空） → 王信息');
     const f = await bot.rt.services.store.filings.byId(2);
     expect(f?.changes).toMatchObject({
       信息员: { from: null, to: '王信息' },
