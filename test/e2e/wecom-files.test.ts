@@ -21,7 +21,7 @@ const sends = (since: number, pred: (r: WecomRequest) => boolean): WecomRequest[
   w.fake.requests.filter((r) => r.seq > since && r.response.errcode === 0 && pred(r));
 const msgtype = (r: WecomRequest): string | undefined => (r.body as { msgtype?: string } | undefined)?.msgtype;
 const mediaOf = (r: WecomRequest, kind: 'file' | 'image') => {
-  const id = ((r.body as Record<string, { media_id?: string }>)[kind] ?? {}).media_id ?? '';
+  const id = (r.body as Record<string, { media_id?: string } | undefined>)[kind]?.media_id ?? '';
   const m = w.fake.media.get(id);
   if (!m) throw new Error(`no uploaded media ${id}`);
   return m;
