@@ -7,7 +7,7 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from './config.js';
-import type { Block, Reply } from '../../domain/reply.js';
+import { isFileBlock, withoutFiles } from '../../domain/reply.js';
 import { AttachmentError, type AttachmentSource, type InboundAttachment } from '../../ports/attachments.js';
 import type { Logger } from '../../ports/logger.js';
 import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
@@ -89,9 +89,6 @@ function classify(e: unknown): DeliveryError {
   }
   return new DeliveryError(e instanceof Error ? e.message : String(e), 'retry');
 }
-
-type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
-const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
 
 /** Feishu's file_type for an upload, from the file name (im/v1/files: opus mp4 pdf doc xls ppt stream). */
 export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
@@ -181,7 +178,7 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     }
     // The rest of the reply first (card or text), then each file or image as its own message. Every part has its own
     // uuid derived from the row's, so a retry after a partial send does not send a part twice.
-    const rest: Reply = { ...row.payload, blocks: row.payload.blocks.filter((b) => !isFileBlock(b)) };
+    const rest = withoutFiles(row.payload);
     let first: SendResult | null = null;
     if (rest.blocks.length > 0) {
       const { msgType, content } = renderFeishu(rest);

@@ -17,14 +17,12 @@ import type { Logger } from '../../ports/logger.js';
 import type { ChannelState } from '../../ports/channel-state.js';
 import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
-import { type Reply, renderText } from '../../domain/reply.js';
+import { type FileBlock, isFileBlock, type Reply, renderText, withoutFiles } from '../../domain/reply.js';
 import { appMessage, cutBytes, markdown, MAX_TEXT_BYTES, updatedCard } from './card.js';
 import type { WecomConfig } from './config.js';
 import {
   checkSize,
-  type FileBlock,
   inlineImage,
-  isFileBlock,
   MAX_APP_IMAGE_BYTES,
   MAX_WEBHOOK_IMAGE_BYTES,
   mediaKind,
@@ -259,9 +257,7 @@ export class WecomMessenger implements Messenger {
     };
     const rest: Reply = {
       ...row.payload,
-      blocks: route
-        ? row.payload.blocks.filter((b) => !isFileBlock(b))
-        : [...row.payload.blocks, { type: 'note', text: NO_FILE_ROUTE }],
+      blocks: route ? withoutFiles(row.payload).blocks : [...row.payload.blocks, { type: 'note', text: NO_FILE_ROUTE }],
     };
     if (progress.done === 0) {
       if (rest.blocks.length > 0 || rest.title !== undefined)

@@ -5,11 +5,8 @@
  * `file` / `image` message then names. A push webhook sends an image inline instead (base64 and its md5, at most 2 MB).
  */
 import { createHash } from 'node:crypto';
-import type { Block } from '../../domain/reply.js';
+import type { FileBlock } from '../../domain/reply.js';
 import { DeliveryError } from '../../ports/messenger.js';
-
-export type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
-export const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
 
 /** WeCom's limits: images 10 MB (JPG/PNG) through the app, 2 MB inline through a push webhook; files 20 MB; all > 5 bytes. */
 export const MAX_APP_IMAGE_BYTES = 10 * 1024 * 1024;
