@@ -12,6 +12,8 @@ import { channelLabel } from '../src/ports/services.js';
 
 /** Messages shown in full in a preview; the rest are listed by recipient. */
 const SHOWN_IN_FULL = 4;
+/** Items listed when nothing can be sent. */
+const SHOWN_ITEMS = 10;
 
 /** A sweep plan as one chat reply (also used by the CLI's dry run, in text). */
 export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
@@ -40,14 +42,23 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   if (plan.messages.length === 0) {
+    // Say what was found, then who could not be told: with nobody listed, the items went only to the admins' summary.
+    const found = plan.fresh
+      .map((i) => i.adminLine ?? i.unitLine ?? i.personLines[0]?.line ?? i.key)
+      .slice(0, SHOWN_ITEMS)
+      .concat(plan.fresh.length > SHOWN_ITEMS ? [`…另有 ${plan.fresh.length - SHOWN_ITEMS} 项`] : []);
     blocks.push(
       {
         type: 'text',
         text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：`,
       },
+      { type: 'list', items: found },
       ...nobody,
     );
-    blocks.push({ type: 'note', text: '管理员汇总也无处发送：管理员须绑定飞书或企业微信账号。' });
+    blocks.push({
+      type: 'note',
+      text: '管理员汇总也无处发送：管理员须有飞书或企业微信身份（/人员 新增 @某人 角色=管理员），并在启用了该渠道的服务器上运行。',
+    });
     return { title: `提醒预览（${when}）`, tone: 'warning', blocks };
   }
   const units = new Set(plan.messages.filter((m) => m.audience === 'unit').map((m) => m.unitId)).size;
