@@ -278,6 +278,10 @@ describe('units, people and the calendar (admin)', () => {
     expect(await bot.say(ADMIN, '/人员 移除 @feishu:ou_admin')).toContain('不能移除自己');
     expect(await bot.say(ADMIN, '/人员 新增 @张无名 单位=兴国县教育局 角色=联络员')).toContain('找不到「@张无名」');
     expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_new 单位=兴国县教育局 角色=联络员')).toContain('姓名=');
+    // the unit's only liaison removed: the admin is told the unit has none left (兴国 五: each unit names its 联络员)
+    const gone = await bot.say(ADMIN, '/人员 移除 @feishu:ou_jy_liaison');
+    expect(gone).toContain('「兴国县教育局」现在没有联络员');
+    expect(gone).toContain('/人员 新增 @某人 单位=兴国县教育局 角色=联络员');
   });
 
   it('神木 第九条 on a change: renaming an account to a campaign name waits for an admin', async () => {
