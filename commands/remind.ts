@@ -2,6 +2,7 @@ import { AppError } from '../src/domain/errors.js';
 import { remindInstant, weekdayName } from '../src/domain/reminders.js';
 import type { SweepPlan } from '../src/ports/sweep.js';
 import type { FeedState } from '../src/ports/feeds.js';
+import type { ReminderItem } from '../src/domain/reminders.js';
 import type { CommandContext } from './core/types.js';
 import { z } from 'zod';
 import type { Reply } from '../src/domain/reply.js';
@@ -34,25 +35,38 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   // "Already sent" only when the records say so: fresh items that nobody can be told are not "sent".
+  const listed = (items: readonly ReminderItem[]): Reply['blocks'] => {
+    // an item's own line where it has one; items recorded earlier may carry none: counted by unit
+    const lines: string[] = [];
+    const perUnit = new Map<string, number>();
+    for (const i of items) {
+      const line = i.adminLine ?? i.unitLine ?? i.personLines[0]?.line;
+      if (line) lines.push(line);
+      else perUnit.set(i.unitName ?? '全县', (perUnit.get(i.unitName ?? '全县') ?? 0) + 1);
+    }
+    const all = [...lines, ...[...perUnit].map(([u, n]) => `「${u}」${n} 项`)];
+    const shown = all.slice(0, SHOWN_ITEMS);
+    if (all.length > SHOWN_ITEMS) shown.push(`…另有 ${all.length - SHOWN_ITEMS} 项`);
+    return [{ type: 'list', items: shown }];
+  };
   if (plan.fresh.length === 0) {
-    blocks.push({
-      type: 'text',
-      text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送。`,
-    });
+    blocks.push(
+      {
+        type: 'text',
+        text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送：`,
+      },
+      ...listed(plan.found),
+    );
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   if (plan.messages.length === 0) {
     // Say what was found, then who could not be told: with nobody listed, the items went only to the admins' summary.
-    const found = plan.fresh
-      .map((i) => i.adminLine ?? i.unitLine ?? i.personLines[0]?.line ?? i.key)
-      .slice(0, SHOWN_ITEMS)
-      .concat(plan.fresh.length > SHOWN_ITEMS ? [`…另有 ${plan.fresh.length - SHOWN_ITEMS} 项`] : []);
     blocks.push(
       {
         type: 'text',
         text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：`,
       },
-      { type: 'list', items: found },
+      ...listed(plan.fresh),
       ...nobody,
     );
     blocks.push({

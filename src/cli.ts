@@ -20,8 +20,7 @@ import { backupSqlite, openSqlite, sqlitePathProblem } from '../storage/executor
 import { createRuntime } from './node-runtime.js';
 import { HOLIDAYS_USAGE, importHolidayNotice, LOCAL_OPERATOR } from './app/holidays-import.js';
 import { runConsole } from './channels/console/console.js';
-import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
-import { wecomApiHost } from './channels/wecom/index.js';
+import { CHANNELS, messengersOf, openChannels, pushHostsOf } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -129,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
         clock: now ? offsetClock(now) : systemClock,
         log,
         deliveryChannels: deliveryChannels(config),
-        wecomHost: wecomApiHost(config.channels),
+        pushHosts: pushHostsOf(config.channels),
       });
       try {
         await runConsole({
@@ -293,7 +292,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     clock: systemClock,
     log,
     deliveryChannels: deliveryChannels(config),
-    wecomHost: wecomApiHost(config.channels),
+    pushHosts: pushHostsOf(config.channels),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {

@@ -24,7 +24,7 @@ export function createRuntime(
     databasePath: string;
     /** how writes wait for another process's lock (storage/busy.ts) */
     busy?: BusyOptions;
-  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'>,
+  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'pushHosts' | 'attachments'>,
 ): Runtime {
   const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const core = buildCore({
@@ -42,7 +42,7 @@ export function createRuntime(
     deliveryChannels: opts.deliveryChannels,
     registerSheets: registerSheetFormat,
     attachments: opts.attachments,
-    wecomHost: opts.wecomHost,
+    pushHosts: opts.pushHosts,
     channelState: createChannelState(db.db),
   });
   return { ...core, core, db, close: () => db.close() };

@@ -6,8 +6,7 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
-import { attachmentsOf, channelStates, messengersOf, openChannels } from './channels/index.js';
-import { wecomApiHost } from './channels/wecom/index.js';
+import { attachmentsOf, channelStates, messengersOf, openChannels, pushHostsOf } from './channels/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { nodeFeedNet } from './http/feed-net.js';
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
     admins: config.admins,
     log,
     deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
-    wecomHost: wecomApiHost(config.channels),
+    pushHosts: pushHostsOf(config.channels),
     busy: { timeoutMs: 20, retryMs: 1_500 },
   });
   const channels = openChannels(config.channels, log, rt.core);

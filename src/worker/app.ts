@@ -21,8 +21,7 @@ import { createSweepStore } from '../../storage/repos/sweep.js';
 import { createStore } from '../../storage/store.js';
 import { buildCore, type Core } from '../app/build.js';
 import type { ChannelDeps } from '../channels/channel.js';
-import { channelInfo, channelStates, messengersOf, openChannels } from '../channels/index.js';
-import { wecomApiHost } from '../channels/wecom/index.js';
+import { channelInfo, channelStates, messengersOf, openChannels, pushHostsOf } from '../channels/index.js';
 import { createChannelState } from '../../storage/repos/channel-state.js';
 import { createReportStore } from '../../storage/repos/report.js';
 import { type Config, loadConfig } from '../config.js';
@@ -102,7 +101,7 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
     clock: opts.clock,
     log,
     deliveryChannels: configured.map((c) => c.channel.name),
-    wecomHost: wecomApiHost(configured),
+    pushHosts: pushHostsOf(configured),
   });
   const channels = openChannels(configured, log, core);
   const { services } = core;
