@@ -68,8 +68,6 @@ export interface SweepOptions {
 
 /** Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 10,000 a page). */
 const UNITS_PER_PAGE = 500;
-/** Reminders are kept this long, far beyond the longest period (a week). */
-const KEEP_REMINDERS_DAYS = 60;
 const MAX_ATTEMPTS = 3;
 
 /** Settings and calendar overrides as stored now. */
@@ -486,7 +484,11 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
                 items: report.totals.fresh + fresh.length,
                 messages: report.totals.messages + messages.length,
               }),
-              sweep.prune(addDays(env.today, -KEEP_REMINDERS_DAYS), isoWeek(addDays(env.today, -KEEP_REMINDERS_DAYS))),
+              // kept 提醒记录保留天数 (at least 14, beyond the longest period: a week)
+              sweep.prune(
+                addDays(env.today, -env.policy.keepReminderDays),
+                isoWeek(addDays(env.today, -env.policy.keepReminderDays)),
+              ),
             );
           }
           await opts.beforeCommit?.(page);

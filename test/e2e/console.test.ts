@@ -52,6 +52,9 @@ describe('the console (npm run cli -- console) scripts the chat commands', () =>
       const b = await runCli(['backup', path.join(dir, 'copy.sqlite')], { env: { DATABASE_PATH: db } });
       expect(b.code, b.stderr).toBe(0);
       expect(fs.statSync(path.join(dir, 'copy.sqlite')).size).toBeGreaterThan(0);
+      // the copy holds the register's phone numbers: the owner's only, whatever the umask
+      expect(fs.statSync(path.join(dir, 'copy.sqlite')).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(db).mode & 0o777).toBe(0o600);
     } finally {
       await server.stop();
     }

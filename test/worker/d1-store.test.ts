@@ -6,6 +6,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { cutoffsAt, runRetention } from '../../src/jobs/retention.js';
+import { silentLogger } from '../../src/ports/logger.js';
 import { ConflictError, DuplicateEventError } from '../../src/ports/write.js';
 import { D1_MAX_PARAMS, D1LimitError, openD1 } from '../../storage/executor/d1.js';
 import { createStore } from '../../storage/store.js';
@@ -92,5 +94,68 @@ describe('D1 storage', () => {
     expect(await count("SELECT count(*) n FROM reminders WHERE period = '2026-11-20'")).toBe(1000);
     // a second sweep recording any of them again loses the race as a whole: each reminder is sent once
     await expect(store.commit(sweep.record(records.slice(500, 520), now))).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('retention runs on D1: a sent message loses its contents and its file, a waiting one keeps both, old audit entries go', async () => {
+    const t0 = new Date('2020-03-02T02:00:00Z');
+    const day = 86_400_000;
+    const msg = (key: string, fileId: number) =>
+      store.outbox.enqueue(
+        {
+          channel: 'feishu',
+          targetType: 'user',
+          target: 'ou_d1_retention',
+          payload: {
+            blocks: [
+              { type: 'text', text: '名单 13812345678' },
+              { type: 'file', fileId, name: 'a.xlsx' },
+            ],
+          },
+          dedupeKey: key,
+        },
+        t0,
+      );
+    const file = (id: number) =>
+      store.files.put(
+        { id, name: 'a.xlsx', mime: 'application/octet-stream', bytes: new Uint8Array([1]), createdBy: null },
+        t0,
+      );
+    await store.commit([
+      file(9001),
+      file(9002),
+      msg('d1-ret-sent', 9001),
+      msg('d1-ret-waiting', 9002),
+      store.audit.add({
+        at: new Date(t0.getTime() - 400 * day),
+        actorId: null,
+        actor: 'x',
+        action: 'd1.old',
+        subject: 'x',
+      }),
+    ]);
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sent', sent_at = next_attempt_at, platform_message_id = 'om_d1' WHERE dedupe_key = 'd1-ret-sent'",
+    ).run();
+    for (const w of flattenWrites(store.retention.prune(await cutoffsAt(store, t0), 5_000)))
+      expect(w.statement.params.length).toBeLessThanOrEqual(D1_MAX_PARAMS);
+    expect(await runRetention({ store, log: silentLogger }, new Date(t0.getTime() + 31 * day))).toEqual({
+      rounds: 1,
+      done: true,
+    });
+    const rows = await env.DB.prepare(
+      "SELECT dedupe_key, status, payload, platform_message_id FROM outbox WHERE dedupe_key LIKE 'd1-ret-%' ORDER BY id",
+    ).all();
+    expect(rows.results).toEqual([
+      { dedupe_key: 'd1-ret-sent', status: 'archived', payload: '{"blocks":[]}', platform_message_id: 'om_d1' },
+      {
+        dedupe_key: 'd1-ret-waiting',
+        status: 'pending',
+        payload: expect.stringContaining('13812345678'),
+        platform_message_id: null,
+      },
+    ]);
+    expect(await count('SELECT count(*) n FROM files WHERE id IN (9001, 9002)')).toBe(1);
+    expect(await count('SELECT count(*) n FROM files WHERE id = 9002')).toBe(1);
+    expect(await count("SELECT count(*) n FROM audit_log WHERE action = 'd1.old'")).toBe(0);
   });
 });

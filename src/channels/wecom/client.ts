@@ -13,7 +13,7 @@
  * back-off; 60020, 81013, 93000, 40001 and other codes fail permanently with what an admin should do. Sends are spaced
  * to WeCom's limits (30 a minute per user, 20 a minute per group push webhook), never dropped.
  */
-import type { Logger } from '../../ports/logger.js';
+import { type Logger, redactText } from '../../ports/logger.js';
 import type { ChannelState } from '../../ports/channel-state.js';
 import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
@@ -82,7 +82,8 @@ interface WecomResponse {
 }
 
 function failure(code: number, msg: string | undefined, where: string): DeliveryError {
-  const detail = `${where} errcode ${code}${msg ? ` ${msg.slice(0, 120)}` : ''}`;
+  // the platform's text may quote a token; it is logged and shown to admins (/提醒 失败)
+  const detail = `${where} errcode ${code}${msg ? ` ${redactText(String(msg).slice(0, 120))}` : ''}`;
   if (RETRY_CODES.has(code)) return new DeliveryError(detail, 'retry');
   if (TOKEN_CODES.has(code)) return new DeliveryError(detail, 'retry');
   const advice = ADVICE[code];
