@@ -80,11 +80,11 @@ describe('D1 storage', () => {
   it('the sweep records a thousand reminders in statements of at most 100 parameters, once', async () => {
     const sweep = createSweepStore(d1.db);
     const records = Array.from({ length: 1000 }, (_, i) => ({
-      key: `dormant:A${i}:2026-11-20`,
       kind: 'dormant',
       period: '2026-11-20',
       unitId: 1,
-      accountId: i,
+      accountId: i + 1,
+      ref: 0,
     }));
     const statements = flattenWrites(sweep.record(records, now)).map((x) => x.statement);
     expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThanOrEqual(D1_MAX_PARAMS);
