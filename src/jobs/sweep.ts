@@ -1,8 +1,9 @@
 /**
- * The daily reminders sweep: a function of (database, settings, calendar, now). It finds every reminder due (one query
- * per kind over the whole register, src/jobs/reminder-kinds.ts), drops those already sent (the `reminders` table,
- * keyed kind:subject:period), and turns the rest into messages: one digest per unit to its work group and liaisons,
- * direct messages to people a review waits on, and one summary to the admins.
+ * The daily reminders sweep: a function of (database, settings, calendar, now). It finds every reminder due, a page of
+ * units at a time (one pass over the page's accounts for the per-account kinds, src/jobs/reminder-kinds.ts), tells
+ * apart those already sent (the `reminders` table, looked up in the same queries), and turns the rest into messages:
+ * one digest per unit to its work group and liaisons, direct messages to people a review waits on, and one summary
+ * to the admins.
  *
  * Once each: the new reminders are recorded and their messages queued in the outbox in one commit. A second sweep
  * that recorded any of them first makes this commit fail as a whole (ConflictError), and the sweep recomputes what is
@@ -451,9 +452,6 @@ export async function planSweep(deps: SweepDeps, now: Date): Promise<SweepPlan> 
   return p;
 }
 
-const records = (items: readonly ReminderItem[]): ReminderRecord[] =>
-  items.map((i) => ({ kind: i.kind, period: i.period, unitId: i.unitId, accountId: i.accountId, ref: i.ref }));
-
 /** A sweep's token in `reminders.token` (≥ 2; 1 means counted when recorded): which run will count a page's reminders. */
 const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 52);
 
@@ -531,7 +529,7 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
         } else count(tally, fresh, false);
         if (!dry && (fresh.length || messages.length || units === null)) {
           const writes: Writes[] = [
-            sweep.record(records(fresh), at, units ? token : 1),
+            sweep.record(fresh satisfies readonly ReminderRecord[], at, units ? token : 1),
             ...messages.map((m) => services.store.outbox.enqueue(m.message, at)),
           ];
           if (units === null) {

@@ -1,6 +1,7 @@
 /**
- * What the daily reminders sweep needs from storage: one query per kind of reminder, each over the whole register
- * (never a query per account), the contacts to tell, and the record of reminders already sent and of sweep runs.
+ * What the daily reminders sweep needs from storage: per page of units, one pass over its accounts for the
+ * per-account kinds and one query for repost targets (never a query per account); one query for each other kind; the
+ * contacts to tell; and the record of reminders already sent (looked up inside those queries) and of sweep runs.
  * Reads are async; writes are deferred and committed by `Store.commit` together with the outbox messages.
  */
 import type { WorkCalendar } from '../domain/calendar.js';

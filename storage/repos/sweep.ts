@@ -90,47 +90,57 @@ export function createSweepStore(db: Db, opts: SweepStoreOptions = {}): SweepSto
     // account's posts asked for the latest before `now`. A whole ISO week is one row of `post_weeks`; any other span
     // counts the account's posts. Each reminder due is looked up in `reminders` (one seek of its primary key; none
     // when not due), and with `onlyNew` the accounts whose reminders are all recorded never leave SQLite.
+    // `LIMIT -1` keeps each step a subquery of its own (SQLite would otherwise repeat its expressions in the next);
+    // a dormant or nearly dormant account is told by its dormancy line only, not by the weekly one.
+    // (Every column of a raw read has a name of its own: D1 builds its rows by column name.)
     async accountChecks({ now, units, idle, weekly, password, onlyNew }) {
       const t = ms(now);
-      const day = sql.raw(dayOf('a.created_at'));
-      const last = sql`(CASE WHEN v.last_post_at IS NULL OR v.last_post_at <= ${t} THEN v.last_post_at
-        ELSE (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${t}) END)`;
-      const idleSince = (c: { sinceDate: string; postBefore: Date }): SQL =>
-        sql`(CASE WHEN ${last} IS NOT NULL THEN ${last} < ${ms(c.postBefore)} ELSE coalesce(a.opened_on, ${day}) <= ${c.sinceDate} END)`;
-      const idleKind = idle
-        ? sql`(CASE WHEN ${idleSince(idle.warn)} THEN CASE WHEN ${idleSince(idle.dormant)} THEN 'dormant' ELSE 'idle' END END)`
-        : sql`NULL`;
       const monday = weekly ? isoWeekMonday(weekly.from, weekly.to) : null;
-      const weekPosts = !weekly
+      const posts = !weekly
         ? sql`NULL`
         : monday === null
           ? sql`(SELECT count(*) FROM posts p WHERE p.account_id = a.id AND p.published_at >= ${ms(weekly.from)} AND p.published_at < ${ms(weekly.to)})`
           : sql`coalesce(w.posts, 0)`;
-      // a dormant or nearly dormant account is told by its dormancy line only
-      const short = weekly
-        ? sql`(CASE WHEN ${idleKind} IS NULL AND a.created_at < ${Math.min(ms(weekly.from), t)}
-            AND coalesce(a.opened_on, ${day}) <= ${weekly.existedBy} AND ${weekPosts} < ${weekly.min} THEN ${weekPosts} END)`
+      const idleSince = (c: { sinceDate: string; postBefore: Date }): SQL =>
+        sql`CASE WHEN x.last IS NOT NULL THEN x.last < ${ms(c.postBefore)} ELSE x.base <= ${c.sinceDate} END`;
+      const idleKind = idle
+        ? sql`CASE WHEN ${idleSince(idle.warn)} THEN CASE WHEN ${idleSince(idle.dormant)} THEN 'dormant' ELSE 'idle' END END`
         : sql`NULL`;
-      const since = sql`coalesce(a.password_changed_on, a.opened_on, ${day})`;
-      const due = password ? sql`(CASE WHEN ${since} <= ${password.sinceDate} THEN ${since} END)` : sql`NULL`;
-      const wanted = (cond: SQL, token: SQL): SQL =>
+      const wanted = (col: string, token: string): SQL =>
         onlyNew
-          ? sql`(${cond} IS NOT NULL AND (${token} IS NULL OR ${token} IN ${list(onlyNew)}))`
-          : sql`${cond} IS NOT NULL`;
+          ? sql`(${sql.raw(col)} IS NOT NULL AND (${sql.raw(token)} IS NULL OR ${sql.raw(token)} IN ${list(onlyNew)}))`
+          : sql`${sql.raw(col)} IS NOT NULL`;
       const rows = await values(sql`
-        SELECT a.id, a.unit_id, a.name, a.platform, ${last}, a.opened_on, a.created_at, ${idleKind}, ri.token,
-          ${short}, rw.token, a.password_changed_on, ${due}, rp.token
-        FROM accounts a
-        LEFT JOIN account_activity v ON v.account_id = a.id
-        ${monday === null ? sql`` : sql`LEFT JOIN post_weeks w ON w.account_id = a.id AND w.monday = ${monday}`}
-        LEFT JOIN reminders ri ON ri.period = ${idle?.period ?? ''} AND ri.kind = ${idleKind} AND ri.account_id = a.id AND ri.ref = 0
+        SELECT y.id AS id, y.unit_id AS unit, y.name AS name, y.platform AS platform, y.last AS last,
+          y.opened_on AS opened, y.created_at AS created, y.idle AS idle, ri.token AS idleToken, y.short AS short,
+          rw.token AS weeklyToken, y.password_changed_on AS changed, y.due AS due, rp.token AS passwordToken
+        FROM (
+          SELECT x.*, ${idleKind} AS idle,
+            ${weekly ? sql`CASE WHEN (${idleKind}) IS NULL AND x.existed AND x.posts < ${weekly.min} THEN x.posts END` : sql`NULL`} AS short,
+            ${password ? sql`CASE WHEN x.since <= ${password.sinceDate} THEN x.since END` : sql`NULL`} AS due
+          FROM (
+            SELECT a.id, a.unit_id, a.name, a.platform, a.opened_on, a.created_at, a.password_changed_on,
+              CASE WHEN v.last_post_at IS NULL OR v.last_post_at <= ${t} THEN v.last_post_at
+                ELSE (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${t}) END AS last,
+              coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS base,
+              coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS since,
+              ${weekly ? sql`a.created_at < ${Math.min(ms(weekly.from), t)} AND coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${weekly.existedBy}` : sql`0`} AS existed,
+              ${posts} AS posts
+            FROM accounts a
+            LEFT JOIN account_activity v ON v.account_id = a.id
+            ${monday === null ? sql`` : sql`LEFT JOIN post_weeks w ON w.account_id = a.id AND w.monday = ${monday}`}
+            WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${t}
+            LIMIT -1
+          ) x
+          LIMIT -1
+        ) y
+        LEFT JOIN reminders ri ON ri.period = ${idle?.period ?? ''} AND ri.kind = y.idle AND ri.account_id = y.id AND ri.ref = 0
         LEFT JOIN reminders rw ON rw.period = ${weekly?.period ?? ''} AND rw.kind = 'weekly'
-          AND rw.account_id = (CASE WHEN ${short} IS NOT NULL THEN a.id END) AND rw.ref = 0
+          AND rw.account_id = (CASE WHEN y.short IS NOT NULL THEN y.id END) AND rw.ref = 0
         LEFT JOIN reminders rp ON rp.period = ${password?.period ?? ''} AND rp.kind = 'password'
-          AND rp.account_id = (CASE WHEN ${due} IS NOT NULL THEN a.id END) AND rp.ref = 0
-        WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${t}
-          AND (${wanted(idleKind, sql`ri.token`)} OR ${wanted(short, sql`rw.token`)} OR ${wanted(due, sql`rp.token`)})
-        ORDER BY a.id`);
+          AND rp.account_id = (CASE WHEN y.due IS NOT NULL THEN y.id END) AND rp.ref = 0
+        WHERE ${wanted('y.idle', 'ri.token')} OR ${wanted('y.short', 'rw.token')} OR ${wanted('y.due', 'rp.token')}
+        ORDER BY y.id`);
       return rows.map(
         (r): AccountState => ({
           accountId: Number(r[0]),
@@ -199,7 +209,8 @@ export function createSweepStore(db: Db, opts: SweepStoreOptions = {}): SweepSto
 
     async dueReposts({ now, until, units, period, onlyNew }) {
       const rows = await values(sql`
-        SELECT a.id, g.unit_id, a.name, a.platform, t.id, t.title, t.deadline_at, r.token
+        SELECT a.id AS accountId, g.unit_id AS unitId, a.name AS name, a.platform AS platform, t.id AS taskId,
+          t.title AS title, t.deadline_at AS deadlineAt, r.token AS token
         FROM repost_tasks t
         JOIN repost_targets g ON g.task_id = t.id
         JOIN accounts a ON a.id = g.account_id
@@ -248,7 +259,7 @@ export function createSweepStore(db: Db, opts: SweepStoreOptions = {}): SweepSto
     async nameCounts(names) {
       if (names.length === 0) return [];
       const rows = await values(
-        sql`SELECT name, platform, count(*) FROM accounts WHERE name IN ${list([...new Set(names)])} GROUP BY name, platform`,
+        sql`SELECT name, platform, count(*) AS n FROM accounts WHERE name IN ${list([...new Set(names)])} GROUP BY name, platform`,
       );
       return rows.map((r) => ({ name: String(r[0]), platform: String(r[1]), accounts: Number(r[2]) }));
     },
