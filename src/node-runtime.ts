@@ -29,7 +29,8 @@ export function createRuntime(
   const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const core = buildCore({
     store: createStore(db.db, db.executor),
-    sweep: createSweepStore(db.db),
+    // a local SQLite file binds up to 32,766 parameters a statement (D1: 100): bigger multi-row inserts
+    sweep: createSweepStore(db.db, { maxParams: 999 }),
     feeds: createFeedStore(db.db),
     report: createReportStore(db.db),
     // the chart and document libraries load on the first /通报, not at start

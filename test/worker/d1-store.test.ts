@@ -82,11 +82,11 @@ describe('D1 storage', () => {
   it('the sweep records a thousand reminders in statements of at most 100 parameters, once', async () => {
     const sweep = createSweepStore(d1.db);
     const records = Array.from({ length: 1000 }, (_, i) => ({
-      key: `dormant:A${i}:2026-11-20`,
       kind: 'dormant',
       period: '2026-11-20',
       unitId: 1,
-      accountId: i,
+      accountId: i + 1,
+      ref: 0,
     }));
     const statements = flattenWrites(sweep.record(records, now)).map((x) => x.statement);
     expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThanOrEqual(D1_MAX_PARAMS);
@@ -157,5 +157,56 @@ describe('D1 storage', () => {
     expect(await count('SELECT count(*) n FROM files WHERE id IN (9001, 9002)')).toBe(1);
     expect(await count('SELECT count(*) n FROM files WHERE id = 9002')).toBe(1);
     expect(await count("SELECT count(*) n FROM audit_log WHERE action = 'd1.old'")).toBe(0);
+  });
+});
+
+describe('the sweep on D1', () => {
+  it('reads a page of accounts in one statement and tells what is recorded already', async () => {
+    const sweep = createSweepStore(d1.db);
+    const at = new Date('2026-11-23T01:00:00Z');
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO units (id, name, parent_id, domains, created_at) VALUES (900, '丙局', NULL, '[]', 0)",
+      ),
+      env.DB.prepare(
+        "INSERT INTO accounts (id, unit_id, platform, name, opened_on, status, operation, created_at, updated_at) VALUES (9001, 900, 'weibo', '丙局发布', '2026-01-05', 'active', 'self', 0, 0)",
+      ),
+    ]);
+    const checks = (onlyNew: number[] | null) =>
+      sweep.accountChecks({
+        now: at,
+        units: { from: 900, to: 900 },
+        idle: {
+          warn: { sinceDate: '2026-11-13', postBefore: new Date('2026-11-13T16:00:00Z') },
+          dormant: { sinceDate: '2026-11-09', postBefore: new Date('2026-11-09T16:00:00Z') },
+          period: '2026-11-23',
+        },
+        weekly: null,
+        password: { sinceDate: '2026-08-25', period: '2026-W48' },
+        onlyNew,
+      });
+    const [a] = await checks(null);
+    expect(a).toMatchObject({
+      accountId: 9001,
+      unitId: 900,
+      idle: 'dormant',
+      idleToken: null,
+      passwordSince: '2026-01-05',
+      passwordToken: null,
+    });
+    await store.commit(
+      sweep.record([{ kind: 'dormant', period: '2026-11-23', unitId: 900, accountId: 9001, ref: 0 }], at, 77),
+    );
+    expect((await checks(null))[0]).toMatchObject({ idleToken: 77, passwordToken: null });
+    expect(await sweep.unsummarized()).toEqual(new Map([[77, 1]]));
+    // only what is new (the password), or recorded by a sweep whose summary is still to come
+    expect((await checks([])).map((r) => r.accountId)).toEqual([9001]);
+    await store.commit(
+      sweep.record([{ kind: 'password', period: '2026-W48', unitId: 900, accountId: 9001, ref: 0 }], at, 77),
+    );
+    expect(await checks([])).toEqual([]);
+    expect((await checks([77])).map((r) => r.idleToken)).toEqual([77]);
+    await store.commit(sweep.summarized([77], 2));
+    expect(await sweep.unsummarized()).toEqual(new Map());
   });
 });
