@@ -206,7 +206,7 @@ const detail = defineCommand({
           .slice(0, 5)
           .map(
             (f) =>
-              `F${f.id} ${FILING_KIND_NAMES[f.kind]} ${f.eventDate}，期限 ${f.dueDate}${f.late ? '（逾期）' : ''}${f.status === 'pending_confirmation' ? '，待管理员确认' : ''}`,
+              `F${f.id} ${FILING_KIND_NAMES[f.kind]} ${f.eventDate}，期限 ${f.dueDate}${f.late ? '（逾期）' : ''}${f.status === 'pending_confirmation' ? '，待管理员确认' : ''}${f.warnings.length ? `。提示：${joinSentences(f.warnings)}` : ''}`,
           ),
       });
     }

@@ -112,7 +112,13 @@ function checkEventDate(kind: FilingKind, d: DateStr, today: DateStr): void {
   if (d < '2000-01-01') throw new AppError({ code: 'bad_argument', problems: [`日期 ${d} 不合理`] });
 }
 
-/** The reply every filing gets: its id, the due date and whether it is late, and what to watch. */
+/** Warnings shown in a filing's reply; the rest are in the audit record and /账号 详情. */
+const MAX_REPLY_WARNINGS = 3;
+
+/**
+ * The reply every filing gets, kept short: one result line (unit, account and what was filed), the due date with its
+ * article and whether it is late, then at most three warnings, one line each with its article.
+ */
 function filingReply(f: {
   id: number;
   kind: FilingKind;
@@ -125,19 +131,24 @@ function filingReply(f: {
   extra?: { label: string; value: string }[];
 }): Reply {
   const d = f.deadline;
+  const result = [
+    f.unit.name,
+    `${platformName(f.account.platform)}「${f.account.name}」(A${f.account.id})`,
+    ...(f.extra ?? []).map((e) => `${e.label} ${e.value}`),
+  ].join(' · ');
   const fields = [
-    { label: '单位', value: f.unit.name },
-    { label: '账号', value: `${platformName(f.account.platform)}「${f.account.name}」(A${f.account.id})` },
-    ...(f.extra ?? []),
     { label: '备案期限', value: `${d.dueDate}（${deadlineRule(d)}）` },
-    {
-      label: '报备情况',
-      value: d.late ? `⚠ 逾期 ${d.lateWorkdays} 个工作日：今天 ${f.today} 已晚于期限 ${d.dueDate}` : '按期',
-    },
+    { label: '报备情况', value: d.late ? `⚠ 逾期 ${d.lateWorkdays} 个工作日：今天 ${f.today} 已晚于期限` : '按期' },
   ];
   if (f.pending) fields.push({ label: '状态', value: '待管理员确认' });
-  const blocks: Reply['blocks'] = [{ type: 'fields', fields }];
-  if (f.warnings.length) blocks.push({ type: 'list', items: f.warnings.map((w) => `⚠ ${w}`) });
+  const blocks: Reply['blocks'] = [
+    { type: 'text', text: result },
+    { type: 'fields', fields },
+  ];
+  const shown = f.warnings.slice(0, MAX_REPLY_WARNINGS).map((w) => `⚠ ${w}`);
+  if (f.warnings.length > MAX_REPLY_WARNINGS)
+    shown.push(`另有 ${f.warnings.length - MAX_REPLY_WARNINGS} 条提示，见 /账号 详情 A${f.account.id}`);
+  if (shown.length) blocks.push({ type: 'list', items: shown });
   const fb = fallbackNotice(d.fallbackYears);
   if (fb) blocks.push({ type: 'note', text: fb });
   return {
@@ -316,7 +327,7 @@ const open = defineCommand({
       pending,
       today: ctx.today,
       extra: [
-        { label: '开设日期', value: openedOn },
+        { label: '开设', value: openedOn },
         {
           label: '运营',
           value:
@@ -444,7 +455,7 @@ const change = defineCommand({
       pending,
       today: ctx.today,
       extra: [
-        { label: '变更日期', value: eventDate },
+        { label: '变更', value: eventDate },
         ...Object.entries(changes).map(([k, v]) => ({
           label: k,
           value: `${v.from ?? '（空）'} → ${v.to ?? '（空）'}`,
@@ -540,7 +551,7 @@ function closure(kind: 'suspend' | 'close') {
         pending: false,
         today: ctx.today,
         extra: [
-          { label: `${word}日期`, value: eventDate },
+          { label: word, value: eventDate },
           { label: '原因', value: a.原因 },
           ...(emergency ? [{ label: '紧急', value: '是（已通知政府办）' }] : []),
         ],

@@ -183,7 +183,24 @@ const remove = defineCommand({
     if (p.id === ctx.caller.id) throw new AppError({ code: 'rule', message: '不能移除自己；请另一位管理员操作。' });
     ctx.write(ctx.store.people.update(p.id, { active: false }), ctx.store.people.removeRoles(p.id));
     ctx.audit('person.remove', `P${p.id}`, { name: p.name, roles: p.roles });
-    return { tone: 'success', blocks: [{ type: 'text', text: `已移除「${p.name}」及其全部角色。` }] };
+    // A unit left without a liaison gets its reminders nowhere but its work group: say so, and how to mend it.
+    const orphaned: string[] = [];
+    for (const g of p.roles) {
+      if (g.role !== 'liaison' || g.unitId === null) continue;
+      const others = (await ctx.store.people.withRole('liaison', g.unitId)).filter((x) => x.id !== p.id);
+      if (others.length > 0) continue;
+      const unit = await ctx.store.units.byId(g.unitId);
+      if (unit) orphaned.push(unit.name);
+    }
+    const blocks: Reply['blocks'] = [{ type: 'text', text: `已移除「${p.name}」及其全部角色。` }];
+    if (orphaned.length)
+      blocks.push({
+        type: 'list',
+        items: orphaned.map(
+          (u) => `⚠ 「${u}」现在没有联络员：备案、提醒将无人经办。请用 /人员 新增 @某人 单位=${u} 角色=联络员 补上。`,
+        ),
+      });
+    return { tone: orphaned.length ? 'warning' : 'success', blocks };
   },
 });
 

@@ -591,7 +591,7 @@ const importCommand = defineCommand({
   positional: ['预览'],
   flags: { 确认: ['confirm'] },
   attachments: ['.xlsx', '.xls'],
-  args: (h) => z.object({ 预览: h.id('I', '预览').optional(), 确认: h.flag().optional() }),
+  args: (h) => z.object({ 预览: h.id('I', '预览编号').optional(), 确认: h.flag().optional() }),
   async run(ctx, a): Promise<Reply> {
     if (a.确认) {
       if (a.预览 === undefined)

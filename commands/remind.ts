@@ -2,6 +2,7 @@ import { AppError } from '../src/domain/errors.js';
 import { remindInstant, weekdayName } from '../src/domain/reminders.js';
 import type { SweepPlan } from '../src/ports/sweep.js';
 import type { FeedState } from '../src/ports/feeds.js';
+import type { ReminderItem } from '../src/domain/reminders.js';
 import type { CommandContext } from './core/types.js';
 import { z } from 'zod';
 import type { Reply } from '../src/domain/reply.js';
@@ -12,6 +13,8 @@ import { channelLabel } from '../src/ports/services.js';
 
 /** Messages shown in full in a preview; the rest are listed by recipient. */
 const SHOWN_IN_FULL = 4;
+/** Items listed when nothing can be sent. */
+const SHOWN_ITEMS = 10;
 
 /** A sweep plan as one chat reply (also used by the CLI's dry run, in text). */
 export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
@@ -32,22 +35,44 @@ export function previewReply(plan: SweepPlan, alreadySent: number): Reply {
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   // "Already sent" only when the records say so: fresh items that nobody can be told are not "sent".
+  const listed = (items: readonly ReminderItem[]): Reply['blocks'] => {
+    // an item's own line where it has one; items recorded earlier may carry none: counted by unit
+    const lines: string[] = [];
+    const perUnit = new Map<string, number>();
+    for (const i of items) {
+      const line = i.adminLine ?? i.unitLine ?? i.personLines[0]?.line;
+      if (line) lines.push(line);
+      else perUnit.set(i.unitName ?? '全县', (perUnit.get(i.unitName ?? '全县') ?? 0) + 1);
+    }
+    const all = [...lines, ...[...perUnit].map(([u, n]) => `「${u}」${n} 项`)];
+    const shown = all.slice(0, SHOWN_ITEMS);
+    if (all.length > SHOWN_ITEMS) shown.push(`…另有 ${all.length - SHOWN_ITEMS} 项`);
+    return [{ type: 'list', items: shown }];
+  };
   if (plan.fresh.length === 0) {
-    blocks.push({
-      type: 'text',
-      text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送。`,
-    });
+    blocks.push(
+      {
+        type: 'text',
+        text: `没有新的提醒：找到 ${plan.found.length} 项，均已在本期提醒过（有发送记录），不再重复发送：`,
+      },
+      ...listed(plan.found),
+    );
     return { title: `提醒预览（${when}）`, tone: 'info', blocks };
   }
   if (plan.messages.length === 0) {
+    // Say what was found, then who could not be told: with nobody listed, the items went only to the admins' summary.
     blocks.push(
       {
         type: 'text',
         text: `找到 ${plan.fresh.length} 项新提醒${alreadySent ? `（另有 ${alreadySent} 项本期已提醒过）` : ''}，但没有人可以通知：`,
       },
+      ...listed(plan.fresh),
       ...nobody,
     );
-    blocks.push({ type: 'note', text: '管理员汇总也无处发送：管理员须绑定飞书或企业微信账号。' });
+    blocks.push({
+      type: 'note',
+      text: '管理员汇总也无处发送：管理员须有飞书或企业微信身份（/人员 新增 @某人 角色=管理员），并在启用了该渠道的服务器上运行。',
+    });
     return { title: `提醒预览（${when}）`, tone: 'warning', blocks };
   }
   const units = new Set(plan.messages.filter((m) => m.audience === 'unit').map((m) => m.unitId)).size;
@@ -143,7 +168,13 @@ const retry = defineCommand({
   examples: ['/提醒 重试 全部', '/提醒 重试 M12'],
   keys: { 消息: ['message', 'id'] },
   positional: ['消息'],
-  args: (h) => z.object({ 消息: z.union([z.literal('全部'), z.literal('all'), h.id('M', '消息')]) }),
+  args: (h) =>
+    z.object({
+      消息: z.union([z.literal('全部'), z.literal('all'), h.id('M', '消息')], {
+        error: (iss) =>
+          iss.input === undefined ? '缺少「消息」：写 全部，或 M12 这样的编号' : '「消息」应为 全部，或 M12 这样的编号',
+      }),
+    }),
   async run(ctx, a): Promise<Reply> {
     const all = a.消息 === '全部' || a.消息 === 'all';
     const before = (await ctx.store.outbox.stats()).failed;

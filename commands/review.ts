@@ -12,6 +12,7 @@ import { precheck, type PrecheckOptions, summarizeFindings } from '../src/domain
 import type { Reply } from '../src/domain/reply.js';
 import {
   approvalCard,
+  CHECKS_HEADING,
   type CardFacts,
   cardKey,
   decidedCard,
@@ -321,7 +322,12 @@ const show = defineCommand({
     return {
       title: `R${review.id} ${REVIEW_STATUS_NAMES[review.status]}`,
       blocks: [
-        ...view.filter((b) => review.status === 'pending' || b.type !== 'checklist'),
+        // once decided, the seven checks (and their heading) are no longer asked for
+        ...view.filter(
+          (b) =>
+            review.status === 'pending' ||
+            (b.type !== 'checklist' && !(b.type === 'text' && b.text === CHECKS_HEADING)),
+        ),
         { type: 'list', items: stepLines },
       ],
     };

@@ -124,9 +124,9 @@ const bind = defineCommand({
     // A WeCom group is reached through its push webhook (the AI bot can't post on its own); other channels need none.
     let pushUrl: string | null = null;
     if (a.推送地址 !== undefined) {
-      if (ctx.chat.channel !== 'wecom')
-        throw new AppError({ code: 'bad_argument', problems: ['「推送地址」只用于企业微信群'] });
-      const checked = checkPushUrl(a.推送地址, ctx.services.wecomHost);
+      const host = ctx.services.pushHosts[ctx.chat.channel];
+      if (host === undefined) throw new AppError({ code: 'bad_argument', problems: ['「推送地址」只用于企业微信群'] });
+      const checked = checkPushUrl(a.推送地址, host);
       if (!checked.ok) throw new AppError({ code: 'bad_argument', problems: [checked.problem] });
       pushUrl = checked.url;
     }

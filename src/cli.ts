@@ -20,12 +20,11 @@ import { backupSqlite, openSqlite, sqlitePathProblem } from '../storage/executor
 import { createRuntime } from './node-runtime.js';
 import { HOLIDAYS_USAGE, importHolidayNotice, LOCAL_OPERATOR } from './app/holidays-import.js';
 import { runConsole } from './channels/console/console.js';
-import { CHANNELS, messengersOf, openChannels } from './channels/index.js';
-import { wecomApiHost } from './channels/wecom/index.js';
+import { CHANNELS, messengersOf, openChannels, pushHostsOf } from './channels/index.js';
 import { offsetClock, systemClock } from './domain/clock.js';
 import type { ChannelName, Identity } from './domain/model.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import type { Logger } from './ports/logger.js';
+import { type Logger, secretValues } from './ports/logger.js';
 import { createLogger } from './log.js';
 import { renderText } from './domain/reply.js';
 import { formatShanghai } from './domain/time.js';
@@ -110,7 +109,9 @@ async function main(argv: string[]): Promise<void> {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr, {
+    secrets: secretValues(process.env),
+  });
   switch (sub) {
     case 'console': {
       const { values } = parseOptions(
@@ -129,7 +130,7 @@ async function main(argv: string[]): Promise<void> {
         clock: now ? offsetClock(now) : systemClock,
         log,
         deliveryChannels: deliveryChannels(config),
-        wecomHost: wecomApiHost(config.channels),
+        pushHosts: pushHostsOf(config.channels),
       });
       try {
         await runConsole({
@@ -225,8 +226,15 @@ async function main(argv: string[]): Promise<void> {
       if (!file || extra.length || file.startsWith('-')) fail('usage: npm run cli -- backup FILE');
       const problem = backupProblem(config.databasePath, file);
       if (problem) fail(problem);
-      await backupSqlite(config.databasePath, file);
-      process.stdout.write(`backup written: ${file}\n`);
+      try {
+        await backupSqlite(config.databasePath, file);
+      } catch (e) {
+        // a folder, a read-only place, a full disk: one line, no stack trace
+        const code = (e as NodeJS.ErrnoException).code;
+        process.stderr.write(`backup failed: ${file}: ${code ?? (e instanceof Error ? e.message : String(e))}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`backup written: ${file} (readable by its owner only)\n`);
       return;
     }
     case 'holidays':
@@ -293,7 +301,7 @@ async function remind(config: Config, log: Logger, opts: { now: Date | undefined
     clock: systemClock,
     log,
     deliveryChannels: deliveryChannels(config),
-    wecomHost: wecomApiHost(config.channels),
+    pushHosts: pushHostsOf(config.channels),
   });
   const out = (s: string): void => void process.stdout.write(`${s}\n`);
   try {

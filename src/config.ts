@@ -49,6 +49,10 @@ const schema = z.object({
     .pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])),
   /** run the daily sweep and the outbox loop in this process (tests may turn them off) */
   SCHEDULER: optional.transform((s) => s !== 'off'),
+  /** with it, `/healthz` shows the queue and the channels to a request that gives it; without it, liveness only */
+  HEALTH_TOKEN: optional.refine((s) => s === undefined || (s.length >= 16 && s.length <= 256 && !/\s/.test(s)), {
+    message: 'HEALTH_TOKEN must be 16–256 characters without spaces',
+  }),
 });
 
 export type Env = z.input<typeof schema>;
@@ -60,6 +64,8 @@ export interface Config {
   admins: Identity[];
   logLevel: string;
   scheduler: boolean;
+  /** the token `/healthz` details need (HEALTH_TOKEN); none: `/healthz` answers liveness only */
+  healthToken: string | undefined;
   /** the channels that are on, with their settings */
   channels: ConfiguredChannel[];
   /** why a channel is off, for the start-up log */
@@ -109,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admins: e.ADMINS,
     logLevel: e.LOG_LEVEL,
     scheduler: e.SCHEDULER,
+    healthToken: e.HEALTH_TOKEN,
     channels,
     channelsOff,
   };

@@ -24,12 +24,13 @@ export function createRuntime(
     databasePath: string;
     /** how writes wait for another process's lock (storage/busy.ts) */
     busy?: BusyOptions;
-  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'wecomHost' | 'attachments'>,
+  } & Pick<CoreParts, 'admins' | 'clock' | 'log' | 'deliveryChannels' | 'pushHosts' | 'attachments'>,
 ): Runtime {
   const db = openSqlite(opts.databasePath, { busy: opts.busy });
   const core = buildCore({
     store: createStore(db.db, db.executor),
-    sweep: createSweepStore(db.db),
+    // a local SQLite file binds up to 32,766 parameters a statement (D1: 100): bigger multi-row inserts
+    sweep: createSweepStore(db.db, { maxParams: 999 }),
     feeds: createFeedStore(db.db),
     report: createReportStore(db.db),
     // the chart and document libraries load on the first /通报, not at start
@@ -42,7 +43,7 @@ export function createRuntime(
     deliveryChannels: opts.deliveryChannels,
     registerSheets: registerSheetFormat,
     attachments: opts.attachments,
-    wecomHost: opts.wecomHost,
+    pushHosts: opts.pushHosts,
     channelState: createChannelState(db.db),
   });
   return { ...core, core, db, close: () => db.close() };

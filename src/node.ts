@@ -6,20 +6,18 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import type { ChannelDeps } from './channels/channel.js';
-import { attachmentsOf, channelStates, messengersOf, openChannels } from './channels/index.js';
-import { wecomApiHost } from './channels/wecom/index.js';
+import { attachmentsOf, channelStates, messengersOf, openChannels, pushHostsOf } from './channels/index.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { nodeFeedNet } from './http/feed-net.js';
 import { startFeedPoller } from './jobs/feeds.js';
 import { startOutboxLoop } from './jobs/outbox.js';
+import { runRetention } from './jobs/retention.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './log.js';
+import { secretValues } from './ports/logger.js';
 import { sqlitePathProblem } from '../storage/executor/sqlite.js';
 import { createRuntime } from './node-runtime.js';
-
-/** Platform event ids are kept this long (Feishu retries for up to 6 hours; replays older than 7 days are refused). */
-const EVENT_KEEP_MS = 8 * 86_400_000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -32,7 +30,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, process.stderr, { secrets: secretValues(process.env) });
   // A write waits for another process's lock at most a few ms inside SQLite (that wait blocks every request), then
   // retries asynchronously for up to 1.5 s; a webhook whose write still could not commit answers 503 (Feishu retries).
   const rt = createRuntime({
@@ -40,7 +38,7 @@ async function main(): Promise<void> {
     admins: config.admins,
     log,
     deliveryChannels: config.channels.filter((c) => c.channel.name !== 'console').map((c) => c.channel.name),
-    wecomHost: wecomApiHost(config.channels),
+    pushHosts: pushHostsOf(config.channels),
     busy: { timeoutMs: 20, retryMs: 1_500 },
   });
   const channels = openChannels(config.channels, log, rt.core);
@@ -71,16 +69,20 @@ async function main(): Promise<void> {
 
   const app = createApp({
     log,
-    async health() {
+    healthToken: config.healthToken,
+    async health({ details: full }) {
       let db: 'ok' | 'error' = 'ok';
       let outboxStats: { pending: number; failed: number } | undefined;
       try {
         rt.db.db.get(sql`select 1`);
-        const s = await services.store.outbox.stats();
-        outboxStats = { pending: s.pending, failed: s.failed };
+        if (full) {
+          const s = await services.store.outbox.stats();
+          outboxStats = { pending: s.pending, failed: s.failed };
+        }
       } catch {
         db = 'error';
       }
+      if (!full) return { ok: db === 'ok', db, channels: {} };
       const details = Object.fromEntries(channels.flatMap((c) => (c.health ? [[c.name, c.health()]] : [])));
       return { ok: db === 'ok', db, channels: channelStates(channels), details, outbox: outboxStats };
     },
@@ -89,13 +91,13 @@ async function main(): Promise<void> {
     },
   });
 
-  // Housekeeping: forget platform event ids after the retention.
-  const purge = setInterval(() => {
-    services.store
-      .commit(services.store.events.purgeBefore(new Date(services.clock.now().getTime() - EVENT_KEEP_MS)))
-      .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
-  }, 3_600_000);
+  // Housekeeping, hourly and a minute after the start: forget what is past its time (src/jobs/retention.ts).
+  const housekeeping = (): void => {
+    runRetention(services, services.clock.now()).catch((e: unknown) => log.error({ err: e }, 'retention failed'));
+  };
+  const purge = setInterval(housekeeping, 3_600_000);
   purge.unref();
+  setTimeout(housekeeping, 60_000).unref();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info({ port: info.port, host: config.host }, `listening on http://${config.host}:${info.port}`);

@@ -302,24 +302,37 @@ export const repostTargets = sqliteTable(
   (t) => [primaryKey({ columns: [t.taskId, t.accountId] }), index('repost_targets_unit').on(t.unitId, t.doneAt)],
 );
 
-/** Reminders already sent, by key (kind:subject:period): the sweep never sends one twice. */
+/**
+ * Reminders already sent: the sweep never sends one twice. A reminder is (period, kind, account, ref) — its key
+ * `kind:subject:period` in the domain — with `ref` the repost task, the review or the year it is about (0 when the
+ * account alone is the subject). WITHOUT ROWID: the primary key is the table, so recording a reminder writes one
+ * b-tree, the sweep's look-ups of an account's reminder of a period are one seek, and forgetting old periods is one
+ * range of the key.
+ */
 export const reminders = sqliteTable(
   'reminders',
   {
-    key: text('key').primaryKey(),
-    kind: text('kind').notNull(),
-    unitId: integer('unit_id'),
-    accountId: integer('account_id'),
     period: text('period').notNull(),
+    kind: text('kind').notNull(),
+    /** 0 when the reminder is not about an account */
+    accountId: integer('account_id').notNull().default(0),
+    ref: integer('ref').notNull().default(0),
+    unitId: integer('unit_id'),
     createdAt: integer('created_at').notNull(),
-    /** 0 while the admins' summary of the day has not counted it yet (the sweep records units' reminders page by page) */
-    summarized: integer('summarized').notNull().default(1),
+    /** the sweep that recorded it (`sweep_tokens` while no admins' summary has counted it); 1: counted when recorded */
+    token: integer('token').notNull().default(1),
   },
-  (t) => [
-    index('reminders_period').on(t.period),
-    index('reminders_unsummarized').on(t.summarized).where(sql`summarized <> 1`),
-  ],
+  (t) => [primaryKey({ columns: [t.period, t.kind, t.accountId, t.ref] })],
 );
+
+/**
+ * Sweeps whose reminders were recorded page by page and not yet counted in an admins' summary, with how many they
+ * recorded. The sweep's last commit (or the next sweep's, when it was cut off) deletes its row.
+ */
+export const sweepTokens = sqliteTable('sweep_tokens', {
+  token: integer('token').primaryKey(),
+  recorded: integer('recorded').notNull(),
+});
 
 /**
  * Each account's publishing activity, kept by triggers on `posts` (storage/migrations/0006_account_activity.sql) in

@@ -18,6 +18,7 @@ import { createOutboxRepo } from './repos/outbox.js';
 import { createPeopleRepo } from './repos/people.js';
 import { createPostRepo } from './repos/posts.js';
 import { createRepostRepo } from './repos/reposts.js';
+import { createRetentionRepo } from './repos/retention.js';
 import { createReviewRepo } from './repos/reviews.js';
 import { createSettingsRepo } from './repos/settings.js';
 import { createUnitRepo } from './repos/units.js';
@@ -78,5 +79,6 @@ export function createStore(db: Db, executor: BatchExecutor): Store {
     imports: createImportRepo(db),
     events: createEventRepo(db, executor),
     bindings: createBindingRepo(db),
+    retention: createRetentionRepo(db),
   };
 }

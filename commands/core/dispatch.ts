@@ -18,6 +18,7 @@ import { splitEmbeddedKeys } from '../embedded-keys.js';
 import { errorReply, GREETING } from './errors.js';
 import { parseCommandLine, type RawArgs, textAfterCommand } from './parse.js';
 import type { AttachmentHandle, CommandContext, CommandSpec } from './types.js';
+import { type Typed, usageFor } from './usage.js';
 import type { Services } from '../../src/ports/services.js';
 
 export interface DispatchResult {
@@ -61,6 +62,22 @@ export function commandLabel(spec: CommandSpec): string {
 }
 
 /** Map typed keys, positional words, flags and mentions onto the command's canonical keys. */
+/** Every accepted spelling of a command's keys (lower case) → its canonical key. */
+function keyAliases(spec: CommandSpec): Map<string, string> {
+  const alias = new Map<string, string>();
+  for (const [k, as] of Object.entries(spec.keys ?? {})) {
+    alias.set(k.toLowerCase(), k);
+    for (const a of as) alias.set(a.toLowerCase(), k);
+  }
+  return alias;
+}
+
+/** The canonical keys of the key=value arguments typed (unknown keys left out). */
+function canonicalKeys(spec: CommandSpec, named: ReadonlyMap<string, string>): string[] {
+  const alias = keyAliases(spec);
+  return [...named.keys()].flatMap((k) => alias.get(k.toLowerCase()) ?? []);
+}
+
 export function bindArgs(
   spec: CommandSpec,
   raw: RawArgs,
@@ -68,11 +85,7 @@ export function bindArgs(
 ): { values: Record<string, unknown>; problems: string[] } {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
-  const alias = new Map<string, string>();
-  for (const [k, as] of Object.entries(spec.keys ?? {})) {
-    alias.set(k.toLowerCase(), k);
-    for (const a of as) alias.set(a.toLowerCase(), k);
-  }
+  const alias = keyAliases(spec);
   const embedded = spec.openKeys ? { named: raw.named, repeated: [] } : splitEmbeddedKeys(raw.named, [...alias.keys()]);
   for (const k of new Set([...raw.repeated, ...embedded.repeated])) problems.push(`参数「${k}」写了不止一次`);
   for (const [k, v] of embedded.named) {
@@ -278,6 +291,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
   const silent: DispatchResult = { reply: null, writes: [], notified: [], command: null };
   let spec: CommandSpec | null = null;
   let base: Write[] = [];
+  let typed: Typed | null = null;
   try {
     const fileCommand = msg.attachment && msg.text.trim() === '' ? attachmentCommand(registry, msg) : null;
     if (msg.attachment && msg.text.trim() === '' && !fileCommand) {
@@ -309,6 +323,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
       });
     }
     spec = hit.spec;
+    typed = { words: line.args.positional, keys: canonicalKeys(spec, line.args.named) };
     if (!canRun(spec, caller.person, caller.isAdmin)) {
       if (!caller.person) {
         const admins = await services.store.people.withRole('admin', null);
@@ -327,7 +342,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) {
       return {
-        reply: errorReply(e.data, spec?.usage),
+        reply: errorReply(e.data, spec ? usageFor(spec, typed) : undefined),
         writes: base,
         notified: [],
         command: spec ? commandLabel(spec) : null,

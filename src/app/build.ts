@@ -16,7 +16,7 @@ import type { ChannelState } from '../ports/channel-state.js';
 import type { FeedStore } from '../ports/feeds.js';
 import type { ReportRenderer, ReportStore } from '../ports/report.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
-import type { ChannelInfo, Services } from '../ports/services.js';
+import type { ChannelInfo, PushHosts, Services } from '../ports/services.js';
 import type { RegisterSheetFormat } from '../ports/sheets.js';
 import type { Store } from '../ports/store.js';
 import type { SweepStore } from '../ports/sweep.js';
@@ -56,8 +56,8 @@ export interface CoreParts {
   attachments?: AttachmentSources;
   /** open deadlines and holiday imports (/节假日 导入); absent where not wired */
   calendarAdmin?: CalendarAdminStore;
-  /** the host a WeCom group push webhook must be on */
-  wecomHost?: string;
+  /** per channel, the host a group push address must be on (src/channels/index.ts pushHostsOf) */
+  pushHosts?: PushHosts;
   channelState?: ChannelState;
 }
 
@@ -81,7 +81,7 @@ export function buildCore(parts: CoreParts): Core {
     ...(parts.reportFiles ? { reportFiles: parts.reportFiles } : {}),
     calendarAdmin: parts.calendarAdmin,
     reminders: { plan: (now) => planSweep({ services, sweep: parts.sweep }, now) },
-    ...(parts.wecomHost ? { wecomHost: parts.wecomHost } : {}),
+    pushHosts: parts.pushHosts ?? {},
   };
   return {
     services,

@@ -2,8 +2,8 @@
  * What happens to anything a channel hands the core, the same on every channel:
  * - a message: de-duplicate by event id, dispatch, then commit the command's writes, the event id and the reply (as
  *   an outbox row, for platform channels) in one atomic write; a message that is not text is answered like chatter;
- * - a card button click: de-duplicate, run the action as the operator, commit its writes with the event id, and say
- *   what the platform shows at once;
+ * - a card button click: de-duplicate, run the action as the operator, commit its writes with the event id (a click
+ *   with no writes, such as a refused one, records nothing), and say what the platform shows at once;
  * - the bot added to a chat: the welcome, once per chat.
  */
 import type { CardAction } from '../../commands/core/actions.js';
@@ -121,6 +121,10 @@ export async function handleCardAction(
   if (await store.events.seen(key)) return already;
   for (let attempt = 0; attempt < 2; attempt++) {
     const d = await dispatchAction(services, actions, input);
+    // A click that changes nothing — refused (not allowed, a stale or forged card, an unknown action) or only
+    // answered — leaves no trace: a retry of it is answered the same way, and clicks nobody may make do not grow the
+    // event table.
+    if (d.writes.length === 0) return { ...d.result, duplicate: false };
     try {
       await store.commit([...d.writes, store.events.record(key, clock.now())]);
       return { ...d.result, duplicate: false };

@@ -62,6 +62,8 @@ export interface Channel<C = unknown> {
    * entries that have one (its store and channel state, for a messenger that needs them).
    */
   open(config: C, deps: { log: Logger; core?: Core }): ChannelInstance;
+  /** the host a group's push address (a webhook users paste) must be on, for channels that take one */
+  pushHost?(config: C): string;
 }
 
 /** A configured channel: its definition and settings, opened later in the process that runs it. */

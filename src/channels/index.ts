@@ -8,6 +8,7 @@ import type { ChannelName } from '../domain/model.js';
 import type { AttachmentSources } from '../ports/attachments.js';
 import type { Logger } from '../ports/logger.js';
 import type { Messenger } from '../ports/messenger.js';
+import type { PushHosts } from '../ports/services.js';
 import type { Channel, ChannelInstance, ConfiguredChannel } from './channel.js';
 import { consoleChannel } from './console/index.js';
 import { feishuChannel } from './feishu/index.js';
@@ -17,6 +18,13 @@ import { wecomChannel } from './wecom/index.js';
 export const CHANNELS: readonly Channel[] = [feishuChannel, wecomChannel, wechatyChannel, consoleChannel];
 
 export const channelInfo = CHANNELS.map((c) => ({ name: c.name, label: c.label }));
+
+/** For each configured channel that takes push addresses, the host they must be on (checked by /单位 绑定群). */
+export function pushHostsOf(configured: readonly ConfiguredChannel[]): PushHosts {
+  const out: PushHosts = {};
+  for (const { channel, config } of configured) if (channel.pushHost) out[channel.name] = channel.pushHost(config);
+  return out;
+}
 
 /** Open the configured channels in this process. */
 export function openChannels(configured: readonly ConfiguredChannel[], log: Logger, core?: Core): ChannelInstance[] {

@@ -20,6 +20,14 @@ export interface Policy {
   reportWeights: ReportWeights;
   /** feed hosts (names, addresses, CIDR ranges) allowed to be on a private network; see src/jobs/feed-guard.ts */
   feedPrivateHosts: string[];
+  /** retention (src/jobs/retention.ts): days a sent message keeps its contents (and the files it carried) */
+  keepMessageDays: number;
+  /** days a message that could not be sent stays in /提醒 失败, resendable, after its last attempt */
+  keepFailedDays: number;
+  /** days the audit log, and the record (not the contents) of each message, are kept */
+  keepAuditDays: number;
+  /** days the record of reminders sent and of sweeps run is kept */
+  keepReminderDays: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -35,6 +43,10 @@ export const DEFAULT_POLICY: Policy = {
   allowDomains: ['gov.cn'],
   reportWeights: DEFAULT_REPORT_WEIGHTS,
   feedPrivateHosts: [],
+  keepMessageDays: 30,
+  keepFailedDays: 90,
+  keepAuditDays: 365,
+  keepReminderDays: 60,
 };
 
 interface SettingSpec<K extends keyof Policy> {
@@ -201,6 +213,42 @@ export const SETTINGS: readonly AnySpec[] = [
         ? []
         : (list(raw) as string[]).map((e) => e.replace(/^\[|\]$/g, '').replace(/^\[(.*)\](\/\d+)$/, '$1$2')),
   },
+  {
+    key: 'keepMessageDays',
+    name: '消息保留天数',
+    aliases: ['keep_message_days', 'keepMessageDays'],
+    source: '已发送消息的内容（含名单、手机号和导出的文件）保留的天数，之后只留发送记录',
+    schema: days(1, 365, '消息保留天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'keepFailedDays',
+    name: '失败消息保留天数',
+    aliases: ['keep_failed_days', 'keepFailedDays'],
+    source: '发送失败的消息在 /提醒 失败 中可重发的天数（自最后一次尝试起），之后删除内容',
+    schema: days(1, 730, '失败消息保留天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'keepAuditDays',
+    name: '日志保留天数',
+    aliases: ['keep_audit_days', 'keepAuditDays'],
+    source: '操作日志和消息发送记录保留的天数（《网络安全法》第二十一条：网络日志留存不少于六个月）',
+    schema: days(180, 3650, '日志保留天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
+  {
+    key: 'keepReminderDays',
+    name: '提醒记录保留天数',
+    aliases: ['keep_reminder_days', 'keepReminderDays'],
+    source: '已发提醒和每日检查记录保留的天数（须长于最长的提醒周期：一周）',
+    schema: days(14, 3650, '提醒记录保留天数'),
+    format: (v) => `${v} 天`,
+    parse: num,
+  },
 ];
 
 /** `更新30,备案15,审核20,…` (names from INDICATORS; `更新=30`, `更新：30` too); unnamed indicators keep their default. */
@@ -250,5 +298,9 @@ export function resolvePolicy(stored: Readonly<Record<string, unknown>>): Policy
 export function policyProblem(p: Policy): string | null {
   if (p.dormancyWarningDays >= p.dormantDays)
     return `预警天数（${p.dormancyWarningDays}）应小于僵尸天数（${p.dormantDays}）`;
+  if (p.keepFailedDays < p.keepMessageDays)
+    return `失败消息保留天数（${p.keepFailedDays}）不能小于消息保留天数（${p.keepMessageDays}）`;
+  if (p.keepAuditDays < p.keepFailedDays)
+    return `日志保留天数（${p.keepAuditDays}）不能小于失败消息保留天数（${p.keepFailedDays}）`;
   return null;
 }

@@ -18,6 +18,11 @@ export interface ReminderItem {
   unitId: number | null;
   unitName: string | null;
   accountId: number | null;
+  /**
+   * What else the subject names: the repost task (`T3:A12`), the review (`R5`), the year (`2027`); 0 when the
+   * account alone is the subject. (kind, accountId, ref, period) is the reminder in storage, as the key is here.
+   */
+  ref: number;
   severity: ReminderSeverity;
   /** the line in the unit's digest (work group and liaisons); null when the unit is not told */
   unitLine: string | null;
@@ -140,12 +145,22 @@ export function liaisonPointer(
 
 /**
  * A short, stable digest of a set of keys: the same items make the same message key, in any order. Each key is hashed
- * (FNV-1a and a second multiplier, 2 × 32 bits) and the hashes are summed, so no sorting is needed.
+ * (FNV-1a and a second multiplier, 2 × 32 bits) and the hashes are summed, so no sorting is needed — and the digest
+ * can be added up key by key (`KeysDigest`) without keeping the keys.
  */
 export function keysDigest(keys: readonly string[]): string {
-  let s1 = keys.length >>> 0;
-  let s2 = 0;
-  for (const k of keys) {
+  const d = new KeysDigest();
+  for (const k of keys) d.add(k);
+  return d.value();
+}
+
+/** `keysDigest`, one key at a time: `value()` is `keysDigest` of every key added. */
+export class KeysDigest {
+  private n = 0;
+  private s1 = 0;
+  private s2 = 0;
+
+  add(k: string): void {
     let h1 = 0x811c9dc5;
     let h2 = 0x5bd1e995;
     for (let i = 0; i < k.length; i++) {
@@ -153,10 +168,15 @@ export function keysDigest(keys: readonly string[]): string {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     }
-    s1 = (s1 + (h1 >>> 0)) >>> 0;
-    s2 = (s2 + ((h2 ^ (h2 >>> 15)) >>> 0)) >>> 0;
+    this.n++;
+    this.s1 = (this.s1 + (h1 >>> 0)) >>> 0;
+    this.s2 = (this.s2 + ((h2 ^ (h2 >>> 15)) >>> 0)) >>> 0;
   }
-  return s1.toString(16).padStart(8, '0') + s2.toString(16).padStart(8, '0');
+
+  value(): string {
+    const s1 = (this.s1 + (this.n >>> 0)) >>> 0;
+    return s1.toString(16).padStart(8, '0') + this.s2.toString(16).padStart(8, '0');
+  }
 }
 
 // ------------------------------------------------------------------------------------------------ messages
@@ -165,17 +185,21 @@ export function keysDigest(keys: readonly string[]): string {
 export interface DigestSection {
   heading: string;
   lines: string[];
+  /** how many items the section has when `lines` holds only the first ones (at least MAX_LINES_PER_SECTION) */
+  total?: number;
 }
 
-const MAX_LINES_PER_SECTION = 20;
+/** A section shows this many lines, then how many more there are. */
+export const MAX_LINES_PER_SECTION = 20;
 
 function sectionBlocks(sections: readonly DigestSection[]): Reply['blocks'] {
   const blocks: Reply['blocks'] = [];
   for (const s of sections) {
-    if (s.lines.length === 0) continue;
+    const total = Math.max(s.total ?? 0, s.lines.length);
+    if (total === 0) continue;
     const shown = s.lines.slice(0, MAX_LINES_PER_SECTION);
-    const more = s.lines.length - shown.length;
-    blocks.push({ type: 'text', text: `${s.heading}：${s.lines.length} 项` });
+    const more = total - shown.length;
+    blocks.push({ type: 'text', text: `${s.heading}：${total} 项` });
     blocks.push({ type: 'list', items: more > 0 ? [...shown, `…另有 ${more} 条，发送 /账号 查看台账`] : shown });
   }
   return blocks;

@@ -37,6 +37,13 @@ export interface Reply {
   blocks: Block[];
 }
 
+/** A stored file or image attached to a reply: sent as its own message where the channel can. */
+export type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
+export const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
+
+/** The reply without its files (what goes first, as text or a card, before the files). */
+export const withoutFiles = (r: Reply): Reply => ({ ...r, blocks: r.blocks.filter((b) => !isFileBlock(b)) });
+
 export const textReply = (text: string, tone?: Tone): Reply => ({ tone, blocks: [{ type: 'text', text }] });
 
 /** Is this reply just a line or two of text (sent as a text message rather than a card)? */

@@ -102,6 +102,9 @@ function summaryFields(r: Review, f: CardFacts, step: number): { label: string; 
   ];
 }
 
+/** The line above the seven checks (兴国 三(三)). */
+export const CHECKS_HEADING = '请逐项把关（兴国 三(三)）：';
+
 /** The approval card a leader gets: the facts, the seven checks, the pre-check findings, a comment box and buttons. */
 export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
   const findings = summarizeFindings(r.findings, {
@@ -116,7 +119,7 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
       ...(r.content && [...r.content].length > PREVIEW_CHARS
         ? [{ type: 'text' as const, text: `内容全文：\n${r.content}` }]
         : []),
-      { type: 'text', text: '请逐项把关（兴国 三(三)）：' },
+      { type: 'text', text: CHECKS_HEADING },
       { type: 'checklist', items: SEVEN_CHECKS.map((label) => ({ label, checked: false })) },
       findings.length
         ? { type: 'list', items: ['自动预检（仅供参考，不阻止发布）：', ...findings] }

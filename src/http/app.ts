@@ -2,6 +2,7 @@
  * The Hono app: Web-standard Request → Response only, so the same app serves Node (@hono/node-server) and Workers.
  * Channels mount their webhook routes on it; nothing here talks to a platform before answering.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Logger } from '../ports/logger.js';
 import { StoreBusyError } from '../ports/write.js';
@@ -17,16 +18,29 @@ export interface HealthReport {
 
 export interface AppDeps {
   log: Logger;
-  health(): Promise<HealthReport>;
+  /**
+   * The database's state, and with `details` the channels and the queue. Without details nothing but a trivial query
+   * runs, so an unauthenticated probe costs nothing.
+   */
+  health(opts: { details: boolean }): Promise<HealthReport>;
+  /** HEALTH_TOKEN: a request that gives it sees the details; without a token nobody does */
+  healthToken?: string | undefined;
   /** channel routes (Feishu, WeCom), mounted under their prefixes */
   mount?: (app: Hono) => void;
 }
 
+/** Compared as SHA-256 digests: equal lengths, so the comparison takes the same time whatever was given. */
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const token = deps.healthToken ? digest(deps.healthToken) : null;
   app.get('/healthz', async (c) => {
-    const h = await deps.health();
-    return c.json(h, h.ok ? 200 : 503);
+    const given = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? c.req.query('token');
+    const details = token !== null && given !== undefined && timingSafeEqual(digest(given), token);
+    const h = await deps.health({ details });
+    // liveness (and whether the database answers) only, unless the token was given
+    return c.json(details ? h : { ok: h.ok }, h.ok ? 200 : 503);
   });
   deps.mount?.(app);
   app.notFound((c) => c.json({ error: 'not found' }, 404));

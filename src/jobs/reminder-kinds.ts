@@ -20,7 +20,7 @@ import {
   shanghaiInstant,
   year,
 } from '../domain/time.js';
-import type { AccountRow, IdRange, SweepStore } from '../ports/sweep.js';
+import type { AccountChecks, AccountRow, AccountState, IdRange, SweepStore } from '../ports/sweep.js';
 
 const month = (d: DateStr): number => Number(d.slice(5, 7));
 
@@ -28,17 +28,33 @@ const month = (d: DateStr): number => Number(d.slice(5, 7));
 export interface KindEnv extends SweepEnv {
   ref(a: AccountRow): string;
   unitName(unitId: number): string;
-  /** accounts that already have a dormancy reminder in this sweep (their other activity lines would repeat it) */
-  idle: ReadonlySet<number>;
-  /** keys already sent: their lines need not be written again (an optimisation; the sweep checks again before sending) */
-  sent: ReadonlySet<string>;
+  /** sweeps whose recorded reminders an admins' summary still has to count: their lines are written too */
+  adopt: ReadonlySet<number>;
+  /** for the queries: null asks for everything due; else only what is not recorded, or recorded by these sweeps */
+  onlyNew: readonly number[] | null;
+  /** the sweep that recorded a reminder of a kind that is not paged (null: not recorded) */
+  recordedToken(kind: string, accountId: number | null, ref: number, period: string): number | null;
 }
+
+/** A reminder due, and the sweep that recorded it already (null: it is new). */
+export interface Found {
+  item: ReminderItem;
+  token: number | null;
+}
+
+export type Emit = (found: Found) => void;
 
 export interface SectionSpec {
   /** the item kind this section collects */
   kind: string;
   /** heading in a unit's digest and in the admins' summary */
   label(env: SweepEnv): string;
+}
+
+/** The rows of a kind's own query, ready to be phrased once the names they carry can be referred to. */
+export interface KindRows {
+  names: string[];
+  emit(env: KindEnv, emit: Emit): void;
 }
 
 export interface ReminderKind {
@@ -50,8 +66,13 @@ export interface ReminderKind {
    * digests are complete and can be recorded and queued before the next page is read.
    */
   paged: boolean;
-  /** Run the kind's query (for `units`, a page of unit ids, when paged; `null` otherwise) and phrase its items. */
-  collect(q: SweepStore, env: KindEnv, units: IdRange | null, emit: (item: ReminderItem) => void): Promise<void>;
+  /** A per-account kind: its part of the page's one pass over the accounts, and its items from each account. */
+  accounts?: {
+    checks(env: KindEnv): Partial<Pick<AccountChecks, 'idle' | 'weekly' | 'password'>>;
+    toItem(a: AccountState, env: KindEnv, emit: Emit): void;
+  };
+  /** Any other kind: run its query (for `units`, a page of unit ids, when paged; `null` otherwise). */
+  find?(q: SweepStore, env: KindEnv, units: IdRange | null): Promise<KindRows>;
 }
 
 function defineKind<R>(spec: {
@@ -62,19 +83,33 @@ function defineKind<R>(spec: {
   find: (q: SweepStore, env: KindEnv, units: IdRange) => Promise<R[]>;
   /** per account, into its unit's digest (asked a page of units at a time, so a national register is never held at once) */
   paged?: boolean;
+  /** the account names a row's lines refer to */
+  names?: (row: R) => string | null;
   /** the line(s) and who is told; null to skip a row */
-  toItem: (row: R, env: KindEnv) => ReminderItem | null;
+  toItem: (row: R, env: KindEnv) => Found | null;
 }): ReminderKind {
   return {
     name: spec.name,
     sections: spec.sections,
     applies: spec.applies ?? (() => true),
     paged: spec.paged === true,
-    async collect(q, env, units, emit) {
-      for (const row of await spec.find(q, env, units ?? { from: 0, to: 0 })) {
-        const item = spec.toItem(row, env);
-        if (item) emit(item);
-      }
+    async find(q, env, units) {
+      const rows = await spec.find(q, env, units ?? { from: 0, to: 0 });
+      const names: string[] = [];
+      if (spec.names)
+        for (const r of rows) {
+          const n = spec.names(r);
+          if (n !== null) names.push(n);
+        }
+      return {
+        names,
+        emit(env2, emit) {
+          for (const row of rows) {
+            const found = spec.toItem(row, env2);
+            if (found) emit(found);
+          }
+        },
+      };
     },
   };
 }
@@ -88,30 +123,38 @@ const accountArg = (a: AccountRow, env: KindEnv): string => {
 
 const NO_PERSON_LINES: ReminderItem['personLines'] = Object.freeze([]) as unknown as ReminderItem['personLines'];
 
+/** Lines are written for what is new, and for what a summary still has to count (recorded by an adopted sweep). */
+const writes = (env: KindEnv, token: number | null): boolean => token === null || env.adopt.has(token);
+
 /** An item about one account. Its lines are written only when it was not sent already in this period. */
 function accountItem(
   kind: string,
   a: AccountRow,
   env: KindEnv,
   period: string,
+  token: number | null,
   severity: ReminderSeverity,
   unitLine: (() => string) | null,
   adminLine: (() => string) | null = null,
   subject = `A${a.accountId}`,
-): ReminderItem {
-  const key = reminderKey(kind, subject, period);
-  const sent = env.sent.has(key);
+  ref = 0,
+): Found {
+  const lines = writes(env, token);
   return {
-    key,
-    kind,
-    period,
-    unitId: a.unitId,
-    unitName: env.unitName(a.unitId),
-    accountId: a.accountId,
-    severity,
-    unitLine: unitLine && !sent ? unitLine() : null,
-    personLines: NO_PERSON_LINES,
-    adminLine: adminLine && !sent ? adminLine() : null,
+    item: {
+      key: reminderKey(kind, subject, period),
+      kind,
+      period,
+      unitId: a.unitId,
+      unitName: env.unitName(a.unitId),
+      accountId: a.accountId,
+      ref,
+      severity,
+      unitLine: unitLine && lines ? unitLine() : null,
+      personLines: NO_PERSON_LINES,
+      adminLine: adminLine && lines ? adminLine() : null,
+    },
+    token,
   };
 }
 
@@ -124,26 +167,55 @@ function weekBefore(today: DateStr): ReturnType<typeof previousWeek> {
   return lastWeek.week;
 }
 
-/** 全国检查指标 (2 weeks), 兴国 六 (15 days): dormancy alerts, and warnings from 预警天数 on. One query for both. */
-const dormancy = defineKind({
+/** A kind whose items come from the page's one pass over the accounts. */
+function accountKind(spec: {
+  name: string;
+  sections: readonly SectionSpec[];
+  applies?: (env: SweepEnv) => boolean;
+  checks: (env: KindEnv) => Partial<Pick<AccountChecks, 'idle' | 'weekly' | 'password'>>;
+  toItem: (a: AccountState, env: KindEnv) => Found | null;
+}): ReminderKind {
+  return {
+    name: spec.name,
+    sections: spec.sections,
+    applies: spec.applies ?? (() => true),
+    paged: true,
+    accounts: {
+      checks: spec.checks,
+      toItem(a, env, emit) {
+        const found = spec.toItem(a, env);
+        if (found) emit(found);
+      },
+    },
+  };
+}
+
+/** 全国检查指标 (2 weeks), 兴国 六 (15 days): dormancy alerts, and warnings from 预警天数 on. One check for both. */
+const dormancy = accountKind({
   name: 'dormancy',
   sections: [
     { kind: 'dormant', label: (env) => `僵尸账号（连续 ${env.policy.dormantDays} 天以上未更新）` },
     { kind: 'idle', label: (env) => `即将成为僵尸账号（已 ${env.policy.dormancyWarningDays} 天以上未更新）` },
   ],
-  paged: true,
-  find: (q, env, units) =>
-    q.idleAccounts({ now: env.now, ...idleCutoff(env.today, env.policy.dormancyWarningDays), units }),
+  checks: (env) => ({
+    idle: {
+      warn: idleCutoff(env.today, env.policy.dormancyWarningDays),
+      dormant: idleCutoff(env.today, env.policy.dormantDays),
+      period: env.today,
+    },
+  }),
   toItem(a, env) {
+    if (a.idle === null) return null;
     const days = idleDays(a, env.today);
-    if (days < env.policy.dormancyWarningDays) return null;
     const last = (): string => (a.lastPostAt ? `最近一次 ${shanghaiDate(a.lastPostAt)}` : '开设以来无更新记录');
-    if (days >= env.policy.dormantDays) {
+    // the query tells dormant from idle by the same cutoffs (idleCutoff is the inverse of idleDays)
+    if (a.idle === 'dormant') {
       return accountItem(
         'dormant',
         a,
         env,
         env.today,
+        a.idleToken,
         'alert',
         () =>
           `${label(a)}已 ${days} 天未更新（${last()}），属“僵尸”账号：请尽快发布信息，发布后发送 /更新 ${env.ref(a)}`,
@@ -156,6 +228,7 @@ const dormancy = defineKind({
       a,
       env,
       env.today,
+      a.idleToken,
       'warning',
       () =>
         `${label(a)}已 ${days} 天未更新（${last()}），再过 ${left} 天将成为“僵尸”账号：请安排发布，发布后发送 /更新 ${env.ref(a)}`,
@@ -164,36 +237,32 @@ const dormancy = defineKind({
 });
 
 /** 神木 第十二条: at least two posts a week, checked on the first working day of each week for the week before. */
-const weekly = defineKind({
+const weekly = accountKind({
   name: 'weekly',
   sections: [
     { kind: 'weekly', label: (env) => `上周更新不足（神木 第十二条：每周不少于 ${env.policy.weeklyMinPosts} 条）` },
   ],
   applies: (env) => env.policy.weeklyMinPosts > 0 && firstWorkdayOfWeek(env.calendar, env.today) === env.today,
-  paged: true,
-  find(q, env, units) {
+  checks(env) {
     const w = weekBefore(env.today);
-    return q.weeklyShortfall({
-      now: env.now,
-      from: w.from,
-      to: w.to,
-      existedBy: w.monday,
-      min: env.policy.weeklyMinPosts,
-      units,
-    });
+    return {
+      weekly: { from: w.from, to: w.to, existedBy: w.monday, min: env.policy.weeklyMinPosts, period: w.label },
+    };
   },
   toItem(a, env) {
     // a dormant or nearly dormant account had no post last week either: its dormancy line says enough
-    if (env.idle.has(a.accountId)) return null;
+    if (a.weeklyPosts === null || a.idle !== null) return null;
     const w = weekBefore(env.today);
+    const posts = a.weeklyPosts;
     return accountItem(
       'weekly',
       a,
       env,
       w.label,
+      a.weeklyToken,
       'notice',
       () =>
-        `${label(a)}上周（${w.monday.slice(5)}～${w.sunday.slice(5)}）更新 ${a.posts} 条，少于 ${env.policy.weeklyMinPosts} 条：本周请加强更新，发布后发送 /更新 ${env.ref(a)}`,
+        `${label(a)}上周（${w.monday.slice(5)}～${w.sunday.slice(5)}）更新 ${posts} 条，少于 ${env.policy.weeklyMinPosts} 条：本周请加强更新，发布后发送 /更新 ${env.ref(a)}`,
     );
   },
 });
@@ -208,7 +277,15 @@ const repost = defineKind({
     },
   ],
   paged: true,
-  find: (q, env, units) => q.dueReposts({ now: env.now, until: shanghaiInstant(addDays(env.today, 1)), units }),
+  find: (q, env, units) =>
+    q.dueReposts({
+      now: env.now,
+      until: shanghaiInstant(addDays(env.today, 1)),
+      units,
+      period: env.today,
+      onlyNew: env.onlyNew,
+    }),
+  names: (r) => r.name,
   toItem(r, env) {
     const pending = r.deadlineAt.getTime() > env.now.getTime();
     const when = (): string => {
@@ -223,11 +300,13 @@ const repost = defineKind({
       r,
       env,
       env.today,
+      r.token,
       pending ? 'warning' : 'alert',
       () =>
         `转载任务 T${r.taskId}「${r.title}」${when()}，${label(r)}尚未确认：转载后发送 /转载 完成 T${r.taskId} ${accountArg(r, env)}`,
       null,
       `T${r.taskId}:A${r.accountId}`,
+      r.taskId,
     );
   },
 });
@@ -238,6 +317,8 @@ const review = defineKind({
   sections: [{ kind: 'review', label: () => '审核超期（先审后发，神木 第十七条）' }],
   find: (q, env) => q.overdueReviews({ now: env.now }),
   toItem(r, env) {
+    const token = env.recordedToken('review', null, r.reviewId, env.today);
+    const lines = writes(env, token);
     const late: string[] = [];
     if (r.deadlineAt && r.deadlineAt.getTime() <= env.now.getTime())
       late.push(`已过审核期限 ${formatShanghai(r.deadlineAt)}`);
@@ -246,45 +327,53 @@ const review = defineKind({
     const why = late.join('，');
     const what = `R${r.reviewId}「${r.title}」（${env.unitName(r.unitId)}${r.accountName ? ` · ${r.accountName}` : ''}）`;
     const waitingOn = r.approverName ?? '（未指定审批人）';
-    const personLines: ReminderItem['personLines'] = [
-      {
-        personId: r.requesterId,
-        line: `您送审的 ${what}${why}，仍在等待 ${waitingOn} 审批：可提醒审批人，或发送 /送审 撤回 R${r.reviewId}`,
-      },
-    ];
-    if (r.approverId !== null) {
+    const personLines: ReminderItem['personLines'] = !lines
+      ? []
+      : [
+          {
+            personId: r.requesterId,
+            line: `您送审的 ${what}${why}，仍在等待 ${waitingOn} 审批：可提醒审批人，或发送 /送审 撤回 R${r.reviewId}`,
+          },
+        ];
+    if (lines && r.approverId !== null) {
       personLines.push({
         personId: r.approverId,
         line: `${what}${why}，等待您审批：发送 /审批 同意 R${r.reviewId}，或 /审批 退回 R${r.reviewId} 意见=…`,
       });
     }
     return {
-      key: reminderKey('review', `R${r.reviewId}`, env.today),
-      kind: 'review',
-      period: env.today,
-      unitId: r.unitId,
-      unitName: env.unitName(r.unitId),
-      accountId: null,
-      severity: 'warning',
-      unitLine: null,
-      personLines,
-      adminLine: `${what}${why}，待 ${waitingOn} 审批`,
+      item: {
+        key: reminderKey('review', `R${r.reviewId}`, env.today),
+        kind: 'review',
+        period: env.today,
+        unitId: r.unitId,
+        unitName: env.unitName(r.unitId),
+        accountId: null,
+        ref: r.reviewId,
+        severity: 'warning',
+        unitLine: null,
+        personLines,
+        adminLine: lines ? `${what}${why}，待 ${waitingOn} 审批` : null,
+      },
+      token,
     };
   },
 });
 
 /** 兴国 四(三), 神木 第二十条: change passwords regularly (改密周期); counted from the opening when never confirmed. */
-const password = defineKind({
+const password = accountKind({
   name: 'password',
   sections: [
     { kind: 'password', label: (env) => `密码到期（每 ${env.policy.passwordRotationDays} 天更换，兴国 四(三)）` },
   ],
-  paged: true,
-  find: (q, env, units) =>
-    q.passwordsDue({ now: env.now, sinceDate: addDays(env.today, -env.policy.passwordRotationDays), units }),
+  checks: (env) => ({
+    password: { sinceDate: addDays(env.today, -env.policy.passwordRotationDays), period: env.week },
+  }),
   toItem(a, env) {
+    const since = a.passwordSince;
+    if (since === null) return null;
     const when = (): string => {
-      const days = daysBetween(a.since, env.today);
+      const days = daysBetween(since, env.today);
       return a.passwordChangedOn
         ? `上次确认更换密码是 ${a.passwordChangedOn}（${daysAgo(days)}）`
         : `开设以来未确认更换过密码（已 ${days} 天）`;
@@ -294,6 +383,7 @@ const password = defineKind({
       a,
       env,
       env.week,
+      a.passwordToken,
       'notice',
       () => `${label(a)}${when()}：更换后发送 /改密 ${env.ref(a)}`,
     );
@@ -306,6 +396,7 @@ const feed = defineKind({
   name: 'feed',
   sections: [{ kind: 'feed', label: () => `订阅源读取失败（连续 ${FEED_ALERT_FAILURES} 次以上）` }],
   find: (q) => q.feedProblems({ minFailures: FEED_ALERT_FAILURES }),
+  names: (f) => f.name,
   toItem(f, env) {
     const ok = (): string => (f.lastOkAt ? `最近成功 ${formatShanghai(f.lastOkAt)}` : '从未成功');
     return accountItem(
@@ -313,6 +404,7 @@ const feed = defineKind({
       f,
       env,
       env.week,
+      env.recordedToken('feed', f.accountId, 0, env.week),
       'notice',
       null,
       () =>
@@ -332,16 +424,20 @@ const calendar = defineKind({
       (y) => !env.calendar.covers(y) && (y === year(env.today) || month(env.today) === 12),
     ),
   toItem: (y, env) => ({
-    key: reminderKey('calendar', String(y), env.week),
-    kind: 'calendar',
-    period: env.week,
-    unitId: null,
-    unitName: null,
-    accountId: null,
-    severity: 'notice',
-    unitLine: null,
-    personLines: NO_PERSON_LINES,
-    adminLine: `${y} 年的法定节假日安排尚未收录，该年的期限将按周一至周五推算：国务院办公厅通知发布后，请用 /节假日 导入 粘贴通知全文（或 npm run cli -- holidays import 文件），或升级 chinese-days 数据`,
+    item: {
+      key: reminderKey('calendar', String(y), env.week),
+      kind: 'calendar',
+      period: env.week,
+      unitId: null,
+      unitName: null,
+      accountId: null,
+      ref: y,
+      severity: 'notice',
+      unitLine: null,
+      personLines: NO_PERSON_LINES,
+      adminLine: `${y} 年的法定节假日安排尚未收录，该年的期限将按周一至周五推算：国务院办公厅通知发布后，请用 /节假日 导入 粘贴通知全文（或 npm run cli -- holidays import 文件），或升级 chinese-days 数据`,
+    },
+    token: env.recordedToken('calendar', null, y, env.week),
   }),
 });
 
@@ -364,7 +460,7 @@ const report = defineKind({
     const r = await env.quarterDraft!(previousQuarter(quarterOfDay(env.today)));
     return r ? [r] : [];
   },
-  toItem: (r) => {
+  toItem: (r, env) => {
     const o = r.overall;
     const last =
       r.units.length > 1
@@ -374,18 +470,22 @@ const report = defineKind({
             .join('、')
         : '';
     return {
-      key: `report:${r.quarter}`,
-      kind: 'report',
-      period: r.quarter,
-      unitId: null,
-      unitName: null,
-      accountId: null,
-      severity: 'notice',
-      unitLine: null,
-      personLines: NO_PERSON_LINES,
-      adminLine:
-        `${quarterName(r.quarter)}通报草稿已生成：检查 ${o.accounts} 个账号，不合格 ${o.failed} 个（合格率 ${passRateText(r)}），平均 ${o.meanScore.toFixed(1)} 分` +
-        `${last ? `；排名靠后：${last}` : ''}。查看：/通报 ${r.quarter}；核对无误后发布：/通报 发布 ${r.quarter}`,
+      token: env.recordedToken('report', null, 0, r.quarter),
+      item: {
+        key: `report:${r.quarter}`,
+        kind: 'report',
+        period: r.quarter,
+        unitId: null,
+        unitName: null,
+        accountId: null,
+        ref: 0,
+        severity: 'notice',
+        unitLine: null,
+        personLines: NO_PERSON_LINES,
+        adminLine:
+          `${quarterName(r.quarter)}通报草稿已生成：检查 ${o.accounts} 个账号，不合格 ${o.failed} 个（合格率 ${passRateText(r)}），平均 ${o.meanScore.toFixed(1)} 分` +
+          `${last ? `；排名靠后：${last}` : ''}。查看：/通报 ${r.quarter}；核对无误后发布：/通报 发布 ${r.quarter}`,
+      },
     };
   },
 });

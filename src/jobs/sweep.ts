@@ -1,8 +1,9 @@
 /**
- * The daily reminders sweep: a function of (database, settings, calendar, now). It finds every reminder due (one query
- * per kind over the whole register, src/jobs/reminder-kinds.ts), drops those already sent (the `reminders` table,
- * keyed kind:subject:period), and turns the rest into messages: one digest per unit to its work group and liaisons,
- * direct messages to people a review waits on, and one summary to the admins.
+ * The daily reminders sweep: a function of (database, settings, calendar, now). It finds every reminder due, a page of
+ * units at a time (one pass over the page's accounts for the per-account kinds, src/jobs/reminder-kinds.ts), tells
+ * apart those already sent (the `reminders` table, looked up in the same queries), and turns the rest into messages:
+ * one digest per unit to its work group and liaisons, direct messages to people a review waits on, and one summary
+ * to the admins.
  *
  * Once each: the new reminders are recorded and their messages queued in the outbox in one commit. A second sweep
  * that recorded any of them first makes this commit fail as a whole (ConflictError), and the sweep recomputes what is
@@ -19,8 +20,10 @@ import {
   type DigestSection,
   isRemindDay,
   isoWeek,
+  KeysDigest,
   keysDigest,
   liaisonPointer,
+  MAX_LINES_PER_SECTION,
   personDigest,
   type ReminderItem,
   unitDigest,
@@ -28,9 +31,17 @@ import {
 import { addDays, formatShanghai, shanghaiDate } from '../domain/time.js';
 import type { OutboxMessage } from '../ports/store.js';
 import { ConflictError, type Writes } from '../ports/write.js';
-import type { Contact, Contacts, IdRange, ReminderRecord, SweepStore, SweepTrigger } from '../ports/sweep.js';
+import type {
+  AccountChecks,
+  Contact,
+  Contacts,
+  IdRange,
+  ReminderRecord,
+  SweepStore,
+  SweepTrigger,
+} from '../ports/sweep.js';
 import type { PlannedMessage, SweepPlan } from '../ports/sweep.js';
-import { type KindEnv, REMINDER_KINDS, type ReminderKind, SECTIONS } from './reminder-kinds.js';
+import { type Found, type KindEnv, REMINDER_KINDS, type ReminderKind, SECTIONS } from './reminder-kinds.js';
 import type { SweepEnv } from '../ports/sweep.js';
 import { channelLabel } from '../ports/services.js';
 import { previousQuarter, quarterOfDay } from '../domain/report.js';
@@ -46,7 +57,11 @@ export interface SweepReport extends SweepPlan {
   committed: boolean;
   /** times the sweep started (more than one when another sweep ran at the same time) */
   attempts: number;
-  /** how many were found, recorded and queued (also when `retain` is false and the lists are empty) */
+  /**
+   * How many were found, recorded and queued (also when `retain` is false and the lists are empty). With `retain`
+   * false, what was recorded before is not read (unless a summary still has to count it), so `found` counts only
+   * what the sweep had to look at.
+   */
   totals: { found: number; fresh: number; messages: number };
 }
 
@@ -58,7 +73,10 @@ export interface SweepOptions {
   trigger?: SweepTrigger;
   /** when the writes happen (outbox times, pruning); defaults to `now`. `remind --now` passes the real time. */
   recordedAt?: Date;
-  /** keep every item and message in the report (default); false keeps only `totals`, so memory stays bounded by a page */
+  /**
+   * Keep every item and message in the report (default); false keeps only `totals`, so memory stays bounded by a page,
+   * and leaves what was recorded before in the database (a second run with nothing new reads no accounts into JS).
+   */
   retain?: boolean;
   /** units per page (default 500) */
   unitsPerPage?: number;
@@ -68,8 +86,6 @@ export interface SweepOptions {
 
 /** Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 10,000 a page). */
 const UNITS_PER_PAGE = 500;
-/** Reminders are kept this long, far beyond the longest period (a week). */
-const KEEP_REMINDERS_DAYS = 60;
 const MAX_ATTEMPTS = 3;
 
 /** Settings and calendar overrides as stored now. */
@@ -93,76 +109,111 @@ export async function sweepEnv(services: Services, now: Date): Promise<SweepEnv>
   };
 }
 
-/** The periods of today's reminders: the day, this ISO week, the week the cadence check looks at, the last quarter. */
-const periodsOf = (env: SweepEnv): string[] => [
-  env.today,
-  env.week,
-  isoWeek(addDays(env.today, -7)),
-  previousQuarter(quarterOfDay(env.today)).label,
-];
+/** The periods of the reminders of today that are not asked page by page (reviews, feeds, the calendar, the report). */
+const periodsOf = (env: SweepEnv): string[] => [env.today, env.week, previousQuarter(quarterOfDay(env.today)).label];
 
-/** Everything a sweep reads once before its pages: kinds that apply, names, contacts, the pages of units. */
+/** Everything a sweep reads once before its pages: kinds that apply, unit names, the pages of units. */
 interface Prepared {
   kindEnv: KindEnv;
-  idle: Set<number>;
+  /** the per-account kinds (one pass over a page's accounts), the other paged kinds, the rest */
+  accountKinds: readonly ReminderKind[];
   paged: readonly ReminderKind[];
   rest: readonly ReminderKind[];
+  checks: Omit<AccountChecks, 'units'> | null;
   pages: IdRange[];
+  /** names → refs, set per page from the names the page's rows carry */
+  refs: (id: number, name: string, platform: string) => string;
 }
 
 async function prepare(
   q: SweepStore,
   env: SweepEnv,
-  sent: ReadonlySet<string>,
+  adopt: ReadonlySet<number>,
+  retain: boolean,
   unitsPerPage: number,
 ): Promise<Prepared> {
   const kinds = REMINDER_KINDS.filter((k) => k.applies(env));
-  const [names, units, range] = await Promise.all([q.nameCounts(), q.unitNames(), q.unitIds()]);
-  const refs = accountRefs(names);
+  const [units, range] = await Promise.all([q.unitNames(), q.unitIds()]);
   const pages: IdRange[] = [];
   if (range)
     for (let from = range.min; from <= range.max; from += unitsPerPage)
       pages.push({ from, to: Math.min(range.max, from + unitsPerPage - 1) });
-  const idle = new Set<number>();
-  const kindEnv: KindEnv = {
-    ...env,
-    ref: (a) => refs(a.accountId, a.name, a.platform),
-    unitName: (id) => units.get(id) ?? `U${id}`,
-    idle,
-    sent,
+  let recorded = new Map<string, number>();
+  const p: Prepared = {
+    kindEnv: {
+      ...env,
+      ref: (a) => p.refs(a.accountId, a.name, a.platform),
+      unitName: (id) => units.get(id) ?? `U${id}`,
+      adopt,
+      onlyNew: retain ? null : [...adopt],
+      recordedToken: (kind, accountId, ref, period) => recorded.get(identity(kind, accountId, ref, period)) ?? null,
+    },
+    accountKinds: kinds.filter((k) => k.accounts),
+    paged: kinds.filter((k) => k.paged && !k.accounts),
+    rest: kinds.filter((k) => !k.paged),
+    checks: null,
+    pages,
+    refs: accountRefs([]),
   };
-  return { kindEnv, idle, paged: kinds.filter((k) => k.paged), rest: kinds.filter((k) => !k.paged), pages };
-}
-
-/** The reminders about the accounts of one page of units (null: the kinds that are not paged), in the kinds' order. */
-async function collect(q: SweepStore, p: Prepared, page: IdRange | null): Promise<ReminderItem[]> {
-  const items: ReminderItem[] = [];
-  p.idle.clear(); // accounts are in one page only: the set never outgrows a page
-  for (const kind of page ? p.paged : p.rest) {
-    await kind.collect(q, p.kindEnv, page, (item) => {
-      items.push(item);
-      if ((item.kind === 'dormant' || item.kind === 'idle') && item.accountId !== null) p.idle.add(item.accountId);
-    });
+  if (p.accountKinds.length) {
+    const checks: Omit<AccountChecks, 'units'> = {
+      now: env.now,
+      idle: null,
+      weekly: null,
+      password: null,
+      onlyNew: p.kindEnv.onlyNew,
+    };
+    for (const k of p.accountKinds) Object.assign(checks, k.accounts!.checks(p.kindEnv));
+    p.checks = checks;
   }
-  return items;
+  // the kinds that are not paged are few: what they recorded is read once
+  const rest = p.rest.flatMap((k) => k.sections.map((s) => s.kind));
+  if (rest.length)
+    recorded = new Map(
+      (await q.recorded(periodsOf(env), rest)).map((r) => [identity(r.kind, r.accountId, r.ref, r.period), r.token]),
+    );
+  return p;
 }
 
-/**
- * Every reminder due at `env.now`, whether sent before or not. Those whose keys are in `sent` carry no lines (they
- * will not be sent again); the sweep decides what is new, per commit attempt, from the database.
- */
-export async function findReminders(
-  q: SweepStore,
-  env: SweepEnv,
-  sent: ReadonlySet<string> = new Set(),
-  unitsPerPage = UNITS_PER_PAGE,
-): Promise<ReminderItem[]> {
-  const p = await prepare(q, env, sent, unitsPerPage);
-  const items: ReminderItem[] = [];
-  for (const page of p.pages) items.push(...(await collect(q, p, page)));
-  items.push(...(await collect(q, p, null)));
-  return items;
+const identity = (kind: string, accountId: number | null, ref: number, period: string): string =>
+  `${kind}|${accountId ?? 0}|${ref}|${period}`;
+
+/** The reminders due about the accounts of one page of units (null: the kinds that are not paged), in the kinds' order. */
+async function collect(q: SweepStore, p: Prepared, page: IdRange | null): Promise<Found[]> {
+  const env = p.kindEnv;
+  const kinds = page ? [...p.accountKinds, ...p.paged] : p.rest;
+  const states = page && p.checks ? await q.accountChecks({ ...p.checks, units: page }) : [];
+  const rows = await Promise.all((page ? p.paged : p.rest).map((k) => k.find!(q, env, page)));
+  // the names the lines refer to (only where lines are written): how many accounts carry each
+  const names = new Set<string>();
+  for (const a of states)
+    if (
+      (a.idle !== null && writesLines(env, a.idleToken)) ||
+      (a.weeklyPosts !== null && writesLines(env, a.weeklyToken)) ||
+      (a.passwordSince !== null && writesLines(env, a.passwordToken))
+    )
+      names.add(a.name);
+  for (const r of rows) for (const n of r.names) names.add(n);
+  p.refs = accountRefs(names.size ? await q.nameCounts([...names]) : []);
+  const byKind = new Map<ReminderKind, Found[]>(kinds.map((k) => [k, []]));
+  for (const k of p.accountKinds) {
+    if (!page) break;
+    const out = byKind.get(k)!;
+    const emit = (f: Found): void => {
+      out.push(f);
+    };
+    for (const a of states) k.accounts!.toItem(a, env, emit);
+  }
+  (page ? p.paged : p.rest).forEach((k, n) => {
+    const out = byKind.get(k)!;
+    rows[n]!.emit(env, (f) => out.push(f));
+  });
+  const found: Found[] = [];
+  for (const k of REMINDER_KINDS) for (const f of byKind.get(k) ?? []) found.push(f);
+  return found;
 }
+
+const writesLines = (env: KindEnv, token: number | null): boolean => token === null || env.adopt.has(token);
 
 function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
@@ -208,14 +259,20 @@ const reachOf = (c: Contacts): Reach => ({
 interface Tally {
   items: number;
   perKind: Map<string, { count: number; units: Set<number> }>;
-  /** the admins' lines, by kind */
-  lines: Map<string, string[]>;
+  /** the admins' first lines, by kind (a section shows MAX_LINES_PER_SECTION), and how many there are */
+  lines: Map<string, { lines: string[]; total: number }>;
   /** what the summary's dedupe key is derived from: units' digest keys, and the keys no digest carries */
-  parts: string[];
+  parts: KeysDigest;
   unreachable: string[];
 }
 
-const newTally = (): Tally => ({ items: 0, perKind: new Map(), lines: new Map(), parts: [], unreachable: [] });
+const newTally = (): Tally => ({
+  items: 0,
+  perKind: new Map(),
+  lines: new Map(),
+  parts: new KeysDigest(),
+  unreachable: [],
+});
 
 function count(t: Tally, items: readonly ReminderItem[], keyed: boolean): void {
   for (const i of items) {
@@ -225,11 +282,12 @@ function count(t: Tally, items: readonly ReminderItem[], keyed: boolean): void {
     k.count++;
     if (i.unitId !== null) k.units.add(i.unitId);
     if (i.adminLine !== null) {
-      const list = t.lines.get(i.kind);
-      if (list) list.push(i.adminLine);
-      else t.lines.set(i.kind, [i.adminLine]);
+      let l = t.lines.get(i.kind);
+      if (!l) t.lines.set(i.kind, (l = { lines: [], total: 0 }));
+      l.total++;
+      if (l.lines.length < MAX_LINES_PER_SECTION) l.lines.push(i.adminLine);
     }
-    if (keyed) t.parts.push(i.key);
+    if (keyed) t.parts.add(i.key);
   }
 }
 
@@ -280,14 +338,14 @@ function composeUnits(
     fresh.filter((i) => i.unitLine !== null && i.unitId !== null),
     (i) => i.unitId as number,
   );
-  for (const i of fresh) if (i.unitLine === null || i.unitId === null) tally.parts.push(i.key);
+  for (const i of fresh) if (i.unitLine === null || i.unitId === null) tally.parts.add(i.key);
   for (const [unitId, items] of byUnit) {
     const unitName = items[0]?.unitName ?? `U${unitId}`;
     const urgent = items.some((i) => i.severity !== 'notice');
     const digest = sections(items, env, (i) => i.unitLine);
     const payload = unitDigest(unitName, env.today, digest, urgent, env.policy.remindTime);
     const digestKey = keysDigest(items.map((i) => i.key));
-    tally.parts.push(`U${unitId}:${digestKey}`);
+    tally.parts.add(`U${unitId}:${digestKey}`);
     const key = `${base}:U${unitId}:${digestKey}`;
     let reached = 0;
     const groups: string[] = [];
@@ -362,7 +420,8 @@ async function composeRest(
   const progress = await deps.sweep.repostProgress({ now: env.now });
   const details: DigestSection[] = SECTIONS.filter((s) => tally.lines.has(s.kind)).map((s) => ({
     heading: s.label(env),
-    lines: tally.lines.get(s.kind)!,
+    lines: tally.lines.get(s.kind)!.lines,
+    total: tally.lines.get(s.kind)!.total,
   }));
   if (progress.length) {
     details.push({
@@ -375,7 +434,7 @@ async function composeRest(
   }
   const summary = adminSummary({ today: env.today, counts, details, unreachable: tally.unreachable });
   const plan = await services.notifier.plan({ admins: true }, summary, {
-    dedupeKey: `${base}:admins:${keysDigest(tally.parts)}`,
+    dedupeKey: `${base}:admins:${tally.parts.value()}`,
   });
   plan.messages.forEach((m, n) => {
     messages.push({ message: m, to: plan.reached[n] ?? m.target, audience: 'admins', unitId: null });
@@ -391,11 +450,8 @@ export async function planSweep(deps: SweepDeps, now: Date): Promise<SweepPlan> 
   return p;
 }
 
-const records = (items: readonly ReminderItem[]): ReminderRecord[] =>
-  items.map((i) => ({ key: i.key, kind: i.kind, period: i.period, unitId: i.unitId, accountId: i.accountId }));
-
-/** A sweep's token in `reminders.summarized` (≥ 2; 1 means counted): which run will count a page's reminders. */
-const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 30);
+/** A sweep's token in `reminders.token` (≥ 2; 1 means counted when recorded): which run will count a page's reminders. */
+const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 52);
 
 /**
  * Run the sweep (or plan it, with `dryRun`). Pages of units are read one at a time; each page's new reminders are
@@ -426,58 +482,57 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
     attempts: 0,
     totals: { found: 0, fresh: 0, messages: 0 },
   };
-  const periods = periodsOf(env);
   /** summaries this sweep may count: its own, and on its first attempt those left by a sweep cut off midway */
   const owned = new Set<number>([token]);
-  const contacts = reachOf(await sweep.contacts([]));
+  // who can be told, read once and only when there is something new to tell
+  let reach: Reach | null = null;
+  const contacts = async (): Promise<Reach> => (reach ??= reachOf(await sweep.contacts([])));
 
   for (let attempt = 1; ; attempt++) {
     report.attempts = attempt;
     const found: ReminderItem[] = [];
     const tally = newTally();
-    const sent = await sweep.sentKeys(periods);
     // Reminders recorded by a sweep that stopped before its summary: counted (with their lines) in this one.
     const pending = await sweep.unsummarized();
-    const adopt = new Set<string>();
-    for (const [key, t] of pending) {
-      if (attempt === 1 && owned.size < 90) owned.add(t);
-      if (owned.has(t)) adopt.add(key);
-    }
-    const linesFor = adopt.size ? new Set([...sent].filter((k) => !adopt.has(k))) : sent;
-    const p = await prepare(sweep, env, linesFor, opts.unitsPerPage ?? UNITS_PER_PAGE);
+    if (attempt === 1) for (const t of pending.keys()) if (owned.size < 90) owned.add(t);
+    const adopt = new Set([...owned].filter((t) => pending.has(t)));
+    let adopted = 0;
+    for (const t of adopt) adopted += pending.get(t) ?? 0;
+    const p = await prepare(sweep, env, adopt, retain, opts.unitsPerPage ?? UNITS_PER_PAGE);
     let recordedNow = 0;
     let foundNow = 0;
     let page = 0;
     try {
       for (const units of [...p.pages, null]) {
-        const items = await collect(sweep, p, units);
-        foundNow += items.length;
-        if (retain) found.push(...items);
-        const fresh = items.filter((i) => !sent.has(i.key));
-        count(
-          tally,
-          items.filter((i) => adopt.has(i.key)),
-          true,
-        );
-        const messages = units ? composeUnits(services, env, fresh, contacts, tally) : [];
+        const all = await collect(sweep, p, units);
+        foundNow += all.length;
+        const fresh: ReminderItem[] = [];
+        const again: ReminderItem[] = [];
+        for (const f of all) {
+          if (f.token === null) fresh.push(f.item);
+          else if (adopt.has(f.token)) again.push(f.item);
+          if (retain) found.push(f.item);
+        }
+        count(tally, again, true);
+        const messages = units && fresh.length ? composeUnits(services, env, fresh, await contacts(), tally) : [];
         if (units === null) {
           count(tally, fresh, false);
           const people = new Set<number>();
           for (const i of fresh) for (const l of i.personLines) people.add(l.personId);
-          const reach = people.size
-            ? { ...contacts, people: reachOf(await sweep.contacts([...people])).people }
-            : contacts;
-          for (const i of fresh) tally.parts.push(i.key);
-          messages.push(...(await composeRest(deps, env, fresh, reach, tally)));
+          const base = tally.items ? await contacts() : null;
+          const to =
+            base && people.size ? { ...base, people: reachOf(await sweep.contacts([...people])).people } : base;
+          for (const i of fresh) tally.parts.add(i.key);
+          if (to) messages.push(...(await composeRest(deps, env, fresh, to, tally)));
         } else count(tally, fresh, false);
         if (!dry && (fresh.length || messages.length || units === null)) {
           const writes: Writes[] = [
-            sweep.record(records(fresh), at, units ? token : 1),
+            sweep.record(fresh satisfies readonly ReminderRecord[], at, units ? token : 1),
             ...messages.map((m) => services.store.outbox.enqueue(m.message, at)),
           ];
           if (units === null) {
             writes.push(
-              sweep.summarized([...owned], adopt.size + recordedNow),
+              sweep.summarized([...owned], adopted + recordedNow),
               sweep.recordRun({
                 runDate: env.today,
                 asOf: opts.now,
@@ -486,7 +541,11 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
                 items: report.totals.fresh + fresh.length,
                 messages: report.totals.messages + messages.length,
               }),
-              sweep.prune(addDays(env.today, -KEEP_REMINDERS_DAYS), isoWeek(addDays(env.today, -KEEP_REMINDERS_DAYS))),
+              // kept 提醒记录保留天数 (at least 14, beyond the longest period: a week)
+              sweep.prune(
+                addDays(env.today, -env.policy.keepReminderDays),
+                isoWeek(addDays(env.today, -env.policy.keepReminderDays)),
+              ),
             );
           }
           await opts.beforeCommit?.(page);
@@ -500,8 +559,6 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
           report.fresh.push(...fresh);
           report.messages.push(...messages);
         }
-        // what this page recorded is sent now: later pages never carry these keys, but a retry must see them
-        if (!dry) for (const i of fresh) sent.add(i.key);
       }
       report.found = found;
       report.totals.found = foundNow;

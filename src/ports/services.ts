@@ -51,6 +51,9 @@ export interface ChannelInfo {
   label: string;
 }
 
+/** Per channel, the host a group push address must be on. */
+export type PushHosts = Partial<Record<ChannelName, string>>;
+
 export interface Services {
   store: Store;
   clock: Clock;
@@ -78,8 +81,8 @@ export interface Services {
   reportFiles?: ReportRenderer;
   /** open deadlines and holiday imports for the calendar admin commands; absent where not wired */
   calendarAdmin?: CalendarAdminStore;
-  /** the host a WeCom group push webhook must be on (that of WECOM_BASE_URL; default qyapi.weixin.qq.com) */
-  wecomHost?: string;
+  /** per channel that takes a group push address, the host it must be on (WeCom: that of WECOM_BASE_URL) */
+  pushHosts: PushHosts;
 }
 
 /** What users call a channel: 飞书 for feishu. */

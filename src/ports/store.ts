@@ -22,6 +22,7 @@ import type { Role, RoleGrant } from '../domain/roles.js';
 import type { FileRepo, ImportRepo } from './files.js';
 import type { BindingStore } from './bindings.js';
 import type { RepostRepo } from './reposts.js';
+import type { RetentionStore } from './retention.js';
 import type { Write, Writes } from './write.js';
 import type { ReviewRepo, WordListRepo } from './reviews.js';
 
@@ -50,7 +51,8 @@ export interface OutboxMessage {
 
 export interface OutboxRow extends OutboxMessage {
   id: number;
-  status: 'pending' | 'sent' | 'failed';
+  /** archived: sent, contents dropped after 消息保留天数; expired: failed, given up after 失败消息保留天数 */
+  status: 'pending' | 'sent' | 'failed' | 'archived' | 'expired';
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
@@ -180,6 +182,9 @@ export interface Store {
 
   /** one-time codes binding a chat identity to a person (/人员 绑定码, /绑定) */
   bindings: BindingStore;
+
+  /** what is forgotten after its time (src/jobs/retention.ts) */
+  retention: RetentionStore;
 
   events: {
     /** Record a platform event id; committing it twice fails the second commit with a DuplicateEventError. */

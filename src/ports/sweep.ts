@@ -1,6 +1,7 @@
 /**
- * What the daily reminders sweep needs from storage: one query per kind of reminder, each over the whole register
- * (never a query per account), the contacts to tell, and the record of reminders already sent and of sweep runs.
+ * What the daily reminders sweep needs from storage: per page of units, one pass over its accounts for the
+ * per-account kinds and one query for repost targets (never a query per account); one query for each other kind; the
+ * contacts to tell; and the record of reminders already sent (looked up inside those queries) and of sweep runs.
  * Reads are async; writes are deferred and committed by `Store.commit` together with the outbox messages.
  */
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -27,20 +28,46 @@ export interface NameCount {
   accounts: number;
 }
 
-export interface IdleAccountRow extends AccountRow {
+/** A cutoff of idleness (`idleCutoff`): idle on or before `sinceDate`, i.e. the last post before `postBefore`. */
+export interface IdleCutoff {
+  sinceDate: DateStr;
+  postBefore: Date;
+}
+
+/**
+ * What the per-account kinds ask of a page of units, in one pass over its accounts: each part is null when its kind
+ * does not apply today. `period` is the period of that kind's reminders, to tell which are recorded already.
+ */
+export interface AccountChecks {
+  now: Date;
+  units: IdRange;
+  /** idle from `warn` on; the kind is `dormant` from `dormant` on, else `idle` */
+  idle: { warn: IdleCutoff; dormant: IdleCutoff; period: string } | null;
+  /** fewer than `min` posts in [from, to), for accounts that existed the whole week (and are not idle) */
+  weekly: { from: Date; to: Date; existedBy: DateStr; min: number; period: string } | null;
+  /** the password last confirmed changed (or opened) on or before `sinceDate` */
+  password: { sinceDate: DateStr; period: string } | null;
+  /**
+   * Null: every account with something due, with the tokens of what is recorded. Else only accounts with something
+   * not recorded yet, or recorded by one of these sweeps (whose summary is still to come).
+   */
+  onlyNew: readonly number[] | null;
+}
+
+/** An account with at least one reminder due; `*Token` is the sweep that recorded that reminder, null when none did. */
+export interface AccountState extends AccountRow {
   lastPostAt: Date | null;
   openedOn: DateStr | null;
   createdAt: Date;
-}
-
-export interface WeeklyRow extends AccountRow {
-  posts: number;
-}
-
-export interface PasswordRow extends AccountRow {
+  idle: 'dormant' | 'idle' | null;
+  idleToken: number | null;
+  /** the posts of the week when fewer than the minimum (null: enough, or not asked) */
+  weeklyPosts: number | null;
+  weeklyToken: number | null;
   passwordChangedOn: DateStr | null;
-  /** the day the rotation is counted from: the last confirmation, else the opening, else registration */
-  since: DateStr;
+  /** the day the rotation is counted from (the last confirmation, else the opening, else registration), when due */
+  passwordSince: DateStr | null;
+  passwordToken: number | null;
 }
 
 export interface ReviewRow {
@@ -62,6 +89,8 @@ export interface RepostRow extends AccountRow {
   taskId: number;
   title: string;
   deadlineAt: Date;
+  /** the sweep that recorded this reminder for `period`, null when none did */
+  token: number | null;
 }
 
 export interface FeedProblemRow extends AccountRow {
@@ -87,12 +116,22 @@ export interface Contacts {
   people: Contact[];
 }
 
+/** A reminder as stored: (period, kind, accountId, ref) is its identity (the domain's key). */
 export interface ReminderRecord {
-  key: string;
   kind: string;
   period: string;
   unitId: number | null;
   accountId: number | null;
+  ref: number;
+}
+
+/** A reminder recorded already, and the sweep that recorded it. */
+export interface RecordedReminder {
+  kind: string;
+  period: string;
+  accountId: number | null;
+  ref: number;
+  token: number;
 }
 
 export type SweepTrigger = 'schedule' | 'cli' | 'chat' | 'test';
@@ -118,49 +157,44 @@ export interface IdRange {
 export interface SweepStore {
   /** The smallest and largest unit id, or null when there are no units. */
   unitIds(): Promise<{ min: number; max: number } | null>;
-  /** Active accounts idle on or before `sinceDate` (posts after `now` are not counted; accounts registered after it don't exist yet). */
-  idleAccounts(p: { now: Date; sinceDate: DateStr; postBefore: Date; units: IdRange }): Promise<IdleAccountRow[]>;
-  /** Active accounts that existed for the whole week [from, to) with fewer than `min` posts in it. */
-  weeklyShortfall(p: {
-    now: Date;
-    from: Date;
-    to: Date;
-    existedBy: DateStr;
-    min: number;
-    units: IdRange;
-  }): Promise<WeeklyRow[]>;
+  /** The per-account kinds over a page of units, in one pass: the accounts with something due, by id. */
+  accountChecks(p: AccountChecks): Promise<AccountState[]>;
   /** Pending reviews whose deadline or planned publishing time has passed, with the current step's approver. */
   overdueReviews(p: { now: Date }): Promise<ReviewRow[]>;
-  /** Targets of open repost tasks due before `until`, not confirmed, on active accounts. */
-  dueReposts(p: { now: Date; until: Date; units: IdRange }): Promise<RepostRow[]>;
+  /** Targets of open repost tasks due before `until`, not confirmed, on active accounts (`onlyNew`: as for accountChecks). */
+  dueReposts(p: {
+    now: Date;
+    until: Date;
+    units: IdRange;
+    period: string;
+    onlyNew: readonly number[] | null;
+  }): Promise<RepostRow[]>;
   /** Every open repost task with how many of its targets are done (for the admins' summary). */
   repostProgress(p: {
     now: Date;
   }): Promise<{ taskId: number; title: string; deadlineAt: Date; done: number; total: number }[]>;
-  /** Active accounts whose password was last confirmed changed (or opened) on or before `sinceDate`. */
-  passwordsDue(p: { now: Date; sinceDate: DateStr; units: IdRange }): Promise<PasswordRow[]>;
   /** Active accounts whose feed failed at least `minFailures` times in a row. */
   feedProblems(p: { minFailures: number }): Promise<FeedProblemRow[]>;
 
   /** Every unit's name, by id. */
   unitNames(): Promise<Map<number, string>>;
-  /** Accounts per (name, platform), for the names more than one account carries (any other name is unique), for unambiguous account references. */
-  nameCounts(): Promise<NameCount[]>;
+  /** Accounts per (name, platform) for these names (any status), for unambiguous account references. */
+  nameCounts(names: readonly string[]): Promise<NameCount[]>;
 
   /** Every bound work group and liaison, and the people asked for. */
   contacts(personIds: readonly number[]): Promise<Contacts>;
 
-  /** Keys already recorded for these periods. */
-  sentKeys(periods: readonly string[]): Promise<Set<string>>;
+  /** The reminders of these kinds recorded for these periods (the kinds that are not asked page by page: few). */
+  recorded(periods: readonly string[], kinds: readonly string[]): Promise<RecordedReminder[]>;
   /**
    * Record reminders as sent. The commit fails with ConflictError if any of them was recorded meanwhile.
-   * `summary`: the token of the sweep that will count them in the admins' summary (its last commit), or omitted when
-   * they are counted in this very commit.
+   * `token`: the sweep that records them page by page, whose summary (its last commit, or a later sweep's) will count
+   * them; 1 when they are counted in this very commit.
    */
-  record(reminders: readonly ReminderRecord[], at: Date, summary?: number): Writes;
-  /** Reminders recorded by a sweep that has not yet queued the admins' summary counting them: key → that sweep's token. */
-  unsummarized(): Promise<Map<string, number>>;
-  /** Mark as summarized the reminders recorded with these tokens; the commit fails with ConflictError unless exactly `expected` were. */
+  record(reminders: readonly ReminderRecord[], at: Date, token?: number): Writes;
+  /** Sweeps that recorded reminders no admins' summary has counted yet: token → how many. */
+  unsummarized(): Promise<Map<number, number>>;
+  /** These sweeps' reminders are counted now; the commit fails with ConflictError unless they still hold exactly `expected`. */
   summarized(tokens: readonly number[], expected: number): Writes;
   /** Forget reminders whose period (a day `2026-11-20` or an ISO week `2026-W47`) is before this day's. */
   prune(before: DateStr, beforeWeek: string): Writes;

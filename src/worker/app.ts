@@ -6,7 +6,8 @@
  * - A webhook verifies, writes (one D1 batch: the command's effect, the event id, the queued reply) and answers;
  *   delivery of what it queued runs after the answer (`ctx.waitUntil(deliver('request'))`).
  * - The cron triggers: DAILY_CRON runs the daily reminders sweep (skipped on a non-reminder day, exactly as on Node:
- *   the same `sweepDue` check, with 提醒时间 and 每天提醒 read from the settings) and forgets old event ids;
+ *   the same `sweepDue` check, with 提醒时间 and 每天提醒 read from the settings) and forgets what is past its
+ *   time (src/jobs/retention.ts);
  *   every other trigger delivers what is due (retries included), polls the feeds that are due, and runs a sweep that
  *   is due but has not run (提醒时间 later than the daily trigger, or a daily run that failed). Each ends by delivering.
  * - Outbox rows are claimed with a lease before sending, so a cron run and a `waitUntil` delivery, even in two
@@ -21,8 +22,7 @@ import { createSweepStore } from '../../storage/repos/sweep.js';
 import { createStore } from '../../storage/store.js';
 import { buildCore, type Core } from '../app/build.js';
 import type { ChannelDeps } from '../channels/channel.js';
-import { channelInfo, channelStates, messengersOf, openChannels } from '../channels/index.js';
-import { wecomApiHost } from '../channels/wecom/index.js';
+import { channelInfo, channelStates, messengersOf, openChannels, pushHostsOf } from '../channels/index.js';
 import { createChannelState } from '../../storage/repos/channel-state.js';
 import { createReportStore } from '../../storage/repos/report.js';
 import { type Config, loadConfig } from '../config.js';
@@ -30,16 +30,17 @@ import type { Clock } from '../domain/clock.js';
 import { createApp } from '../http/app.js';
 import { type FeedPollReport, pollDueFeeds } from '../jobs/feeds.js';
 import { type DeliveryReport, deliverDue } from '../jobs/outbox.js';
+import { runRetention } from '../jobs/retention.js';
 import { sweepDue } from '../jobs/scheduler.js';
 import { runSweep } from '../jobs/sweep.js';
-import type { Logger } from '../ports/logger.js';
+import { type Logger, secretValues } from '../ports/logger.js';
 import { DAILY_CRON } from './crons.js';
 import { consoleLogger } from './log.js';
 
 const NOT_ON_WORKERS: ReadonlySet<string> = new Set(['console', 'wechaty']);
 
-/** Platform event ids are kept this long (as on Node: Feishu retries for hours; replays older than 7 days are refused). */
-const EVENT_KEEP_MS = 8 * 86_400_000;
+/** Retention on the daily trigger: two rounds (about 12 D1 queries each) of up to 5,000 rows of each kind. */
+export const RETENTION_BUDGET = { limit: 5_000, maxRounds: 2 } as const;
 
 /** The Worker's bindings: the D1 database and the same variables and secrets as the Node server. */
 export interface WorkerEnv {
@@ -87,7 +88,7 @@ export function envStrings(env: Record<string, unknown>): Record<string, string>
 
 export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logger } = {}): WorkerApp {
   const config = loadConfig(envStrings(env));
-  const log = opts.log ?? consoleLogger(config.logLevel);
+  const log = opts.log ?? consoleLogger(config.logLevel, console, secretValues(envStrings(env)));
   // Not on a Worker: the console (a terminal), and WeChat through Wechaty (a logged-in bot needs a long-lived process).
   const configured = config.channels.filter((c) => !NOT_ON_WORKERS.has(c.channel.name));
   const d1 = openD1(env.DB);
@@ -102,7 +103,7 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
     clock: opts.clock,
     log,
     deliveryChannels: configured.map((c) => c.channel.name),
-    wecomHost: wecomApiHost(configured),
+    pushHosts: pushHostsOf(configured),
   });
   const channels = openChannels(configured, log, core);
   const { services } = core;
@@ -120,9 +121,11 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
 
   const app = createApp({
     log,
-    async health() {
+    healthToken: config.healthToken,
+    async health({ details }) {
       try {
         await d1.db.get(sql`select 1`);
+        if (!details) return { ok: true, db: 'ok', channels: {} };
         const s = await services.store.outbox.stats();
         return {
           ok: true,
@@ -182,10 +185,11 @@ export function buildWorkerApp(env: WorkerEnv, opts: { clock?: Clock; log?: Logg
       const report: Omit<ScheduledReport, 'delivery'> = { cron, sweep: 'skipped' };
       if (cron === DAILY_CRON) {
         Object.assign(report, await dailySweep(false));
-        const before = new Date(clock.now().getTime() - EVENT_KEEP_MS);
-        await services.store
-          .commit(services.store.events.purgeBefore(before))
-          .catch((e: unknown) => log.error({ err: e }, 'event purge failed'));
+        // forget what is past its time (the same statements as on Node), in a few large rounds: each statement of
+        // a round is one D1 query
+        await runRetention(services, clock.now(), RETENTION_BUDGET).catch((e: unknown) =>
+          log.error({ err: e }, 'retention failed'),
+        );
       } else {
         if (config.scheduler) {
           report.feeds = await pollDueFeeds(

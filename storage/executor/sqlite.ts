@@ -46,9 +46,10 @@ export interface BusyOptions {
  * - prepared statements are compiled once and reused (below).
  */
 export function openSqlite(file: string, opts: { migrate?: boolean; busy?: BusyOptions } = {}): SqliteHandle {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') for (const x of ['-wal', '-shm']) chmodIfExists(`${file}${x}`);
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busy?.timeoutMs ?? 5000))}`);
@@ -57,6 +58,27 @@ export function openSqlite(file: string, opts: { migrate?: boolean; busy?: BusyO
   const db = drizzle(sqlite, { schema });
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, sqlite, executor: sqliteExecutor(sqlite, opts.busy?.retryMs ?? 0), close: () => sqlite.close() };
+}
+
+/** Files the database holds (names, phone numbers, messages) are readable by their owner only. */
+const FILE_MODE = 0o600;
+
+/**
+ * Create `file` (and its folder, 0700 when new) readable and writable by the owner only, whatever the umask, or set
+ * an existing file to that. SQLite gives the `-wal`, `-shm` and `-journal` files it creates the database file's mode.
+ */
+function ownerOnly(file: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', FILE_MODE));
+  fs.chmodSync(file, FILE_MODE);
+}
+
+function chmodIfExists(file: string): void {
+  try {
+    fs.chmodSync(file, FILE_MODE);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
 
 /**
@@ -148,8 +170,10 @@ function sqliteExecutor(sqlite: Database.Database, busyRetryMs: number): BatchEx
 export async function backupSqlite(source: string, target: string): Promise<void> {
   const sqlite = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    // the copy holds what the database holds: created owner-only before SQLite writes into it
+    ownerOnly(target);
     await sqlite.backup(target);
+    fs.chmodSync(target, FILE_MODE);
   } finally {
     sqlite.close();
   }

@@ -1,28 +1,27 @@
 /**
- * The daily sweep's queries (src/ports/sweep.ts). Each kind of reminder is one statement over the register (asked a
- * page of account ids at a time), using the `posts (account_id, published_at)` index for per-account seeks, so a
- * national register stays fast (see test/bench/sweep.bench.ts). Instants are epoch milliseconds; a post's Shanghai
- * day is `date((published_at + 8 h) / 1000, 'unixepoch')`. Every statement runs on SQLite ≥ 3.35 (D1 included).
+ * The daily sweep's queries (src/ports/sweep.ts). The per-account kinds are one statement per page of units over its
+ * accounts, with each account's activity (`account_activity`, `post_weeks`, kept by triggers on posts) and a seek
+ * into `reminders` for what is recorded already, so a sweep with nothing new reads no rows into JS. Reads return raw
+ * rows (arrays, `db.values`) through the driver's prepared statements. Instants are epoch milliseconds; a post's
+ * Shanghai day is `date((published_at + 8 h) / 1000, 'unixepoch')`. Every statement runs on SQLite >= 3.38 (D1
+ * included); lists are passed as one JSON parameter (`json_each`).
  *
- * Writes are raw statements (no query builder per row): a sweep may record a hundred thousand reminders. Multi-row
- * inserts stay under D1's 100 bound parameters per statement.
+ * Writes are raw statements (no query builder per row): a sweep may record a quarter of a million reminders.
+ * Multi-row inserts stay under the executor's bound-parameter limit (D1: 100 per statement).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { ChannelName } from '../../src/domain/model.js';
 import type {
   AccountRow,
+  AccountState,
   Contact,
   Contacts,
   FeedProblemRow,
-  IdleAccountRow,
-  PasswordRow,
   ReminderRecord,
-  RepostRow,
   ReviewRow,
   SweepRun,
   SweepStore,
   SweepTrigger,
-  WeeklyRow,
 } from '../../src/ports/sweep.js';
 import type { Writes } from '../../src/ports/write.js';
 import type { Db } from '../executor/types.js';
@@ -45,9 +44,13 @@ const account = (r: Raw<AccountRow>): AccountRow => ({
   platform: r.platform,
 });
 
-/** Rows per multi-row insert into `reminders`: 7 parameters each, under D1's limit of 100 per statement. */
-const REMINDER_ROWS_PER_STATEMENT = 14;
+/** Bound parameters per reminder row in a multi-row insert (the time and the token are the same for all). */
+const PARAMS_PER_REMINDER = 5;
 const IN_CHUNK = 90;
+/** A list as one parameter: `x IN (SELECT value FROM json_each(?))`. */
+const list = (xs: readonly (string | number)[]): SQL => sql`(SELECT value FROM json_each(${JSON.stringify(xs)}))`;
+const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const DAY_MS = 86_400_000;
 /** The Monday (`YYYY-MM-DD`) when [from, to) is exactly one ISO week in Asia/Shanghai, else null. */
@@ -64,8 +67,15 @@ function chunks<T>(xs: readonly T[], n: number): T[][] {
   return out;
 }
 
-export function createSweepStore(db: Db): SweepStore {
+export interface SweepStoreOptions {
+  /** bound parameters a statement may carry: 100 on D1 (the default); a local SQLite file allows far more */
+  maxParams?: number;
+}
+
+export function createSweepStore(db: Db, opts: SweepStoreOptions = {}): SweepStore {
   const all = <T>(q: SQL): Promise<T[]> => allRows<T>(db, q);
+  const values = async (q: SQL): Promise<unknown[][]> => (await db.values<unknown[]>(q)) as unknown[][];
+  const rowsPerInsert = Math.max(1, Math.floor(Math.min(opts.maxParams ?? 100, 999) / PARAMS_PER_REMINDER));
 
   return {
     async unitIds() {
@@ -75,53 +85,80 @@ export function createSweepStore(db: Db): SweepStore {
       return r && r.min !== null && r.max !== null ? { min: Number(r.min), max: Number(r.max) } : null;
     },
 
-    // The latest post comes from `account_activity` (kept by a trigger on posts); only when it is after `now` (a
-    // sweep as of an earlier moment, a post dated ahead) are that account's posts asked for the latest before `now`.
-    // MATERIALIZED: the expression runs once per account (a flattened subquery would run it again in WHERE).
-    async idleAccounts({ now, sinceDate, postBefore, units }) {
+    // One pass over the page's accounts for dormancy, the weekly cadence and passwords. The latest post comes from
+    // `account_activity`; only when it is after `now` (a sweep as of an earlier moment, a post dated ahead) are that
+    // account's posts asked for the latest before `now`. A whole ISO week is one row of `post_weeks`; any other span
+    // counts the account's posts. Each reminder due is looked up in `reminders` (one seek of its primary key; none
+    // when not due), and with `onlyNew` the accounts whose reminders are all recorded never leave SQLite.
+    // `LIMIT -1` keeps each step a subquery of its own (SQLite would otherwise repeat its expressions in the next);
+    // a dormant or nearly dormant account is told by its dormancy line only, not by the weekly one.
+    // (Every column of a raw read has a name of its own: D1 builds its rows by column name.)
+    async accountChecks({ now, units, idle, weekly, password, onlyNew }) {
       const t = ms(now);
-      const rows = await all<Raw<IdleAccountRow>>(sql`
-        WITH x AS MATERIALIZED (
-          SELECT a.id AS accountId, a.unit_id AS unitId, a.name AS name, a.platform AS platform, a.opened_on AS openedOn,
-            a.created_at AS createdAt,
-            CASE WHEN v.last_post_at IS NULL OR v.last_post_at <= ${t} THEN v.last_post_at
-              ELSE (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${t}) END AS lastPostAt
-          FROM accounts a LEFT JOIN account_activity v ON v.account_id = a.id
-          WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${t}
-        )
-        SELECT * FROM x
-        WHERE CASE WHEN lastPostAt IS NOT NULL THEN lastPostAt < ${ms(postBefore)}
-                   ELSE coalesce(openedOn, ${sql.raw(dayOf('createdAt'))}) <= ${sinceDate} END
-        ORDER BY accountId`);
-      return rows.map((r) => ({
-        accountId: Number(r.accountId),
-        unitId: Number(r.unitId),
-        name: r.name,
-        platform: r.platform,
-        lastPostAt: date(r.lastPostAt),
-        openedOn: r.openedOn,
-        createdAt: date(r.createdAt),
-      }));
-    },
-
-    // A whole ISO week (Monday 00:00 to Monday 00:00, Asia/Shanghai) is one row of `post_weeks` (kept by a trigger on
-    // posts); any other span counts the account's posts.
-    async weeklyShortfall({ now, from, to, existedBy, min, units }) {
-      const monday = isoWeekMonday(from, to);
-      const count =
-        monday === null
-          ? sql`(SELECT count(*) FROM posts p WHERE p.account_id = a.id AND p.published_at >= ${ms(from)} AND p.published_at < ${ms(to)})`
-          : sql`coalesce((SELECT w.posts FROM post_weeks w WHERE w.account_id = a.id AND w.monday = ${monday}), 0)`;
-      const rows = await all<Raw<WeeklyRow>>(sql`
-        WITH x AS MATERIALIZED (
-          SELECT a.id AS accountId, a.unit_id AS unitId, a.name AS name, a.platform AS platform, ${count} AS posts
-          FROM accounts a
-          WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active'
-            AND a.created_at < ${Math.min(ms(from), ms(now))}
-            AND coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${existedBy}
-        )
-        SELECT * FROM x WHERE posts < ${min} ORDER BY accountId`);
-      return rows; // already in shape: integer columns come back as numbers
+      const monday = weekly ? isoWeekMonday(weekly.from, weekly.to) : null;
+      const posts = !weekly
+        ? sql`NULL`
+        : monday === null
+          ? sql`(SELECT count(*) FROM posts p WHERE p.account_id = a.id AND p.published_at >= ${ms(weekly.from)} AND p.published_at < ${ms(weekly.to)})`
+          : sql`coalesce(w.posts, 0)`;
+      const idleSince = (c: { sinceDate: string; postBefore: Date }): SQL =>
+        sql`CASE WHEN x.last IS NOT NULL THEN x.last < ${ms(c.postBefore)} ELSE x.base <= ${c.sinceDate} END`;
+      const idleKind = idle
+        ? sql`CASE WHEN ${idleSince(idle.warn)} THEN CASE WHEN ${idleSince(idle.dormant)} THEN 'dormant' ELSE 'idle' END END`
+        : sql`NULL`;
+      const wanted = (col: string, token: string): SQL =>
+        onlyNew
+          ? sql`(${sql.raw(col)} IS NOT NULL AND (${sql.raw(token)} IS NULL OR ${sql.raw(token)} IN ${list(onlyNew)}))`
+          : sql`${sql.raw(col)} IS NOT NULL`;
+      const rows = await values(sql`
+        SELECT y.id AS id, y.unit_id AS unit, y.name AS name, y.platform AS platform, y.last AS last,
+          y.opened_on AS opened, y.created_at AS created, y.idle AS idle, ri.token AS idleToken, y.short AS short,
+          rw.token AS weeklyToken, y.password_changed_on AS changed, y.due AS due, rp.token AS passwordToken
+        FROM (
+          SELECT x.*, ${idleKind} AS idle,
+            ${weekly ? sql`CASE WHEN (${idleKind}) IS NULL AND x.existed AND x.posts < ${weekly.min} THEN x.posts END` : sql`NULL`} AS short,
+            ${password ? sql`CASE WHEN x.since <= ${password.sinceDate} THEN x.since END` : sql`NULL`} AS due
+          FROM (
+            SELECT a.id, a.unit_id, a.name, a.platform, a.opened_on, a.created_at, a.password_changed_on,
+              CASE WHEN v.last_post_at IS NULL OR v.last_post_at <= ${t} THEN v.last_post_at
+                ELSE (SELECT max(p.published_at) FROM posts p WHERE p.account_id = a.id AND p.published_at <= ${t}) END AS last,
+              coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS base,
+              coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS since,
+              ${weekly ? sql`a.created_at < ${Math.min(ms(weekly.from), t)} AND coalesce(a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${weekly.existedBy}` : sql`0`} AS existed,
+              ${posts} AS posts
+            FROM accounts a
+            LEFT JOIN account_activity v ON v.account_id = a.id
+            ${monday === null ? sql`` : sql`LEFT JOIN post_weeks w ON w.account_id = a.id AND w.monday = ${monday}`}
+            WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${t}
+            LIMIT -1
+          ) x
+          LIMIT -1
+        ) y
+        LEFT JOIN reminders ri ON ri.period = ${idle?.period ?? ''} AND ri.kind = y.idle AND ri.account_id = y.id AND ri.ref = 0
+        LEFT JOIN reminders rw ON rw.period = ${weekly?.period ?? ''} AND rw.kind = 'weekly'
+          AND rw.account_id = (CASE WHEN y.short IS NOT NULL THEN y.id END) AND rw.ref = 0
+        LEFT JOIN reminders rp ON rp.period = ${password?.period ?? ''} AND rp.kind = 'password'
+          AND rp.account_id = (CASE WHEN y.due IS NOT NULL THEN y.id END) AND rp.ref = 0
+        WHERE ${wanted('y.idle', 'ri.token')} OR ${wanted('y.short', 'rw.token')} OR ${wanted('y.due', 'rp.token')}
+        ORDER BY y.id`);
+      return rows.map(
+        (r): AccountState => ({
+          accountId: Number(r[0]),
+          unitId: Number(r[1]),
+          name: String(r[2]),
+          platform: String(r[3]),
+          lastPostAt: r[4] === null ? null : new Date(Number(r[4])),
+          openedOn: str(r[5]),
+          createdAt: new Date(Number(r[6])),
+          idle: r[7] === 'dormant' || r[7] === 'idle' ? r[7] : null,
+          idleToken: int(r[8]),
+          weeklyPosts: int(r[9]),
+          weeklyToken: int(r[10]),
+          passwordChangedOn: str(r[11]),
+          passwordSince: str(r[12]),
+          passwordToken: int(r[13]),
+        }),
+      );
     },
 
     async overdueReviews({ now }) {
@@ -170,33 +207,29 @@ export function createSweepStore(db: Db): SweepStore {
       }));
     },
 
-    async dueReposts({ now, until, units }) {
-      const rows = await all<Raw<RepostRow>>(sql`
-        SELECT a.id AS accountId, g.unit_id AS unitId, a.name AS name, a.platform AS platform, t.id AS taskId, t.title AS title, t.deadline_at AS deadlineAt
+    async dueReposts({ now, until, units, period, onlyNew }) {
+      const rows = await values(sql`
+        SELECT a.id AS accountId, g.unit_id AS unitId, a.name AS name, a.platform AS platform, t.id AS taskId,
+          t.title AS title, t.deadline_at AS deadlineAt, r.token AS token
         FROM repost_tasks t
         JOIN repost_targets g ON g.task_id = t.id
         JOIN accounts a ON a.id = g.account_id
+        LEFT JOIN reminders r ON r.period = ${period} AND r.kind = 'repost' AND r.account_id = a.id AND r.ref = t.id
         WHERE t.status = 'open' AND g.done_at IS NULL AND a.status = 'active'
           AND g.unit_id BETWEEN ${units.from} AND ${units.to}
           AND t.deadline_at < ${ms(until)} AND t.created_at <= ${ms(now)}
+          ${onlyNew ? sql`AND (r.token IS NULL OR r.token IN ${list(onlyNew)})` : sql``}
         ORDER BY g.unit_id, t.id, a.id`);
       return rows.map((r) => ({
-        ...account(r),
-        taskId: Number(r.taskId),
-        title: r.title,
-        deadlineAt: date(r.deadlineAt),
+        accountId: Number(r[0]),
+        unitId: Number(r[1]),
+        name: String(r[2]),
+        platform: String(r[3]),
+        taskId: Number(r[4]),
+        title: String(r[5]),
+        deadlineAt: new Date(Number(r[6])),
+        token: int(r[7]),
       }));
-    },
-
-    async passwordsDue({ now, sinceDate, units }) {
-      const rows = await all<Raw<PasswordRow>>(sql`
-        SELECT ${sql.raw(ACCOUNT_COLUMNS)}, a.password_changed_on AS passwordChangedOn,
-          coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) AS since
-        FROM accounts a
-        WHERE a.unit_id BETWEEN ${units.from} AND ${units.to} AND a.status = 'active' AND a.created_at <= ${ms(now)}
-          AND coalesce(a.password_changed_on, a.opened_on, ${sql.raw(dayOf('a.created_at'))}) <= ${sinceDate}
-        ORDER BY a.id`);
-      return rows; // already in shape
     },
 
     // CROSS JOIN: read the few feeds and seek their accounts (not every account in unit order for the ORDER BY).
@@ -223,13 +256,12 @@ export function createSweepStore(db: Db): SweepStore {
       return new Map(rows.map((r) => [Number(r.id), r.name]));
     },
 
-    async nameCounts() {
-      const rows = await all<{ name: string; platform: string; accounts: number }>(
-        // a name that only one account carries needs no count (accountRefs takes a missing name as unique)
-        sql`SELECT name, platform, count(*) AS accounts FROM accounts
-            WHERE name IN (SELECT name FROM accounts GROUP BY name HAVING count(*) > 1) GROUP BY name, platform`,
+    async nameCounts(names) {
+      if (names.length === 0) return [];
+      const rows = await values(
+        sql`SELECT name, platform, count(*) AS n FROM accounts WHERE name IN ${list([...new Set(names)])} GROUP BY name, platform`,
       );
-      return rows.map((r) => ({ name: r.name, platform: r.platform, accounts: Number(r.accounts) }));
+      return rows.map((r) => ({ name: String(r[0]), platform: String(r[1]), accounts: Number(r[2]) }));
     },
 
     async contacts(personIds) {
@@ -282,72 +314,77 @@ export function createSweepStore(db: Db): SweepStore {
       return result;
     },
 
-    async sentKeys(periods) {
-      const out = new Set<string>();
-      for (const ps of chunks([...new Set(periods)], IN_CHUNK)) {
-        if (ps.length === 0) continue;
-        const rows = await all<{ key: string }>(
-          sql`SELECT key FROM reminders WHERE period IN (${sql.join(
-            ps.map((p) => sql`${p}`),
-            sql`, `,
-          )})`,
-        );
-        for (const r of rows) out.add(r.key);
-      }
-      return out;
+    async recorded(periods, kinds) {
+      if (periods.length === 0 || kinds.length === 0) return [];
+      const rows = await values(sql`
+        SELECT kind, period, account_id, ref, token FROM reminders
+        WHERE period IN ${list([...new Set(periods)])} AND kind IN ${list([...new Set(kinds)])}`);
+      return rows.map((r) => ({
+        kind: String(r[0]),
+        period: String(r[1]),
+        accountId: Number(r[2]) === 0 ? null : Number(r[2]),
+        ref: Number(r[3]),
+        token: Number(r[4]),
+      }));
     },
 
     async unsummarized() {
-      const rows = await all<{ key: string; token: number }>(
-        sql`SELECT key, summarized AS token FROM reminders WHERE summarized <> 1`,
-      );
-      return new Map(rows.map((r) => [r.key, Number(r.token)]));
+      const rows = await values(sql`SELECT token, recorded FROM sweep_tokens`);
+      return new Map(rows.map((r) => [Number(r[0]), Number(r[1])]));
     },
 
     summarized(tokens, expected) {
-      const ts = [...new Set(tokens)];
-      if (ts.length === 0) return [];
-      if (ts.length > IN_CHUNK) throw new Error(`reminders.summarized: at most ${IN_CHUNK} tokens`);
+      const ts = JSON.stringify([...new Set(tokens)]);
       return [
-        new SqlWrite('reminders.summarized', {
-          sql: `UPDATE reminders SET summarized = 1 WHERE summarized IN (${ts.map(() => '?').join(', ')})`,
-          params: ts,
-        }),
-        // another sweep summarized some of them first, or recorded more under these tokens: fail the whole commit
+        // another sweep counted some of them first, or recorded more under these tokens: fail the whole commit
         new SqlWrite('guard:reminders', {
-          sql: 'INSERT INTO guards (ok) SELECT 0 WHERE changes() <> ?',
-          params: [expected],
+          sql: 'INSERT INTO guards (ok) SELECT 0 WHERE (SELECT coalesce(sum(recorded), 0) FROM sweep_tokens WHERE token IN (SELECT value FROM json_each(?))) <> ?',
+          params: [ts, expected],
+        }),
+        new SqlWrite('reminders.summarized', {
+          sql: 'DELETE FROM sweep_tokens WHERE token IN (SELECT value FROM json_each(?))',
+          params: [ts],
         }),
       ];
     },
 
-    record(reminders: readonly ReminderRecord[], at: Date, summary = 1): Writes {
+    record(reminders: readonly ReminderRecord[], at: Date, token = 1): Writes {
       const writes: SqlWrite[] = [];
+      if (reminders.length === 0) return writes;
+      // the time and the token are numbers of ours, the same for every row: written into the statement
+      const tail = `, ${Math.trunc(ms(at))}, ${Math.trunc(token)})`;
       const statement = (n: number): { insert: string; guard: string } => ({
-        insert: `INSERT INTO reminders (key, kind, unit_id, account_id, period, created_at, summarized) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (key) DO NOTHING`,
+        insert: `INSERT INTO reminders (period, kind, account_id, ref, unit_id, created_at, token) VALUES ${Array.from({ length: n }, () => `(?, ?, ?, ?, ?${tail}`).join(', ')} ON CONFLICT DO NOTHING`,
         // Another sweep recorded one of these first (two processes at once): fail the whole commit, so this sweep
         // recomputes what is still new instead of sending it twice. The CHECK on `guards` rejects the 0.
         guard: `INSERT INTO guards (ok) SELECT 0 WHERE changes() <> ${n}`,
       });
-      const full = statement(REMINDER_ROWS_PER_STATEMENT);
-      const t = ms(at);
-      for (let i = 0; i < reminders.length; i += REMINDER_ROWS_PER_STATEMENT) {
-        const n = Math.min(REMINDER_ROWS_PER_STATEMENT, reminders.length - i);
-        const text = n === REMINDER_ROWS_PER_STATEMENT ? full : statement(n);
-        const params: unknown[] = new Array(n * 7);
+      const per = rowsPerInsert;
+      const full = statement(per);
+      for (let i = 0; i < reminders.length; i += per) {
+        const n = Math.min(per, reminders.length - i);
+        const text = n === per ? full : statement(n);
+        const params: unknown[] = new Array(n * PARAMS_PER_REMINDER);
         for (let k = 0; k < n; k++) {
           const r = reminders[i + k]!;
-          params[k * 7] = r.key;
-          params[k * 7 + 1] = r.kind;
-          params[k * 7 + 2] = r.unitId;
-          params[k * 7 + 3] = r.accountId;
-          params[k * 7 + 4] = r.period;
-          params[k * 7 + 5] = t;
-          params[k * 7 + 6] = summary;
+          const o = k * PARAMS_PER_REMINDER;
+          params[o] = r.period;
+          params[o + 1] = r.kind;
+          params[o + 2] = r.accountId ?? 0;
+          params[o + 3] = r.ref;
+          params[o + 4] = r.unitId;
         }
         writes.push(
           new SqlWrite('reminders.record', { sql: text.insert, params }),
           new SqlWrite('guard:reminders', { sql: text.guard, params: [] }),
+        );
+      }
+      if (token !== 1) {
+        writes.push(
+          new SqlWrite('sweep_tokens.add', {
+            sql: 'INSERT INTO sweep_tokens (token, recorded) VALUES (?, ?) ON CONFLICT (token) DO UPDATE SET recorded = recorded + excluded.recorded',
+            params: [token, reminders.length],
+          }),
         );
       }
       return writes;

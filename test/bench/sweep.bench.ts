@@ -199,6 +199,8 @@ export function build(file: string, size: Size): { ms: number; sizeMb: number } 
 
 interface Measure {
   ms: number;
+  /** CPU time (user + system) of the measured part: less affected than `ms` by other work on the machine */
+  cpuMs: number;
   peakRssMb: number;
   rssBeforeMb: number;
   heapUsedMb: number;
@@ -212,15 +214,18 @@ async function child(mode: string, file: string): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   let detail = '';
   let ms = 0;
+  let cpu = { user: 0, system: 0 };
   if (mode === 'scan-posts' || mode === 'scan-accounts') {
     const db = new Database(file, { readonly: true });
     const q =
       mode === 'scan-posts'
         ? 'SELECT count(*) AS n, max(published_at) AS last FROM posts'
         : "SELECT count(*) AS n, max(created_at) AS last, sum(status = 'active') AS active FROM accounts";
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = db.prepare(q).get() as { n: number };
     ms = performance.now() - t0;
+    cpu = process.cpuUsage(c0);
     detail = `${r.n} ${mode.slice(5)}`;
     db.close();
   } else {
@@ -228,18 +233,21 @@ async function child(mode: string, file: string): Promise<void> {
     const { runSweep } = await import('../../src/jobs/sweep.js');
     const rt = createRuntime({ databasePath: file, admins: [] });
     const at = mode === 'tuesday' ? new Date(NOW.getTime() + DAY) : NOW;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     // as the scheduler runs it: only totals kept, memory bounded by a page of units
     const r = await runSweep(rt, { now: at, dryRun: mode === 'plan', trigger: 'test', retain: false });
     ms = performance.now() - t0;
+    cpu = process.cpuUsage(c0);
     const kinds = rt.db.sqlite
       .prepare('SELECT kind, count(*) AS n FROM reminders WHERE created_at = ? GROUP BY kind ORDER BY kind')
       .all(at.getTime()) as { kind: string; n: number }[];
-    detail = `${r.totals.found} found, ${r.totals.fresh} new${mode === 'plan' ? '' : ` (${kinds.map((k) => `${k.kind} ${k.n}`).join(', ')})`}, ${r.totals.messages} messages`;
+    detail = `${r.totals.found} found (read), ${r.totals.fresh} new${mode === 'plan' ? '' : ` (${kinds.map((k) => `${k.kind} ${k.n}`).join(', ')})`}, ${r.totals.messages} messages`;
     rt.close();
   }
   const m: Measure = {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     rssBeforeMb: mb(rssBefore),
     heapUsedMb: mb(process.memoryUsage().heapUsed),
@@ -260,12 +268,14 @@ interface Series {
   runs: Measure[];
   min: number;
   median: number;
+  cpu: number;
   rss: number;
 }
 const series = (runs: Measure[]): Series => ({
   runs,
   min: Math.min(...runs.map((r) => r.ms)),
   median: median(runs.map((r) => r.ms)),
+  cpu: median(runs.map((r) => r.cpuMs)),
   rss: Math.max(...runs.map((r) => r.peakRssMb)),
 });
 
@@ -326,7 +336,7 @@ export default async function bench(): Promise<string[]> {
       const r = await benchSize(dir, size);
       results.push(r);
       const fmt = (name: string, m: Series, aim = ''): string =>
-        `  ${name.padEnd(30)} min ${m.min.toFixed(0).padStart(5)} ms  median ${m.median.toFixed(0).padStart(5)} ms  = ${(m.median / r.posts.median).toFixed(2).padStart(5)}× posts scan, ${(m.median / r.accounts.median).toFixed(1).padStart(5)}× accounts scan   peak RSS ${m.rss.toFixed(0).padStart(4)} MB   ${m.runs[0]!.detail}${aim ? `   (aim ${aim})` : ''}`;
+        `  ${name.padEnd(30)} min ${m.min.toFixed(0).padStart(5)} ms  median ${m.median.toFixed(0).padStart(5)} ms  = ${(m.median / r.posts.median).toFixed(2).padStart(5)}× posts scan, ${(m.median / r.accounts.median).toFixed(1).padStart(5)}× accounts scan   CPU ${m.cpu.toFixed(0).padStart(5)} ms   peak RSS ${m.rss.toFixed(0).padStart(4)} MB   ${m.runs[0]!.detail}${aim ? `   (aim ${aim})` : ''}`;
       out.push(
         `register: ${size.accounts.toLocaleString('en')} accounts, ${size.units.toLocaleString('en')} units, ${size.posts.toLocaleString('en')} posts, 2,000 pending reviews, 10,000 repost targets; ${r.built.sizeMb.toFixed(0)} MB file, built in ${(r.built.ms / 1000).toFixed(1)} s`,
         fmt('baseline: full scan of posts', r.posts),

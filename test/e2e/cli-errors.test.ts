@@ -74,6 +74,12 @@ describe('the command line', () => {
       });
       expect(none.code).toBe(2);
       expect(none.stderr).toContain('there is no database at DATABASE_PATH');
+      // a target that cannot be written (here a folder): one line, exit 1, no stack trace
+      const folder = path.join(dir, 'a-folder');
+      fs.mkdirSync(folder, { recursive: true });
+      const bad = await runCli(['backup', folder], { env: { DATABASE_PATH: db } });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr.trim().split('\n')).toEqual([`backup failed: ${folder}: EISDIR`]);
     },
     T,
   );

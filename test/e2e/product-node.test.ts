@@ -9,7 +9,12 @@ import { type FeishuWorld, startFeishuWorld } from '../support/feishu/world.js';
 import { runCli } from '../support/process.js';
 import { type ProductHarness, productCases } from '../shared/product-cases.js';
 
-const IDS = { encryptKey: 'node-shared-encrypt-key', bot: 'ou_bot_node_shared', admin: 'ou_admin_node_shared' };
+const IDS = {
+  encryptKey: 'node-shared-encrypt-key',
+  bot: 'ou_bot_node_shared',
+  admin: 'ou_admin_node_shared',
+  healthToken: 'node-shared-health-token',
+};
 let world: FeishuWorld;
 
 beforeAll(async () => {
@@ -20,6 +25,7 @@ beforeAll(async () => {
     group: 'oc_unused',
     encryptKey: IDS.encryptKey,
     appSecret: 'node-shared-secret',
+    env: { HEALTH_TOKEN: IDS.healthToken },
   });
 });
 afterAll(() => world?.close());

@@ -4,6 +4,7 @@
  * inbound room message; what the bot sends (`room.say`, `contact.say`) is read from the mock room's and contact's
  * `message` events.
  */
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { startWechatyChannel, type WechatyChannel } from '../../src/channels/wechaty/channel.js';
@@ -46,8 +47,10 @@ const log: Logger = {
   error: (obj, msg) => warnings.push({ obj, msg }),
 };
 const sleeps: number[] = [];
-/** what the bot sent, per conversation id, in order */
+/** what the bot sent, per conversation id, in order (a file as "[FileBox] name") */
 const sent = new Map<string, string[]>();
+/** the files the bot sent, per conversation id */
+const sentFiles = new Map<string, { name: string; base64: string }[]>();
 
 async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -128,9 +131,11 @@ beforeAll(async () => {
   officer = mocker.createContact({ name: '陈信息' });
   stranger = mocker.createContact({ name: '路人' });
   room = mocker.createRoom({ topic: TOPIC, memberIdList: [self.id, admin.id, liaison.id, officer.id, stranger.id] });
-  const record = (conv: string) => (m: { talker(): { id: string }; text(): string | undefined }) => {
+  const record = (conv: string) => (m: { id: string; talker(): { id: string }; text(): string | undefined }) => {
     if (m.talker().id !== self.id) return;
-    sent.set(conv, [...(sent.get(conv) ?? []), m.text() ?? '']);
+    const box = mocker.cacheFileBoxPayload.get(m.id) as { name?: string; base64?: string } | undefined;
+    if (box) sentFiles.set(conv, [...(sentFiles.get(conv) ?? []), { name: box.name ?? '', base64: box.base64 ?? '' }]);
+    sent.set(conv, [...(sent.get(conv) ?? []), box ? `[FileBox] ${box.name}` : (m.text() ?? '')]);
   };
   room.on('message', record(room.id));
   for (const c of [admin, liaison, leader, officer, stranger]) c.on('message', record(c.id));
@@ -331,6 +336,16 @@ describe('wechaty channel: reviews without buttons', () => {
 describe('wechaty channel: reminders and logouts', () => {
   const sweep = (iso: string) =>
     runSweep({ services: bot.rt.services, sweep: bot.rt.sweep }, { now: new Date(iso), trigger: 'test' });
+
+  it('/台账 导出 in a direct chat sends the text, then the .xlsx itself as a file', async () => {
+    const out = await direct(admin, '/台账 导出');
+    expect(out[0]).toContain('台账导出');
+    expect(out.join('\n')).not.toContain('[文件]');
+    expect(out.at(-1)).toMatch(/^\[FileBox\] .+\.xlsx$/);
+    const file = sentFiles.get(admin.id)?.at(-1);
+    const zip = await JSZip.loadAsync(Buffer.from(file?.base64 ?? '', 'base64'));
+    expect(Object.keys(zip.files)).toContain('xl/workbook.xml');
+  });
 
   it('the daily reminder reaches the room once', async () => {
     bot.setNow('2026-12-04T09:00:00+08:00');

@@ -6,7 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/domain/reply.js';
 import { makeApp, type TestApp } from '../support/app.js';
-import { messageReceive, TEST_APP_ID, TEST_VERIFICATION_TOKEN, urlVerification } from '../support/feishu/events.js';
+import {
+  cardAction,
+  messageReceive,
+  TEST_APP_ID,
+  TEST_VERIFICATION_TOKEN,
+  urlVerification,
+} from '../support/feishu/events.js';
 import { feishuRequest } from '../support/feishu/sign.js';
 
 const ENCRYPT_KEY = 'test-encrypt-key-webhook';
@@ -79,5 +85,45 @@ describe('Feishu webhooks through app.request', () => {
     expect(count('units')).toBe(0);
     expect(count('outbox')).toBe(0);
     expect(count('inbound_events')).toBe(0);
+  });
+
+  it('refused card clicks (not allowed, a stale card, a forged or unknown action) leave no event rows and change nothing', async () => {
+    // the admin is registered by a first command; that command's event is the one row expected
+    const first = messageReceive({
+      chatId: 'oc_p2p_admin',
+      chatType: 'p2p',
+      senderOpenId: ADMIN,
+      text: '/单位 新增 名称=兴国县教育局',
+      verificationToken: TEST_VERIFICATION_TOKEN,
+    });
+    expect((await post('/feishu/events', first)).status).toBe(200);
+    expect(count('inbound_events')).toBe(1);
+    const before = { outbox: count('outbox'), audit: count('audit_log'), people: count('people') };
+    const click = (operator: string, value: object) =>
+      post(
+        '/feishu/cards',
+        cardAction({
+          operatorOpenId: operator,
+          openMessageId: 'om_card_1',
+          openChatId: 'oc_group_1',
+          value,
+          token: 'c-card-token',
+          verificationToken: TEST_VERIFICATION_TOKEN,
+        }),
+      );
+    const toasts: string[] = [];
+    for (const [who, value] of [
+      ['ou_stranger', { action: 'filing.confirm', filing: 1 }], // not registered
+      [ADMIN, { action: 'filing.confirm', filing: 'F999' }], // a filing that does not exist (a stale or forged card)
+      [ADMIN, { action: 'filing.confirm', filing: 'not-an-id' }], // a payload no card of ours carries
+      [ADMIN, { action: 'no.such.action' }],
+    ] as const) {
+      const r = await click(who, value);
+      expect(r.status).toBe(200);
+      toasts.push(((await r.json()) as { toast: { type: string } }).toast.type);
+    }
+    expect(toasts.every((t) => t === 'error' || t === 'warning')).toBe(true);
+    expect(count('inbound_events')).toBe(1);
+    expect({ outbox: count('outbox'), audit: count('audit_log'), people: count('people') }).toEqual(before);
   });
 });

@@ -148,7 +148,7 @@ describe('change and closure (/备案 变更|关停|注销)', () => {
       '/备案 变更 账号=兴国教育 链接=https://mp.weixin.qq.com/x 信息员=@feishu:ou_jy_officer 日期=2026-11-20',
     );
     expect(out).toContain('已备案 F2：变更');
-    expect(out).toContain('信息员：（空） → 王信息');
+    expect(out).toContain('信息员 （空） → 王信息');
     const f = await bot.rt.services.store.filings.byId(2);
     expect(f?.changes).toMatchObject({
       信息员: { from: null, to: '王信息' },
@@ -278,6 +278,10 @@ describe('units, people and the calendar (admin)', () => {
     expect(await bot.say(ADMIN, '/人员 移除 @feishu:ou_admin')).toContain('不能移除自己');
     expect(await bot.say(ADMIN, '/人员 新增 @张无名 单位=兴国县教育局 角色=联络员')).toContain('找不到「@张无名」');
     expect(await bot.say(ADMIN, '/人员 新增 @feishu:ou_new 单位=兴国县教育局 角色=联络员')).toContain('姓名=');
+    // the unit's only liaison removed: the admin is told the unit has none left (兴国 五: each unit names its 联络员)
+    const gone = await bot.say(ADMIN, '/人员 移除 @feishu:ou_jy_liaison');
+    expect(gone).toContain('「兴国县教育局」现在没有联络员');
+    expect(gone).toContain('/人员 新增 @某人 单位=兴国县教育局 角色=联络员');
   });
 
   it('神木 第九条 on a change: renaming an account to a campaign name waits for an admin', async () => {

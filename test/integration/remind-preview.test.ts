@@ -35,4 +35,12 @@ describe('a preview that tells the truth (/提醒 预览)', () => {
     expect(out).toContain('无人接收：「长冈乡人民政府」');
     expect(out).not.toContain('已在本期提醒过');
   });
+
+  it('what only the admins would be told (the calendar of a year not yet published) is listed when no admin can be reached', async () => {
+    bot = makeBot({ now: '2026-12-01T10:00:00+08:00', admins: [CONSOLE_ADMIN] });
+    const out = await bot.say(CONSOLE_ADMIN, '/提醒 预览');
+    expect(out).toContain('找到 1 项新提醒，但没有人可以通知');
+    expect(out).toContain('2027 年的法定节假日安排尚未收录');
+    expect(out).toContain('管理员汇总也无处发送');
+  });
 });

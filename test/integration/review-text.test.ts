@@ -42,6 +42,13 @@ describe('deciding by text (/审批, /送审 查看)', () => {
     const mine = await bot.say(OFFICER, '/送审 查看 R1');
     expect(mine).toContain('链接：https://www.xingguo.gov.cn/a/1.html');
     expect(mine).not.toContain('/审批 同意');
+    // once decided, the seven checks and their heading are no longer shown as asked for
+    expect(mine).toContain('请逐项把关');
+    await bot.say(IN_CHARGE, '/审批 同意 R1');
+    const decided = await bot.say(OFFICER, '/送审 查看 R1');
+    expect(decided).toContain('同意');
+    expect(decided).not.toContain('请逐项把关');
+    expect(decided).not.toContain('☐政治关');
   });
 
   it('who may approve is stated once and consistently: an admin cannot decide, and the refusal to others does not list 管理员', async () => {

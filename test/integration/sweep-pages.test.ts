@@ -195,7 +195,11 @@ async function county(): Promise<TestBot> {
 
 const MONDAY = new Date('2026-11-23T09:00:00+08:00');
 const keys = (b: TestBot): string[] =>
-  (b.rt.db.sqlite.prepare('SELECT key FROM reminders ORDER BY key').all() as { key: string }[]).map((r) => r.key);
+  (
+    b.rt.db.sqlite
+      .prepare("SELECT kind || '|' || account_id || '|' || ref || '|' || period AS id FROM reminders ORDER BY 1")
+      .all() as { id: string }[]
+  ).map((r) => r.id);
 const sent = (b: TestBot): string[] =>
   queued(b)
     .map((m) => `${m.channel}:${m.targetType}:${m.target}\n${m.text}`)
@@ -206,10 +210,18 @@ describe('a sweep cut off between pages of units, run again', () => {
     const whole = await county();
     const w = await runSweep(whole.rt, { now: MONDAY, trigger: 'test', unitsPerPage: 1 });
     expect(w.committed).toBe(true);
-    expect(w.fresh.map((i) => i.key).sort()).toEqual(keys(whole));
+    expect(w.fresh.map((i) => `${i.kind}|${i.accountId ?? 0}|${i.ref}|${i.period}`).sort()).toEqual(keys(whole));
     expect(new Set(w.fresh.map((i) => i.kind))).toEqual(new Set(['dormant', 'weekly', 'password']));
 
-    for (const cutAt of [1, 2, 3]) {
+    // the run after the cut keeps its findings (as /提醒 预览 and the tests do) or only its totals (as the scheduler)
+    for (const [cutAt, retain] of [
+      [1, true],
+      [2, true],
+      [3, true],
+      [1, false],
+      [2, false],
+      [3, false],
+    ] as const) {
       const cut = await county();
       // pages: 政府办 (0, nothing to record), 教育局 (1), 卫健委 (2), then the last commit (3)
       const pages: number[] = [];
@@ -231,8 +243,10 @@ describe('a sweep cut off between pages of units, run again', () => {
       if (cutAt >= 2) expect(before.some((m) => m.target === 'oc_jy')).toBe(true);
       else expect(before).toEqual([]);
 
-      const again = await sweepAt(cut, MONDAY.toISOString());
+      const recorded = keys(cut).length;
+      const again = await runSweep(cut.rt, { now: MONDAY, trigger: 'test', retain });
       expect(again.committed).toBe(true);
+      expect(again.totals.fresh).toBe(w.fresh.length - recorded);
       expect(keys(cut)).toEqual(keys(whole));
       expect(sent(cut)).toEqual(sent(whole));
       expect(queued(cut).filter((m) => m.target === 'ou_admin')).toHaveLength(1);

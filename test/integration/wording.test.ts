@@ -88,4 +88,27 @@ describe('wording', () => {
     expect(out).toContain('替换整个列表');
     expect(out).toContain('/词库 新增 域名');
   });
+  it('a filing reply is short: a result line, the due date with its article and whether late, then its warnings', async () => {
+    const out = await bot.say('feishu:ou_jy_liaison', '/备案 开设 平台=抖音 名称=兴国教育 开设日期=2026-11-18');
+    const lines = out.split('\n');
+    expect(lines[0]).toContain('已备案 F2：开设');
+    expect(lines[1]).toBe('兴国县教育局 · 抖音「兴国教育」(A2) · 开设 2026-11-18 · 运营 自主运营');
+    expect(lines[2]).toBe('备案期限：2026-11-25（5 个工作日内，神木 第六条）');
+    expect(lines[3]).toBe('报备情况：按期');
+    expect(lines.length).toBeLessThanOrEqual(4);
+  });
+
+  it('the usage line of an error is the form of the one subcommand used, without the options not written', async () => {
+    const open = await bot.say('feishu:ou_jy_liaison', '/备案 开设 平台=抖音 开设日期=2026-11-18');
+    expect(open).toContain('缺少「名称」');
+    expect(open).toContain('正确格式：/备案 开设 平台=… 名称=… [开设日期=…]（完整用法：/帮助 备案）');
+    expect(open).not.toContain('运营类型');
+    const confirm = await bot.say(ADMIN, '/台账 导入 确认 x');
+    expect(confirm).toContain('正确格式：/台账 导入 确认 I3（完整用法：/帮助 台账）');
+    expect(confirm).not.toContain('再看预览');
+    const holiday = await bot.say(ADMIN, '/节假日 导入 确认 zz');
+    expect(holiday).toContain('正确格式：/节假日 导入 确认|取消 [编号]');
+    expect(holiday).not.toContain('通知全文');
+    expect(await bot.say(ADMIN, '/提醒 重试')).toContain('缺少「消息」：写 全部，或 M12 这样的编号');
+  });
 });

@@ -30,6 +30,8 @@ export interface ProductIdentities {
   encryptKey: string;
   bot: string;
   admin: string;
+  /** HEALTH_TOKEN as the product is configured */
+  healthToken: string;
 }
 
 const GROUP = 'oc_group_shared_jyj';
@@ -107,10 +109,19 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
     );
 
   describe(`the product on ${runtime}`, () => {
-    it('serves /healthz with the database and the Feishu channel on', async () => {
+    it('serves /healthz: liveness to anyone; the database, the channels and the queue with HEALTH_TOKEN', async () => {
       const r = await h().request('/healthz');
       expect(r.status).toBe(200);
-      expect(await r.json()).toMatchObject({ ok: true, db: 'ok', channels: { feishu: 'on' }, outbox: { failed: 0 } });
+      expect(await r.json()).toEqual({ ok: true });
+      for (const wrong of [{ authorization: 'Bearer not-the-token' }, { authorization: `Basic ${ids.healthToken}` }]) {
+        const w = await h().request('/healthz', { headers: wrong });
+        expect(await w.json()).toEqual({ ok: true });
+      }
+      const full = { ok: true, db: 'ok', channels: { feishu: 'on' }, outbox: { failed: 0 } };
+      const byHeader = await h().request('/healthz', { headers: { authorization: `Bearer ${ids.healthToken}` } });
+      expect(await byHeader.json()).toMatchObject(full);
+      const byQuery = await h().request(`/healthz?token=${encodeURIComponent(ids.healthToken)}`);
+      expect(await byQuery.json()).toMatchObject(full);
     });
 
     it('an admin command is committed and its reply queued, then delivered', async () => {
@@ -129,6 +140,9 @@ export function productCases(runtime: string, harness: () => ProductHarness, ids
     });
 
     it('people are added with mentions and the group is bound', async () => {
+      // The reminder time is set past any hour these tests run at, so that no sweep runs before the reminder case
+      // asks for its preview (the minute trigger runs a sweep that is due): the cases do not depend on the hour.
+      expect(await say(ids.admin, '/设置 提醒时间=23:59', { p2p: true })).toContain('已');
       expect(await say(ids.admin, '/单位 绑定群 单位=兴国县教育局')).toContain('已');
       for (const [open, name, role] of [
         [LIAISON, '李联络', '联络员'],

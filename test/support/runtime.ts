@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { handleInbound, type HandleResult } from '../../src/app/handle.js';
 import { createRuntime, type Runtime } from '../../src/node-runtime.js';
+import { DEFAULT_WECOM_HOST } from '../../src/domain/push-url.js';
 import { fixedClock, type Clock } from '../../src/domain/clock.js';
 import type { ChannelName, Identity } from '../../src/domain/model.js';
 import { renderText } from '../../src/domain/reply.js';
@@ -42,6 +43,8 @@ export function makeBot(opts: { now?: string; admins?: Identity[]; deliveryChann
     admins: opts.admins ?? [ADMIN],
     clock: { now: () => clock.now() },
     deliveryChannels: opts.deliveryChannels ?? ['feishu'],
+    // as with WeCom configured at its default API host: a WeCom group's push address is checked against it
+    pushHosts: { wecom: DEFAULT_WECOM_HOST },
   });
   const send: TestBot['send'] = (as, text, chat, extra) =>
     handleInbound(

@@ -6,4 +6,5 @@ export const WORKER_TEST = {
   verificationToken: 'v_test_verification_token',
   bot: 'ou_bot_worker',
   admin: 'ou_admin_worker',
+  healthToken: 'worker-test-health-token',
 } as const;

@@ -6,6 +6,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { cutoffsAt, runRetention } from '../../src/jobs/retention.js';
+import { silentLogger } from '../../src/ports/logger.js';
 import { ConflictError, DuplicateEventError } from '../../src/ports/write.js';
 import { D1_MAX_PARAMS, D1LimitError, openD1 } from '../../storage/executor/d1.js';
 import { createStore } from '../../storage/store.js';
@@ -80,11 +82,11 @@ describe('D1 storage', () => {
   it('the sweep records a thousand reminders in statements of at most 100 parameters, once', async () => {
     const sweep = createSweepStore(d1.db);
     const records = Array.from({ length: 1000 }, (_, i) => ({
-      key: `dormant:A${i}:2026-11-20`,
       kind: 'dormant',
       period: '2026-11-20',
       unitId: 1,
-      accountId: i,
+      accountId: i + 1,
+      ref: 0,
     }));
     const statements = flattenWrites(sweep.record(records, now)).map((x) => x.statement);
     expect(Math.max(...statements.map((s) => s.params.length))).toBeLessThanOrEqual(D1_MAX_PARAMS);
@@ -165,5 +167,119 @@ describe('D1 storage', () => {
     expect(
       (await store.accounts.register({ unitId: 201, status: 'active', platform: 'weibo' }, now)).map((r) => r.id),
     ).toEqual([401]);
+  });
+
+  it('retention runs on D1: a sent message loses its contents and its file, a waiting one keeps both, old audit entries go', async () => {
+    const t0 = new Date('2020-03-02T02:00:00Z');
+    const day = 86_400_000;
+    const msg = (key: string, fileId: number) =>
+      store.outbox.enqueue(
+        {
+          channel: 'feishu',
+          targetType: 'user',
+          target: 'ou_d1_retention',
+          payload: {
+            blocks: [
+              { type: 'text', text: '名单 13812345678' },
+              { type: 'file', fileId, name: 'a.xlsx' },
+            ],
+          },
+          dedupeKey: key,
+        },
+        t0,
+      );
+    const file = (id: number) =>
+      store.files.put(
+        { id, name: 'a.xlsx', mime: 'application/octet-stream', bytes: new Uint8Array([1]), createdBy: null },
+        t0,
+      );
+    await store.commit([
+      file(9001),
+      file(9002),
+      msg('d1-ret-sent', 9001),
+      msg('d1-ret-waiting', 9002),
+      store.audit.add({
+        at: new Date(t0.getTime() - 400 * day),
+        actorId: null,
+        actor: 'x',
+        action: 'd1.old',
+        subject: 'x',
+      }),
+    ]);
+    await env.DB.prepare(
+      "UPDATE outbox SET status = 'sent', sent_at = next_attempt_at, platform_message_id = 'om_d1' WHERE dedupe_key = 'd1-ret-sent'",
+    ).run();
+    for (const w of flattenWrites(store.retention.prune(await cutoffsAt(store, t0), 5_000)))
+      expect(w.statement.params.length).toBeLessThanOrEqual(D1_MAX_PARAMS);
+    expect(await runRetention({ store, log: silentLogger }, new Date(t0.getTime() + 31 * day))).toEqual({
+      rounds: 1,
+      done: true,
+    });
+    const rows = await env.DB.prepare(
+      "SELECT dedupe_key, status, payload, platform_message_id FROM outbox WHERE dedupe_key LIKE 'd1-ret-%' ORDER BY id",
+    ).all();
+    expect(rows.results).toEqual([
+      { dedupe_key: 'd1-ret-sent', status: 'archived', payload: '{"blocks":[]}', platform_message_id: 'om_d1' },
+      {
+        dedupe_key: 'd1-ret-waiting',
+        status: 'pending',
+        payload: expect.stringContaining('13812345678'),
+        platform_message_id: null,
+      },
+    ]);
+    expect(await count('SELECT count(*) n FROM files WHERE id IN (9001, 9002)')).toBe(1);
+    expect(await count('SELECT count(*) n FROM files WHERE id = 9002')).toBe(1);
+    expect(await count("SELECT count(*) n FROM audit_log WHERE action = 'd1.old'")).toBe(0);
+  });
+});
+
+describe('the sweep on D1', () => {
+  it('reads a page of accounts in one statement and tells what is recorded already', async () => {
+    const sweep = createSweepStore(d1.db);
+    const at = new Date('2026-11-23T01:00:00Z');
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO units (id, name, parent_id, domains, created_at) VALUES (900, '丙局', NULL, '[]', 0)",
+      ),
+      env.DB.prepare(
+        "INSERT INTO accounts (id, unit_id, platform, name, opened_on, status, operation, created_at, updated_at) VALUES (9001, 900, 'weibo', '丙局发布', '2026-01-05', 'active', 'self', 0, 0)",
+      ),
+    ]);
+    const checks = (onlyNew: number[] | null) =>
+      sweep.accountChecks({
+        now: at,
+        units: { from: 900, to: 900 },
+        idle: {
+          warn: { sinceDate: '2026-11-13', postBefore: new Date('2026-11-13T16:00:00Z') },
+          dormant: { sinceDate: '2026-11-09', postBefore: new Date('2026-11-09T16:00:00Z') },
+          period: '2026-11-23',
+        },
+        weekly: null,
+        password: { sinceDate: '2026-08-25', period: '2026-W48' },
+        onlyNew,
+      });
+    const [a] = await checks(null);
+    expect(a).toMatchObject({
+      accountId: 9001,
+      unitId: 900,
+      idle: 'dormant',
+      idleToken: null,
+      passwordSince: '2026-01-05',
+      passwordToken: null,
+    });
+    await store.commit(
+      sweep.record([{ kind: 'dormant', period: '2026-11-23', unitId: 900, accountId: 9001, ref: 0 }], at, 77),
+    );
+    expect((await checks(null))[0]).toMatchObject({ idleToken: 77, passwordToken: null });
+    expect(await sweep.unsummarized()).toEqual(new Map([[77, 1]]));
+    // only what is new (the password), or recorded by a sweep whose summary is still to come
+    expect((await checks([])).map((r) => r.accountId)).toEqual([9001]);
+    await store.commit(
+      sweep.record([{ kind: 'password', period: '2026-W48', unitId: 900, accountId: 9001, ref: 0 }], at, 77),
+    );
+    expect(await checks([])).toEqual([]);
+    expect((await checks([77])).map((r) => r.idleToken)).toEqual([77]);
+    await store.commit(sweep.summarized([77], 2));
+    expect(await sweep.unsummarized()).toEqual(new Map());
   });
 });

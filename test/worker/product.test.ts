@@ -36,4 +36,5 @@ productCases('workerd', () => harness, {
   encryptKey: WORKER_TEST.encryptKey,
   bot: WORKER_TEST.bot,
   admin: WORKER_TEST.admin,
+  healthToken: WORKER_TEST.healthToken,
 });

@@ -45,6 +45,7 @@ export default defineConfig(async () => {
                 FEISHU_ENCRYPT_KEY: WORKER_TEST.encryptKey,
                 FEISHU_VERIFICATION_TOKEN: WORKER_TEST.verificationToken,
                 ADMINS: `feishu:${WORKER_TEST.admin}`,
+                HEALTH_TOKEN: WORKER_TEST.healthToken,
                 LOG_LEVEL: 'warn',
               },
             },

@@ -7,9 +7,9 @@
  */
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from './config.js';
-import type { Block, Reply } from '../../domain/reply.js';
+import { isFileBlock, withoutFiles } from '../../domain/reply.js';
 import { AttachmentError, type AttachmentSource, type InboundAttachment } from '../../ports/attachments.js';
-import type { Logger } from '../../ports/logger.js';
+import { type Logger, redactText } from '../../ports/logger.js';
 import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
 import { renderCard, renderFeishu } from './card.js';
@@ -36,38 +36,76 @@ interface AxiosLike {
   response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
 }
 
-/** Only what is safe to log from whatever the SDK hands its logger. */
-function scrub(args: unknown[]): Record<string, unknown> {
+/**
+ * Only what is safe and useful to log from whatever the SDK hands its logger. Its logger proxy passes the arguments as
+ * one array, and for a failed call that array holds `[{ message, config, request, response }, platformBody]`: kept are
+ * the message, the method and path (no query), the HTTP status, the platform's code and message (through
+ * `redactText`, since platform texts may quote a token); dropped are the request's body and headers (the app secret,
+ * the bearer token, message contents).
+ */
+export function scrub(args: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const texts: string[] = [];
-  for (const a of args) {
-    if (typeof a === 'string') texts.push(a.slice(0, 300));
-    else if (a && typeof a === 'object') {
-      const e = a as AxiosLike;
-      if (e.message) texts.push(String(e.message).slice(0, 300));
-      if (e.response?.status) out.status = e.response.status;
-      const d = e.response?.data as { code?: unknown; msg?: unknown } | undefined;
-      if (d && typeof d === 'object') {
-        if (typeof d.code === 'number') out.feishuCode = d.code;
-        if (typeof d.msg === 'string') out.feishuMsg = d.msg.slice(0, 200);
-      }
+  const visit = (a: unknown, depth: number): void => {
+    if (a === null || a === undefined || depth > 4) return;
+    if (typeof a === 'string') {
+      if (a.trim()) texts.push(a.slice(0, 300));
+      return;
     }
-  }
-  out.sdk = texts
-    .join(' ')
-    .replace(/(Bearer\s+)[\w.-]+/gi, '$1[redacted]')
-    .replace(/(app_secret["'=:\s]+)[^\s,"'}]+/gi, '$1[redacted]');
+    if (typeof a === 'number' || typeof a === 'boolean') return void texts.push(String(a));
+    if (Array.isArray(a)) {
+      for (const x of a.slice(0, 10)) visit(x, depth + 1);
+      return;
+    }
+    if (typeof a !== 'object') return;
+    const e = a as AxiosLike & {
+      msg?: unknown;
+      code?: unknown;
+      config?: { url?: unknown; method?: unknown };
+    };
+    if (typeof e.message === 'string' && e.message.trim()) texts.push(e.message.slice(0, 300));
+    if (typeof e.code === 'string') out.code = e.code.slice(0, 40);
+    if (typeof e.config?.url === 'string') out.path = pathOf(e.config.url);
+    if (typeof e.config?.method === 'string') out.method = e.config.method.toUpperCase();
+    if (typeof e.response?.status === 'number') out.status = e.response.status;
+    // the platform's answer: inside the axios error, or on its own (the SDK logs it as a second element)
+    const body: unknown = e.response?.data ?? a;
+    if (typeof body === 'string') {
+      if (body.trim()) texts.push(body.slice(0, 200));
+    } else if (body && typeof body === 'object') {
+      const b = body as { code?: unknown; msg?: unknown };
+      if (typeof b.code === 'number') out.feishuCode = b.code;
+      if (typeof b.msg === 'string' && b.msg.trim()) out.feishuMsg = redactText(b.msg.slice(0, 200));
+    }
+  };
+  for (const a of args) visit(a, 0);
+  const sdk = redactText(texts.join(' ').trim());
+  if (sdk) out.sdk = sdk;
   return out;
 }
 
+/** A URL's path only: its query may carry a token. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url, 'http://x').pathname;
+  } catch {
+    return url.split('?')[0]?.slice(0, 200) ?? '';
+  }
+}
+
+/**
+ * The SDK's logger: through ours, scrubbed. A line with nothing left to say is dropped. The SDK reports every failed
+ * call at error level even when the delivery loop retries it; it is logged as a warning, and the delivery loop logs
+ * an error when a message is given up.
+ */
 export function sdkLogger(log: Logger): lark.Logger {
-  return {
-    error: (...a: unknown[]) => log.error(scrub(a), 'feishu sdk'),
-    warn: (...a: unknown[]) => log.warn(scrub(a), 'feishu sdk'),
-    info: (...a: unknown[]) => log.debug(scrub(a), 'feishu sdk'),
-    debug: (...a: unknown[]) => log.debug(scrub(a), 'feishu sdk'),
-    trace: () => {},
-  };
+  const line =
+    (to: 'warn' | 'debug') =>
+    (...a: unknown[]) => {
+      const o = scrub(a);
+      if (Object.keys(o).length > 0) log[to](o, 'feishu sdk');
+    };
+  return { error: line('warn'), warn: line('warn'), info: line('debug'), debug: line('debug'), trace: () => {} };
 }
 
 function classify(e: unknown): DeliveryError {
@@ -77,7 +115,7 @@ function classify(e: unknown): DeliveryError {
     const status = ax.response?.status;
     const body = ax.response?.data as FeishuResponse | undefined;
     const code = body?.code;
-    const detail = `HTTP ${status ?? ax.code ?? 'error'}${code !== undefined ? ` code ${code}` : ''}${body?.msg ? ` ${body.msg}` : ''}`;
+    const detail = `HTTP ${status ?? ax.code ?? 'error'}${code !== undefined ? ` code ${code}` : ''}${body?.msg ? ` ${redactText(String(body.msg).slice(0, 200))}` : ''}`;
     if (status === undefined) return new DeliveryError(`network: ${ax.code ?? ax.message ?? 'error'}`, 'retry');
     if (status === 429 || (code !== undefined && RETRY_CODES.has(code))) {
       const reset = Number(ax.response?.headers?.['x-ogw-ratelimit-reset']);
@@ -89,9 +127,6 @@ function classify(e: unknown): DeliveryError {
   }
   return new DeliveryError(e instanceof Error ? e.message : String(e), 'retry');
 }
-
-type FileBlock = Extract<Block, { type: 'file' } | { type: 'image' }>;
-const isFileBlock = (b: Block): b is FileBlock => b.type === 'file' || b.type === 'image';
 
 /** Feishu's file_type for an upload, from the file name (im/v1/files: opus mp4 pdf doc xls ppt stream). */
 export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
@@ -181,7 +216,7 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     }
     // The rest of the reply first (card or text), then each file or image as its own message. Every part has its own
     // uuid derived from the row's, so a retry after a partial send does not send a part twice.
-    const rest: Reply = { ...row.payload, blocks: row.payload.blocks.filter((b) => !isFileBlock(b)) };
+    const rest = withoutFiles(row.payload);
     let first: SendResult | null = null;
     if (rest.blocks.length > 0) {
       const { msgType, content } = renderFeishu(rest);
@@ -239,7 +274,7 @@ export class FeishuMessenger implements Messenger, AttachmentSource {
     } catch {
       /* not JSON: judged by the status */
     }
-    const detail = `${kind} upload HTTP ${res.status}${body.code !== undefined ? ` code ${body.code}` : ''}${body.msg ? ` ${body.msg}` : ''}`;
+    const detail = `${kind} upload HTTP ${res.status}${body.code !== undefined ? ` code ${body.code}` : ''}${body.msg ? ` ${redactText(String(body.msg).slice(0, 200))}` : ''}`;
     if (res.status === 401 || (body.code !== undefined && TOKEN_CODES.has(body.code))) {
       this.cache.values.clear();
       throw new DeliveryError(detail, 'retry');

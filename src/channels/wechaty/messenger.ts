@@ -1,16 +1,19 @@
 /**
- * Sending outbox rows through a logged-in Wechaty bot: `room.say` / `contact.say` with text only. Sends are spaced
- * (WeChat flags accounts that send in bursts); a long reply goes out as numbered pages. While the bot is logged out a
- * row waits (DeliveryError 'offline': retried later without using up its attempts) and goes out after login.
+ * Sending outbox rows through a logged-in Wechaty bot: `room.say` / `contact.say` with the text, then each attached
+ * file or image as a FileBox. Sends are spaced (WeChat flags accounts that send in bursts); a long reply goes out as
+ * numbered pages. While the bot is logged out a row waits (DeliveryError 'offline': retried later without using up its
+ * attempts) and goes out after login.
  */
 import type { Logger } from '../../ports/logger.js';
-import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
+import { type FileBlock, isFileBlock, withoutFiles } from '../../domain/reply.js';
+import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
 import type { WxContact } from './inbound.js';
 import { paginate, wechatyText } from './text.js';
 
+/** What a conversation is told: text, or a file (a FileBox from the `file-box` package Wechaty uses). */
 export interface WxSayer {
-  say(text: string): Promise<unknown>;
+  say(content: string | object): Promise<unknown>;
 }
 
 /** The part of a logged-in Wechaty bot the messenger uses. */
@@ -82,20 +85,25 @@ export class WechatyMessenger implements Messenger {
     );
   }
 
-  async send(
-    row: OutboxRow,
-    { original }: { idempotencyKey: string; original: OutboxRow | null },
-  ): Promise<SendResult> {
+  async send(row: OutboxRow, { original, files }: SendOptions): Promise<SendResult> {
     const bot = this.opts.bot();
     if (!bot) throw this.offline();
     const to = await this.conversation(bot, row, original);
-    const pages = paginate(wechatyText(row.payload), this.opts.pageChars);
-    for (let i = this.progress.get(row.id) ?? 0; i < pages.length; i++) {
+    const attached = row.payload.blocks.filter(isFileBlock);
+    const payload = attached.length && files ? withoutFiles(row.payload) : row.payload;
+    const text = payload.blocks.length || payload.title !== undefined ? wechatyText(payload) : '';
+    const parts: (string | FileBlock)[] = [
+      ...(text ? paginate(text, this.opts.pageChars) : []),
+      ...(files ? attached : []),
+    ];
+    for (let i = this.progress.get(row.id) ?? 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const content = typeof part === 'string' ? part : await fileBox(part, files!);
       const wait = this.lastSentAt + this.opts.sendIntervalMs - this.now();
       if (wait > 0) await this.sleep(wait);
       if (!this.opts.bot()) throw this.offline();
       try {
-        await to.say(pages[i]!);
+        await to.say(content);
       } catch (e) {
         if (i > 0) this.progress.set(row.id, i);
         if (!this.opts.bot()) throw this.offline();
@@ -109,4 +117,13 @@ export class WechatyMessenger implements Messenger {
     // WeChat gives no id we could use later; the row's own id marks it sent (a later update goes out as a new message).
     return { platformMessageId: `wechaty:${row.id}` };
   }
+}
+
+/** A stored file as a FileBox (the `file-box` package is loaded only when a file is sent). */
+async function fileBox(b: FileBlock, files: NonNullable<SendOptions['files']>): Promise<object> {
+  const f = await files.get(b.fileId);
+  if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
+  const { FileBox } = await import('file-box');
+  // base64 rather than a buffer: it survives toJSON(), which puppets that relay files (a puppet service) need
+  return FileBox.fromBase64(Buffer.from(f.bytes).toString('base64'), b.type === 'file' ? b.name || f.name : f.name);
 }

@@ -11,6 +11,7 @@
  */
 import type { Block, Reply } from '../../domain/reply.js';
 import { renderText } from '../../domain/reply.js';
+import { CHECKS_HEADING } from '../../domain/review.js';
 
 export const MAX_TEXT_BYTES = 2048;
 const MAX_MARKDOWN_BYTES = 4096;
@@ -57,7 +58,7 @@ function lineItems(blocks: Block[]): Json[] {
         desc: chars((titled ? rest : b.items).join('；'), 112),
       });
     } else if (b.type === 'text' || b.type === 'note') {
-      if (/^请逐项把关/.test(b.text)) continue;
+      if (b.text === CHECKS_HEADING) continue;
       out.push({ title: b.type === 'note' ? '提示' : '说明', desc: chars(b.text, 112) });
     } else if (b.type === 'table') {
       out.push({

@@ -7,18 +7,28 @@
  * - `message/update_template_card` with the card's one-use response code (the latest click's, else the one the
  *   send returned), which replaces the card in place; without a code the outcome is sent as a text message;
  * - group push webhooks (`webhook/send?key=…`, markdown) for a bound WeCom group, and an AI bot message's
- *   `response_url` for a reply in the group it came from.
+ *   `response_url` for a reply in the group it came from;
+ * - a reply's files and images after its text, each uploaded and sent as its own message (media.ts).
  * Errors are classified for the delivery loop: -1, 45009, 45033, HTTP 5xx and network errors are retried with
  * back-off; 60020, 81013, 93000, 40001 and other codes fail permanently with what an admin should do. Sends are spaced
  * to WeCom's limits (30 a minute per user, 20 a minute per group push webhook), never dropped.
  */
-import type { Logger } from '../../ports/logger.js';
+import { type Logger, redactText } from '../../ports/logger.js';
 import type { ChannelState } from '../../ports/channel-state.js';
-import { DeliveryError, type Messenger, type SendResult } from '../../ports/messenger.js';
+import { DeliveryError, type Messenger, type SendOptions, type SendResult } from '../../ports/messenger.js';
 import type { OutboxRow } from '../../ports/store.js';
-import { renderText } from '../../domain/reply.js';
+import { type FileBlock, isFileBlock, type Reply, renderText, withoutFiles } from '../../domain/reply.js';
 import { appMessage, cutBytes, markdown, MAX_TEXT_BYTES, updatedCard } from './card.js';
 import type { WecomConfig } from './config.js';
+import {
+  checkSize,
+  inlineImage,
+  MAX_APP_IMAGE_BYTES,
+  MAX_WEBHOOK_IMAGE_BYTES,
+  mediaKind,
+  uploadMedia,
+  webhookUploadUrl,
+} from './media.js';
 
 const HTTP_TIMEOUT_MS = 15_000;
 const RETRY_CODES = new Set([-1, 45009, 45033]);
@@ -35,6 +45,9 @@ const ADVICE: Record<number, string> = {
 export const CARD_CODE_TTL_MS = 72 * 3_600_000;
 const TASK_TTL_MS = 30 * 86_400_000;
 const RESPONSE_URL_TTL_MS = 3_600_000;
+/** said where a reply's files cannot be sent (an AI bot group without a push webhook) */
+const NO_FILE_ROUTE =
+  '文件无法发到本群（本群未登记消息推送地址）：请在单聊中向应用发送同一命令，或请管理员在群里 /单位 绑定群 单位=… 推送地址=…';
 
 /** Keys in channel_state. */
 export const stateKeys = {
@@ -43,6 +56,8 @@ export const stateKeys = {
   task: (taskId: string) => `wecom:task:${taskId}`,
   sentCode: (taskId: string) => `wecom:rc:sent:${taskId}`,
   clickCode: (taskId: string) => `wecom:rc:click:${taskId}`,
+  /** how many parts of a reply with files are sent (and the first part's message id), by task id */
+  parts: (taskId: string) => `wecom:parts:${taskId}`,
   /** an AI bot message's response_url, by its msgid (the outbox row's replyTo) */
   responseUrl: (msgId: string) => `wecom:response_url:${msgId}`,
 };
@@ -67,7 +82,8 @@ interface WecomResponse {
 }
 
 function failure(code: number, msg: string | undefined, where: string): DeliveryError {
-  const detail = `${where} errcode ${code}${msg ? ` ${msg.slice(0, 120)}` : ''}`;
+  // the platform's text may quote a token; it is logged and shown to admins (/提醒 失败)
+  const detail = `${where} errcode ${code}${msg ? ` ${redactText(String(msg).slice(0, 120))}` : ''}`;
   if (RETRY_CODES.has(code)) return new DeliveryError(detail, 'retry');
   if (TOKEN_CODES.has(code)) return new DeliveryError(detail, 'retry');
   const advice = ADVICE[code];
@@ -205,12 +221,118 @@ export class WecomMessenger implements Messenger {
     }
   }
 
-  async send(row: OutboxRow, opts: { idempotencyKey: string; original: OutboxRow | null }): Promise<SendResult> {
+  async send(row: OutboxRow, opts: SendOptions): Promise<SendResult> {
     if (row.targetType === 'update') return this.update(row, opts.original);
+    const attached = row.payload.blocks.filter(isFileBlock);
+    if (attached.length === 0) return this.sendMain(row);
+    return this.sendWithFiles(row, attached, opts.files);
+  }
+
+  private sendMain(row: OutboxRow): Promise<SendResult> {
     if (row.targetType === 'chat') return this.pushToGroup(row.target, row);
     if (row.targetType === 'reply' && row.replyTo) return this.replyInGroup(row.replyTo, row);
     // 'user', and 'reply' to a direct chat with the app (the target is the userid)
     return this.sendToUser(row.target, row, appMessage(row.payload, taskIdOf(row)));
+  }
+
+  /** Where a reply's files can go: the app to a user, a group's push webhook, or nowhere (an AI bot group without one). */
+  private async fileRoute(row: OutboxRow): Promise<{ user: string } | { hook: GroupWebhook; chatId: string } | null> {
+    if (row.targetType === 'user' || (row.targetType === 'reply' && !row.replyTo)) return { user: row.target };
+    const hook = await this.webhookFor(row.target);
+    return hook ? { hook, chatId: row.target } : null;
+  }
+
+  /**
+   * The reply without its files first (text, card or markdown), then each file or image as its own message. The parts
+   * already sent are recorded in channel_state, so a retry after a partial send (an upload failing) sends only the rest.
+   */
+  private async sendWithFiles(row: OutboxRow, attached: FileBlock[], files: SendOptions['files']): Promise<SendResult> {
+    const route = await this.fileRoute(row);
+    const key = stateKeys.parts(taskIdOf(row));
+    const now = this.now();
+    const saved = await this.state.get(key, now);
+    const progress: { done: number; id: string | null } = saved ? JSON.parse(saved) : { done: 0, id: null };
+    const record = async (): Promise<void> => {
+      const t = this.now();
+      await this.state.put(key, JSON.stringify(progress), new Date(t.getTime() + TASK_TTL_MS), t);
+    };
+    const rest: Reply = {
+      ...row.payload,
+      blocks: route ? withoutFiles(row.payload).blocks : [...row.payload.blocks, { type: 'note', text: NO_FILE_ROUTE }],
+    };
+    if (progress.done === 0) {
+      if (rest.blocks.length > 0 || rest.title !== undefined)
+        progress.id = (await this.sendMain({ ...row, payload: rest })).platformMessageId;
+      progress.done = 1;
+      await record();
+    }
+    if (!route) return { platformMessageId: progress.id };
+    for (const [i, b] of attached.entries()) {
+      if (progress.done > i + 1) continue;
+      const f = files ? await files.get(b.fileId) : null;
+      if (!f) throw new DeliveryError(`file ${b.fileId} not found`, 'permanent');
+      const name = b.type === 'file' ? b.name || f.name : f.name;
+      checkSize(name, f.bytes);
+      if ('user' in route) await this.fileToUser(route.user, row, b, name, f.mime, f.bytes);
+      else await this.fileToGroup(route.hook, route.chatId, b, name, f.mime, f.bytes);
+      progress.done = i + 2;
+      await record();
+    }
+    return { platformMessageId: progress.id };
+  }
+
+  /** Upload with the app's token (fetched again once on 40014 / 42001) and send the file or image to a user. */
+  private async fileToUser(
+    userId: string,
+    row: OutboxRow,
+    b: FileBlock,
+    name: string,
+    mime: string,
+    bytes: Uint8Array,
+  ): Promise<void> {
+    const kind = mediaKind(b, mime, bytes.length, MAX_APP_IMAGE_BYTES);
+    let mediaId: string | undefined;
+    for (let attempt = 0; mediaId === undefined; attempt++) {
+      const token = await this.accessToken();
+      const r = await uploadMedia(
+        `${this.config.baseUrl}/cgi-bin/media/upload?access_token=${encodeURIComponent(token)}&type=${kind}`,
+        name,
+        mime,
+        bytes,
+      );
+      if (r.errcode === 0 && r.media_id) mediaId = r.media_id;
+      else if (r.errcode !== undefined && TOKEN_CODES.has(r.errcode) && attempt === 0) await this.dropToken();
+      else throw failure(r.errcode ?? -1, r.errmsg, 'media/upload');
+    }
+    await this.sendToUser(userId, row, { msgtype: kind, [kind]: { media_id: mediaId } });
+  }
+
+  /** A group's push webhook: an image inline (≤ 2 MB), anything else uploaded with the webhook's key and sent as a file. */
+  private async fileToGroup(
+    hook: GroupWebhook,
+    chatId: string,
+    b: FileBlock,
+    name: string,
+    mime: string,
+    bytes: Uint8Array,
+  ): Promise<void> {
+    let message: Record<string, unknown>;
+    if (mediaKind(b, mime, bytes.length, MAX_WEBHOOK_IMAGE_BYTES) === 'image') message = inlineImage(bytes);
+    else {
+      const r = await uploadMedia(webhookUploadUrl(hook.url), name, mime, bytes);
+      if (r.errcode !== 0 || !r.media_id) throw this.groupFailure(hook, r, 'webhook/upload_media');
+      message = { msgtype: 'file', file: { media_id: r.media_id } };
+    }
+    await this.space(`webhook:${chatId}`, 20);
+    const r = await this.http('POST', hook.url, message);
+    if (r.errcode !== 0) throw this.groupFailure(hook, r, 'webhook/send');
+  }
+
+  private groupFailure(hook: GroupWebhook, r: WecomResponse, where: string): DeliveryError {
+    const err = failure(r.errcode ?? -1, r.errmsg, where);
+    return err.kind === 'permanent'
+      ? new DeliveryError(`「${hook.unitName}」工作群：${err.message}`, 'permanent')
+      : err;
   }
 
   private async space(key: string, perMinute: number): Promise<void> {
@@ -307,11 +429,7 @@ export class WecomMessenger implements Messenger {
       );
     await this.space(`webhook:${chatId}`, 20);
     const r = await this.http('POST', url, { msgtype: 'markdown', markdown: { content: markdown(row.payload) } });
-    if (r.errcode !== 0) {
-      const err = failure(r.errcode ?? -1, r.errmsg, 'webhook/send');
-      if (err.kind === 'permanent') throw new DeliveryError(`「${hook.unitName}」工作群：${err.message}`, 'permanent');
-      throw err;
-    }
+    if (r.errcode !== 0) throw this.groupFailure(hook, r, 'webhook/send');
     return { platformMessageId: null };
   }
 

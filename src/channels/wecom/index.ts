@@ -2,7 +2,6 @@
  * The WeCom channel (企业微信 / 政务微信): the self-built app (direct chats, approval template cards) and the AI bot
  * with group push webhooks (groups), as one entry of the channel list. Settings: src/channels/wecom/config.ts.
  */
-import type { ConfiguredChannel } from '../channel.js';
 import { ChannelConfigError, defineChannel } from '../channel.js';
 import { mountWecomBot } from './bot.js';
 import { WecomMessenger } from './client.js';
@@ -28,6 +27,7 @@ export const wecomChannel = defineChannel<WecomConfig>({
       throw e;
     }
   },
+  pushHost: (config) => new URL(config.baseUrl).host,
   open(config, { log, core }) {
     const state = core?.channelState;
     if (!core || !state) throw new Error('the WeCom channel needs the core with its channel state (the database)');
@@ -68,9 +68,3 @@ export const wecomChannel = defineChannel<WecomConfig>({
     };
   },
 });
-
-/** The host a WeCom group push webhook must be on (that of WECOM_BASE_URL), when WeCom is configured. */
-export function wecomApiHost(configured: readonly ConfiguredChannel[]): string | undefined {
-  const c = configured.find((x) => x.channel.name === 'wecom');
-  return c ? new URL((c.config as WecomConfig).baseUrl).host : undefined;
-}

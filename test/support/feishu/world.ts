@@ -26,6 +26,8 @@ export async function startFeishuWorld(o: {
   group: string;
   encryptKey: string;
   appSecret: string;
+  /** more variables for the server */
+  env?: Record<string, string>;
 }): Promise<FeishuWorld> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `govmedia-${o.name}-`));
   const dbFile = path.join(dir, `${o.name}.sqlite`);
@@ -38,6 +40,7 @@ export async function startFeishuWorld(o: {
     FEISHU_ENCRYPT_KEY: o.encryptKey,
     FEISHU_VERIFICATION_TOKEN: TEST_VERIFICATION_TOKEN,
     FEISHU_BASE_URL: fake.url,
+    ...o.env,
   };
   const server = await startServer(env);
   const world: FeishuWorld = {
