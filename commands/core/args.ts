@@ -53,11 +53,6 @@ export interface ArgEnv {
   channels: readonly ChannelName[];
 }
 
-/** Helpers for one message's environment (its schemas are built for that message only). */
-export function makeArgHelpers(env: ArgEnv): ArgHelpers {
-  return helpersOn({ env });
-}
-
 /** Where a built schema finds the environment of the parse it is running (set only while it runs). */
 interface EnvSlot {
   env: ArgEnv | null;
