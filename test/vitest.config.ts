@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores (one, on a 2-core machine); most suites wait on processes
+    // and sockets they start, so three files at a time keep both cores busy.
+    maxWorkers: 3,
   },
 });
