@@ -1,8 +1,8 @@
 /**
- * The quarterly report's queries (src/ports/report.ts). Per page of account ids: the accounts with their filings and
- * last earlier post (index seeks on `posts (account_id, published_at)`), one pass over the period's posts in index
- * order giving each account's post days (gaps between them and the weeks that reached 每周最少更新 are worked out
- * here), and the reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
+ * The quarterly report's queries (src/ports/report.ts). Per page of account ids, one statement: the accounts with
+ * their filings, the last post before the period and the period's post days as one string (both index seeks on
+ * `posts (account_id, published_at)`; the gaps between post days and the weeks that reached 每周最少更新 are worked
+ * out here); then the reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
  * `(published_at + 8 h) / 1 day`. Plain SQLite (D1 included).
  */
 import { type SQL, sql } from 'drizzle-orm';
