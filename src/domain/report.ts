@@ -16,7 +16,7 @@
  */
 import { platformName } from './platforms.js';
 import type { Policy } from './policy.js';
-import { addDays, type DateStr, daysBetween, mondayOf } from './time.js';
+import { addDays, type DateStr, mondayOf } from './time.js';
 
 export type IndicatorKey = 'weekly' | 'filing' | 'review' | 'repost' | 'password' | 'cleanup';
 export type ReportWeights = Record<IndicatorKey, number>;
@@ -287,10 +287,30 @@ export function wholeWeeks(from: DateStr, to: DateStr): DateStr[] {
   return out;
 }
 
+/**
+ * Whole days since 1970-01-01 of a `YYYY-MM-DD`, by arithmetic on its digits (the proleptic Gregorian day count):
+ * the report reads several dates of every account, and parsing them through `Date.UTC` was most of the scoring's cost.
+ */
+export function dayNumber(d: DateStr): number {
+  let y =
+    (d.charCodeAt(0) - 48) * 1000 + (d.charCodeAt(1) - 48) * 100 + (d.charCodeAt(2) - 48) * 10 + d.charCodeAt(3) - 48;
+  const m = (d.charCodeAt(5) - 48) * 10 + d.charCodeAt(6) - 48;
+  const day = (d.charCodeAt(8) - 48) * 10 + d.charCodeAt(9) - 48;
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400; // 0…399
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + day - 1; // from 1 March
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** Whole days from a to b (b - a). */
+const between = (a: DateStr, b: DateStr): number => dayNumber(b) - dayNumber(a);
+
 /** wholeWeeks, remembered: most accounts share their period. */
-const weekCache = new Map<string, DateStr[]>();
+const weekCache = new Map<number, DateStr[]>();
 function weeksOf(from: DateStr, to: DateStr): DateStr[] {
-  const k = `${from}|${to}`;
+  const k = dayNumber(from) * 1_000_000 + dayNumber(to);
   let w = weekCache.get(k);
   if (!w) {
     if (weekCache.size > 10_000) weekCache.clear();
@@ -304,10 +324,41 @@ function anchorOf(f: AccountFacts): DateStr {
   return f.lastPostBefore ?? f.openedOn;
 }
 
-const tally = (t: Tally, what: string): IndicatorValue =>
-  t.total === 0
-    ? { value: null, detail: `无${what}` }
-    : { value: (t.total - t.late) / t.total, detail: `${t.total} 项，超期 ${t.late} 项` };
+/**
+ * Indicator values are the same few for most accounts ("8/8 周达标", "无到期送审"): each distinct one is made once and
+ * shared (a report is never changed after it is computed), which spares the scoring most of its allocations.
+ */
+const memo = new Map<number, IndicatorValue>();
+function shared(key: number, make: () => IndicatorValue): IndicatorValue {
+  let v = memo.get(key);
+  if (v === undefined) {
+    if (memo.size > 50_000) memo.clear();
+    memo.set(key, (v = Object.freeze(make())));
+  }
+  return v;
+}
+const none = (detail: string): IndicatorValue => Object.freeze({ value: null, detail });
+const NONE = {
+  filing: none('无备案事项'),
+  review: none('无到期送审'),
+  repost: none('无到期转载任务'),
+  shortPeriod: none('本季开设不足一个完整周'),
+  noWeekly: none('未设每周最少更新'),
+  notDormant: none('季初非僵尸账号'),
+  notClosed: Object.freeze({ value: 0, detail: '季初僵尸，未关停注销' }),
+} as const;
+const NO_VETOES: Veto[] = [];
+Object.freeze(NO_VETOES);
+
+// memo keys: the kind in the lowest 3 bits, the figures above them
+const tally = (t: Tally, kind: 1 | 2 | 3): IndicatorValue => {
+  if (t.total === 0) return kind === 1 ? NONE.filing : kind === 2 ? NONE.review : NONE.repost;
+  const make = (): IndicatorValue => ({
+    value: (t.total - t.late) / t.total,
+    detail: `${t.total} 项，超期 ${t.late} 项`,
+  });
+  return t.total < 100_000 && t.late <= t.total ? shared((t.total * 100_000 + t.late) * 8 + kind, make) : make();
+};
 
 export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult {
   const { policy, weights, quarter: q } = input;
@@ -318,39 +369,56 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
   const anchor = anchorOf(f);
   // days idle as the daily check sees them: between consecutive post days, from the anchor to the first post, and
   // from the last post (or the anchor) to the last day counted
-  const lead = f.firstPost ? daysBetween(anchor, f.firstPost) : 0;
-  const tail = daysBetween(f.lastPost ?? anchor, to);
+  const lead = f.firstPost ? between(anchor, f.firstPost) : 0;
+  const tail = between(f.lastPost ?? anchor, to);
   const maxIdleDays = Math.max(f.maxGap, lead, tail, 0);
 
-  const vetoes: Veto[] = [];
+  let vetoes = NO_VETOES;
   if (!closedInQuarter && maxIdleDays >= D) {
+    vetoes = [];
     vetoes.push({
       kind: 'dormant',
       text: tail >= D ? `截至 ${to} 已 ${tail} 天未更新` : `本季曾连续 ${maxIdleDays} 天未更新`,
     });
   }
-  if (!f.openFiled) vetoes.push({ kind: 'unfiled', text: '开设后未备案' });
+  if (!f.openFiled) {
+    if (vetoes === NO_VETOES) vetoes = [];
+    vetoes.push({ kind: 'unfiled', text: '开设后未备案' });
+  }
 
   const weeks = weeksOf(from, to);
   let metCount = 0;
-  for (const m of f.weeksMet) if (m >= weeks[0]! && m <= weeks[weeks.length - 1]!) metCount++;
-  const dormantAtStart = f.openedOn < q.start && daysBetween(anchor, q.start) >= D;
-  const pwDays = daysBetween(f.passwordSince, to);
+  if (weeks.length > 0) {
+    const first = weeks[0]!;
+    const last = weeks[weeks.length - 1]!;
+    for (const m of f.weeksMet) if (m >= first && m <= last) metCount++;
+  }
+  const dormantAtStart = f.openedOn < q.start && between(anchor, q.start) >= D;
+  const pwDays = between(f.passwordSince, to);
+  const pwOk = pwDays <= policy.passwordRotationDays;
+  const nWeeks = weeks.length;
   const indicators: Record<IndicatorKey, IndicatorValue> = {
     weekly:
-      policy.weeklyMinPosts === 0 || weeks.length === 0
-        ? { value: null, detail: weeks.length === 0 ? '本季开设不足一个完整周' : '未设每周最少更新' }
-        : { value: metCount / weeks.length, detail: `${metCount}/${weeks.length} 周达标` },
-    filing: tally(f.filings, '备案事项'),
-    review: tally(f.reviews, '到期送审'),
-    repost: tally(f.reposts, '到期转载任务'),
-    password: { value: pwDays <= policy.passwordRotationDays ? 1 : 0, detail: `距上次改密 ${pwDays} 天` },
+      policy.weeklyMinPosts === 0 || nWeeks === 0
+        ? nWeeks === 0
+          ? NONE.shortPeriod
+          : NONE.noWeekly
+        : shared((metCount * 1000 + nWeeks) * 8 + 4, () => ({
+            value: metCount / nWeeks,
+            detail: `${metCount}/${nWeeks} 周达标`,
+          })),
+    filing: tally(f.filings, 1),
+    review: tally(f.reviews, 2),
+    repost: tally(f.reposts, 3),
+    password: shared((pwDays * 2 + (pwOk ? 1 : 0)) * 8 + 5, () => ({
+      value: pwOk ? 1 : 0,
+      detail: `距上次改密 ${pwDays} 天`,
+    })),
     cleanup: dormantAtStart
-      ? {
-          value: closedInQuarter ? 1 : 0,
-          detail: closedInQuarter ? `季初僵尸，已于 ${f.closedOn} 关停注销` : '季初僵尸，未关停注销',
-        }
-      : { value: null, detail: '季初非僵尸账号' },
+      ? closedInQuarter
+        ? { value: 1, detail: `季初僵尸，已于 ${f.closedOn} 关停注销` }
+        : NONE.notClosed
+      : NONE.notDormant,
   };
   let sumW = 0;
   let sum = 0;
@@ -380,10 +448,6 @@ export function scoreAccount(f: AccountFacts, input: ReportInput): AccountResult
   };
 }
 
-/** Whole days since 1970-01-01 of a `YYYY-MM-DD`. */
-const dayNo = (d: DateStr): number =>
-  Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
-
 /** Dormant accounts at the end of each Sunday of the period and of its last day. */
 export function dormantTrend(facts: readonly AccountFacts[], input: ReportInput): { day: DateStr; dormant: number }[] {
   const D = input.policy.dormantDays;
@@ -391,20 +455,29 @@ export function dormantTrend(facts: readonly AccountFacts[], input: ReportInput)
   for (let d = addDays(mondayOf(input.quarter.start), 6); d < input.to; d = addDays(d, 7))
     if (d >= input.quarter.start) days.push(d);
   days.push(input.to);
-  const points = days.map(dayNo);
+  const points = days.map(dayNumber);
   const counts = points.map(() => 0);
   const INF = Number.POSITIVE_INFINITY;
+  const spells: number[] = []; // [from, until) pairs, reused for every account
   for (const f of facts) {
-    const opened = dayNo(f.openedOn);
-    const closed = f.closedOn === null ? INF : dayNo(f.closedOn);
+    const opened = dayNumber(f.openedOn);
+    const closed = f.closedOn === null ? INF : dayNumber(f.closedOn);
+    const anchor = dayNumber(anchorOf(f));
     // idle spells [from + D, until): between posts, from the anchor to the first post, after the last post
-    const spells: [number, number][] = f.longGaps.map(([a, b]) => [dayNo(a) + D, dayNo(b)]);
-    spells.push([dayNo(f.lastPost ?? anchorOf(f)) + D, INF]);
-    if (f.firstPost) spells.push([dayNo(anchorOf(f)) + D, dayNo(f.firstPost)]);
-    points.forEach((p, i) => {
-      if (opened > p || closed <= p) return;
-      if (spells.some(([a, b]) => a <= p && p < b)) counts[i]!++;
-    });
+    spells.length = 0;
+    for (const [a, b] of f.longGaps) spells.push(dayNumber(a) + D, dayNumber(b));
+    spells.push((f.lastPost === null ? anchor : dayNumber(f.lastPost)) + D, INF);
+    if (f.firstPost) spells.push(anchor + D, dayNumber(f.firstPost));
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      if (opened > p || closed <= p) continue;
+      for (let k = 0; k < spells.length; k += 2) {
+        if (spells[k]! <= p && p < spells[k + 1]!) {
+          counts[i]!++;
+          break;
+        }
+      }
+    }
   }
   return days.map((day, i) => ({ day, dormant: counts[i]! }));
 }
@@ -420,36 +493,44 @@ export function methodLines(s: ReportSettings, policy: Policy): string[] {
   ];
 }
 
-/** What a unit must do, from its accounts' results. */
+/** What a unit must do, from its accounts' results (one pass over them). */
 export function unitActions(accounts: readonly AccountResult[], s: ReportSettings, rectifyBy: DateStr): string[] {
   const label = (a: AccountResult): string => `${platformName(a.platform)}「${a.name}」`;
-  const out: string[] = [];
-  const dormant = accounts.filter((a) => a.vetoes.some((v) => v.kind === 'dormant'));
-  if (dormant.length) {
-    out.push(
-      `${dormant.map((a) => `${label(a)}（${a.vetoes.find((v) => v.kind === 'dormant')!.text}）`).join('、')}：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）`,
-    );
+  const dormant: string[] = [];
+  const unfiled: string[] = [];
+  const weekly: string[] = [];
+  const pw: string[] = [];
+  const late = { filing: 0, review: 0, repost: 0 };
+  const isLate = (v: IndicatorValue): boolean => v.value !== null && v.value < 1;
+  for (const a of accounts) {
+    const d = a.vetoes.find((v) => v.kind === 'dormant');
+    if (d) dormant.push(`${label(a)}（${d.text}）`);
+    if (a.vetoes.some((v) => v.kind === 'unfiled')) unfiled.push(label(a));
+    if (!a.passed) continue;
+    const i = a.indicators;
+    if ((i.weekly.value ?? 1) < 1) weekly.push(`${label(a)}（${i.weekly.detail}）`);
+    if (isLate(i.filing)) late.filing++;
+    if (isLate(i.review)) late.review++;
+    if (isLate(i.repost)) late.repost++;
+    if (i.password.value === 0) pw.push(label(a));
   }
-  const unfiled = accounts.filter((a) => a.vetoes.some((v) => v.kind === 'unfiled'));
+  const out: string[] = [];
+  if (dormant.length)
+    out.push(`${dormant.join('、')}：立即恢复更新；确已停止运营的，依规关停或注销并备案（兴国 六、浙江 二(一)）`);
   if (unfiled.length)
+    out.push(`${unfiled.join('、')}开设后未备案：${s.filingDeadlineWorkdays} 个工作日内补办开设备案（神木 第六条）`);
+  if (weekly.length) out.push(`${weekly.join('、')}：保证每周更新不少于 ${s.weeklyMinPosts} 条（神木 第十二条）`);
+  if (late.filing)
     out.push(
-      `${unfiled.map(label).join('、')}开设后未备案：${s.filingDeadlineWorkdays} 个工作日内补办开设备案（神木 第六条）`,
+      `${late.filing} 个账号备案超期：开设、变更、关停、注销在 ${s.filingDeadlineWorkdays} 个工作日内备案（神木 第六条）`,
     );
-  const passing = accounts.filter((a) => a.passed);
-  const weekly = passing.filter((a) => (a.indicators.weekly.value ?? 1) < 1);
-  if (weekly.length)
+  if (late.review)
     out.push(
-      `${weekly.map((a) => `${label(a)}（${a.indicators.weekly.detail}）`).join('、')}：保证每周更新不少于 ${s.weeklyMinPosts} 条（神木 第十二条）`,
+      `${late.review} 个账号有送审超过审核期限：分管、主要领导在 ${s.reviewDeadlineWorkdays} 个工作日内审结（神木 第十七条）`,
     );
-  const late = (k: IndicatorKey, what: string, rule: string): void => {
-    const n = passing.reduce((x, a) => x + (a.indicators[k].value !== null && a.indicators[k].value! < 1 ? 1 : 0), 0);
-    if (n) out.push(`${n} 个账号${what}：${rule}`);
-  };
-  late('filing', '备案超期', `开设、变更、关停、注销在 ${s.filingDeadlineWorkdays} 个工作日内备案（神木 第六条）`);
-  late('review', '有送审超过审核期限', `分管、主要领导在 ${s.reviewDeadlineWorkdays} 个工作日内审结（神木 第十七条）`);
-  late('repost', '转载不及时', `重大政策信息 ${s.repostDeadlineWorkdays} 个工作日内转载（兴国 三(四)）`);
-  const pw = passing.filter((a) => a.indicators.password.value === 0);
-  if (pw.length) out.push(`${pw.map(label).join('、')}逾期未更换密码：更换后发送 /改密（兴国 四(三)）`);
+  if (late.repost)
+    out.push(`${late.repost} 个账号转载不及时：重大政策信息 ${s.repostDeadlineWorkdays} 个工作日内转载（兴国 三(四)）`);
+  if (pw.length) out.push(`${pw.join('、')}逾期未更换密码：更换后发送 /改密（兴国 四(三)）`);
   if (out.length) out.push(`${rectifyBy} 前将整改情况报政府办`);
   return out;
 }

@@ -1,8 +1,8 @@
 /**
- * The quarterly report's queries (src/ports/report.ts). Per page of account ids: the accounts with their filings and
- * last earlier post (index seeks on `posts (account_id, published_at)`), one pass over the period's posts in index
- * order giving each account's post days (gaps between them and the weeks that reached 每周最少更新 are worked out
- * here), and the reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
+ * The quarterly report's queries (src/ports/report.ts). Per page of account ids, one statement: the accounts with
+ * their filings, the last post before the period and the period's post days as one string (both index seeks on
+ * `posts (account_id, published_at)`; the gaps between post days and the weeks that reached 每周最少更新 are worked
+ * out here); then the reviews and repost targets due in the period. Post days are Shanghai days as whole-day numbers:
  * `(published_at + 8 h) / 1 day`. Plain SQLite (D1 included).
  */
 import { type SQL, sql } from 'drizzle-orm';
@@ -30,21 +30,24 @@ function dayStr(n: number): DateStr {
   return s;
 }
 
-interface AccountRow {
-  id: number;
-  unitId: number;
-  name: string;
-  platform: string;
-  openedOn: DateStr;
-  closedOn: DateStr | null;
-  lastBefore: number | null;
-  openFiled: number;
-  filings: number;
-  filingsLate: number;
-  passwordSince: DateStr;
-}
+/** One row of the page query, in column order (read as arrays: no object per row). */
+type AccountRow = [
+  id: number,
+  unitId: number,
+  name: string,
+  platform: string,
+  openedOn: DateStr,
+  closedOn: DateStr | null,
+  openFiled: number | null,
+  filings: number | null,
+  filingsLate: number | null,
+  passwordSince: DateStr,
+  lastBefore: number | null,
+  /** the period's post days, comma-separated */
+  days: string | null,
+];
 
-/** An account's posts in the period, from its post days (day numbers, comma-separated, ascending as scanned). */
+/** An account's posts in the period, from its post days. */
 interface PostDays {
   n: number;
   first: number;
@@ -56,35 +59,54 @@ interface PostDays {
   weeks: number[];
 }
 
+/**
+ * Reads `20362,20362,20365,…` (ascending day numbers) in one pass without splitting it. The list comes from
+ * group_concat over the index `(account_id, published_at)`, so it is ascending as scanned; should SQLite ever hand it
+ * over in another order, it is split and sorted first.
+ */
 function postDays(list: string, m0: number, dormantDays: number, min: number): PostDays {
-  const parts = list.split(',');
-  const days = new Array<number>(parts.length);
-  let sorted = true;
-  for (let i = 0; i < parts.length; i++) {
-    days[i] = Number(parts[i]);
-    if (i > 0 && days[i]! < days[i - 1]!) sorted = false;
-  }
-  if (!sorted) days.sort((a, b) => a - b);
   const gaps: [number, number][] = [];
   const weeks: number[] = [];
+  let n = 0;
+  let first = 0;
+  let prev = 0;
   let maxGap = 0;
   let week = -1;
   let inWeek = 0;
-  for (let i = 0; i < days.length; i++) {
-    const day = days[i]!;
-    if (i > 0) {
-      const gap = day - days[i - 1]!;
-      if (gap > maxGap) maxGap = gap;
-      if (gap >= dormantDays) gaps.push([days[i - 1]!, day]);
+  let day = 0;
+  const len = list.length;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? list.charCodeAt(i) : 44; // ',' ends the last number too
+    if (c !== 44) {
+      day = day * 10 + (c - 48);
+      continue;
     }
+    if (n === 0) first = day;
+    else {
+      const gap = day - prev;
+      if (gap < 0) return sortedPostDays(list, m0, dormantDays, min);
+      if (gap > maxGap) maxGap = gap;
+      if (gap >= dormantDays) gaps.push([prev, day]);
+    }
+    n++;
     const w = Math.floor((day - m0) / 7);
     if (w !== week) {
       week = w;
       inWeek = 0;
     }
     if (++inWeek === min) weeks.push(w);
+    prev = day;
+    day = 0;
   }
-  return { n: days.length, first: days[0]!, last: days[days.length - 1]!, maxGap, gaps, weeks };
+  return { n, first, last: prev, maxGap, gaps, weeks };
+}
+
+function sortedPostDays(list: string, m0: number, dormantDays: number, min: number): PostDays {
+  const days = list
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
+  return postDays(days.join(','), m0, dormantDays, min);
 }
 
 const NO_TALLY: Tally = Object.freeze({ total: 0, late: 0 });
@@ -105,42 +127,35 @@ export function createReportStore(db: Db): ReportStore {
       const end = q.end.getTime();
       const { from: lo, to: hi } = q.ids;
       const createdDay = sql.raw(`date((a.created_at + ${SHANGHAI_MS}) / 1000, 'unixepoch')`);
-      const accounts = await all<AccountRow>(sql`
-        WITH f AS MATERIALIZED (
-          SELECT account_id,
-            max(kind = 'open' AND status NOT IN ('rejected', 'voided')) AS opened,
-            sum(filed_at >= ${start} AND filed_at < ${end} AND status NOT IN ('rejected', 'voided')) AS total,
-            sum(filed_at >= ${start} AND filed_at < ${end} AND status NOT IN ('rejected', 'voided') AND late) AS late,
-            max(CASE WHEN kind IN ('suspend', 'close') AND status NOT IN ('rejected', 'voided') THEN event_date END) AS closedOn
-          FROM filings WHERE account_id BETWEEN ${lo} AND ${hi} GROUP BY account_id
-        ),
-        x AS MATERIALIZED (
+      const d = sql.raw(DAY_OF('p.published_at'));
+      // One statement per page. Per account: its filings (one grouped pass over the page's filings), the last post
+      // before the period and the period's post days as one string, both index seeks on posts (account_id,
+      // published_at) — so the cost follows the accounts and the period's posts, not the posts' whole history. The
+      // gaps and weekly counts are worked out from that string below (window functions over the same rows cost
+      // several times as much in SQLite).
+      const accounts = await db.values<AccountRow>(sql`
+        SELECT x.id, x.unitId, x.name, x.platform, x.openedOn, x.closedOn, x.opened, x.total, x.late, x.passwordSince,
+          (SELECT max(p.published_at) FROM posts p WHERE p.account_id = x.id AND p.published_at < ${start}),
+          (SELECT group_concat(${d}) FROM posts p
+            WHERE p.account_id = x.id AND p.published_at >= ${start} AND p.published_at < ${end})
+        FROM (
           SELECT a.id AS id, a.unit_id AS unitId, a.name AS name, a.platform AS platform,
             coalesce(a.opened_on, ${createdDay}) AS openedOn,
             CASE WHEN a.status <> 'active' THEN f.closedOn END AS closedOn,
-            a.status AS status,
-            coalesce(f.opened, 0) AS openFiled, coalesce(f.total, 0) AS filings, coalesce(f.late, 0) AS filingsLate,
+            a.status AS status, f.opened AS opened, f.total AS total, f.late AS late,
             coalesce(a.password_changed_on, a.opened_on, ${createdDay}) AS passwordSince
-          FROM accounts a LEFT JOIN f ON f.account_id = a.id
+          FROM accounts a LEFT JOIN (
+            SELECT account_id,
+              max(kind = 'open' AND status NOT IN ('rejected', 'voided')) AS opened,
+              sum(filed_at >= ${start} AND filed_at < ${end} AND status NOT IN ('rejected', 'voided')) AS total,
+              sum(filed_at >= ${start} AND filed_at < ${end} AND status NOT IN ('rejected', 'voided') AND late) AS late,
+              max(CASE WHEN kind IN ('suspend', 'close') AND status NOT IN ('rejected', 'voided') THEN event_date END) AS closedOn
+            FROM filings WHERE account_id BETWEEN ${lo} AND ${hi} GROUP BY account_id
+          ) f ON f.account_id = a.id
           WHERE a.id BETWEEN ${lo} AND ${hi} AND a.created_at < ${end}
-        )
-        SELECT x.*,
-          (SELECT max(p.published_at) FROM posts p WHERE p.account_id = x.id AND p.published_at < ${start}) AS lastBefore
-        FROM x
+        ) x
         WHERE x.openedOn <= ${q.to} AND NOT (x.status <> 'active' AND coalesce(x.closedOn, '') < ${q.from})`);
       if (accounts.length === 0) return [];
-
-      // One pass over the period's posts in index order, a string of post days per account; the gaps and weekly
-      // counts are worked out below (window functions over the same rows cost ten times as much in SQLite).
-      const d = sql.raw(DAY_OF('published_at'));
-      const posts = await all<{ a: number; days: string }>(sql`
-        SELECT account_id AS a, group_concat(${d}) AS days
-        FROM posts
-        WHERE account_id BETWEEN ${lo} AND ${hi} AND published_at >= ${start} AND published_at < ${end}
-        GROUP BY account_id`);
-      const byAccount = new Map<number, PostDays>();
-      const m0 = daysBetween(EPOCH, mondayOf(q.from));
-      for (const p of posts) byAccount.set(Number(p.a), postDays(p.days, m0, q.dormantDays, q.weeklyMinPosts));
 
       const tallies = async (query: SQL): Promise<Map<number, Tally>> => {
         const rows = await all<{ a: number; total: number; late: number }>(query);
@@ -158,33 +173,36 @@ export function createReportStore(db: Db): ReportStore {
         WHERE g.account_id BETWEEN ${lo} AND ${hi} AND t.deadline_at >= ${start} AND t.deadline_at < ${end}
         GROUP BY g.account_id`);
 
+      const m0 = daysBetween(EPOCH, mondayOf(q.from));
       const mondays: DateStr[] = [];
       const monday = (wk: number): DateStr => (mondays[wk] ??= addDays(mondayOf(q.from), 7 * wk));
-      return accounts.map((r): AccountFacts => {
-        const id = Number(r.id);
-        const p = byAccount.get(id);
-        return {
+      const out = new Array<AccountFacts>(accounts.length);
+      for (let i = 0; i < accounts.length; i++) {
+        const [id, unitId, name, platform, openedOn, closedOn, opened, total, late, passwordSince, before, days] =
+          accounts[i]!;
+        const p = days === null ? null : postDays(days, m0, q.dormantDays, q.weeklyMinPosts);
+        out[i] = {
           accountId: id,
-          unitId: Number(r.unitId),
-          name: r.name,
-          platform: r.platform,
-          openedOn: r.openedOn,
-          closedOn: r.closedOn,
-          lastPostBefore:
-            r.lastBefore === null ? null : dayStr(Math.floor((Number(r.lastBefore) + SHANGHAI_MS) / DAY_MS)),
+          unitId,
+          name,
+          platform,
+          openedOn,
+          closedOn,
+          lastPostBefore: before === null ? null : dayStr(Math.floor((before + SHANGHAI_MS) / DAY_MS)),
           posts: p ? p.n : 0,
           firstPost: p ? dayStr(p.first) : null,
           lastPost: p ? dayStr(p.last) : null,
           maxGap: p ? p.maxGap : 0,
           longGaps: p ? p.gaps.map(([a, b]) => [dayStr(a), dayStr(b)] as [DateStr, DateStr]) : [],
           weeksMet: p ? p.weeks.map(monday) : [],
-          openFiled: Number(r.openFiled) === 1,
-          filings: { total: Number(r.filings), late: Number(r.filingsLate) },
+          openFiled: opened === 1,
+          filings: total ? { total, late: late ?? 0 } : NO_TALLY,
           reviews: reviews.get(id) ?? NO_TALLY,
           reposts: reposts.get(id) ?? NO_TALLY,
-          passwordSince: r.passwordSince,
+          passwordSince,
         };
-      });
+      }
+      return out;
     },
 
     async unitNames() {

@@ -7,6 +7,7 @@ import { DEFAULT_POLICY, findSetting, type Policy } from '../../../src/domain/po
 import {
   type AccountFacts,
   computeReport,
+  dayNumber,
   parseQuarter,
   previousQuarter,
   quarterName,
@@ -72,6 +73,16 @@ describe('quarters', () => {
     expect(quarterName('2026Q3')).toBe('2026年第三季度');
     // whole weeks in 2026Q4: Mondays 10-05 … 12-21 (12 weeks; 12-28 runs into January)
     expect(wholeWeeks(Q4.start, Q4.end)).toHaveLength(12);
+  });
+});
+
+describe('day numbers', () => {
+  it('agree with the calendar for every day from 1999 to 2101 (leap years, 2000 and 2100 included)', () => {
+    for (let t = Date.UTC(1999, 0, 1); t <= Date.UTC(2101, 11, 31); t += 86_400_000) {
+      const d = new Date(t).toISOString().slice(0, 10);
+      if (dayNumber(d) !== t / 86_400_000) expect(dayNumber(d), d).toBe(t / 86_400_000);
+    }
+    expect(dayNumber('2026-10-01') - dayNumber('2026-09-17')).toBe(14);
   });
 });
 
