@@ -16,7 +16,7 @@ const MAX_VETO_LINES = 30;
 const MAX_ACTION_UNITS = 10;
 
 export interface ReportReplyOptions {
-  /** only this unit's page */
+  /** only this unit's page (its people cannot issue the report: the page says nothing of issuing it) */
   unitId?: number;
   /** a line on where the chart, the .docx draft and the .xlsx are */
   filesNote?: string;
@@ -33,6 +33,12 @@ const rankRow = (u: UnitResult): string[] => [
 
 function overallFields(r: Report): { label: string; value: string }[] {
   const o = r.overall;
+  // nothing to check: no pass rate or mean to speak of
+  if (o.accounts === 0)
+    return [
+      { label: '统计期间', value: `${r.from} 至 ${r.to}${r.complete ? '' : '（季度未结束，截至当日）'}` },
+      { label: '检查账号', value: '0 个：本季没有在册的账号（账号备案后纳入检查）' },
+    ];
   const platforms = o.byPlatform.map((p) => `${platformName(p.platform)} ${p.accounts}`).join('、');
   return [
     { label: '统计期间', value: `${r.from} 至 ${r.to}${r.complete ? '' : '（季度未结束，截至当日）'}` },
@@ -138,7 +144,7 @@ function notes(r: Report, opts: ReportReplyOptions): string[] {
   const out = [
     `计分方法：僵尸（${r.settings.dormantDays} 天未更新）、未备案单项否决；其余按更新、备案、审核、转载、改密、清理加权计分，单位得分为账号平均分（全文见通报稿）`,
   ];
-  if (!r.issued) out.push(`确认无误后发送 /通报 发布 ${r.quarter} 固定本季数据`);
+  if (!r.issued && opts.unitId === undefined) out.push(`确认无误后发送 /通报 发布 ${r.quarter} 固定本季数据`);
   if (r.calendarNote) out.push(r.calendarNote);
   if (opts.filesNote) out.push(opts.filesNote);
   return out;

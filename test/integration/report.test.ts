@@ -132,8 +132,14 @@ describe('/通报 in chat', () => {
     expect(page).toContain(`· ${WJ}`);
     expect(page).toContain('36.6（第 1 名，共 2 个单位）');
     expect(page).not.toContain('兴国教育');
+    // a unit's people cannot issue the report: their page does not tell them to
+    expect(page).not.toContain('/通报 发布');
     expect(await bot.say('feishu:ou_wj_liaison', `/通报 2026Q4 单位=${JY}`)).not.toContain('76.7');
 
+    // a quarter with no account in the register: no pass rate or mean score to speak of
+    const empty = await bot.say(ADMIN, '/通报 2025Q1');
+    expect(empty).toContain('本季没有在册的账号');
+    expect(empty).not.toContain('合格率');
     expect(await bot.say(ADMIN, '/通报 2026Q5')).toContain('季度「2026Q5」写法不对');
     expect(await bot.say(ADMIN, '/通报 2027Q2')).toContain('尚未开始');
     expect(await bot.say('feishu:ou_wj_liaison', '/通报 发布 2026Q4')).not.toContain('已发布');
