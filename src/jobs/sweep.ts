@@ -175,6 +175,17 @@ async function prepare(
   return p;
 }
 
+/**
+ * What the per-account pages are read against: the change count, and everything they are asked with (the day, the
+ * kinds that apply, their cutoffs and periods, the settings). Equal bases and no creation after the earlier moment:
+ * the same rows.
+ */
+function basisOf(changes: number, env: SweepEnv, p: Prepared): string {
+  const checks = p.checks ? { ...p.checks, now: undefined, onlyNew: undefined } : null;
+  const kinds = [...p.accountKinds, ...p.paged].map((k) => k.name);
+  return `${changes}|${JSON.stringify({ today: env.today, kinds, checks, policy: env.policy })}`;
+}
+
 const identity = (kind: string, accountId: number | null, ref: number, period: string): string =>
   `${kind}|${accountId ?? 0}|${ref}|${period}`;
 
@@ -487,6 +498,8 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
   // who can be told, read once and only when there is something new to tell
   let reach: Reach | null = null;
   const contacts = async (): Promise<Reach> => (reach ??= reachOf(await sweep.contacts([])));
+  // read before any page: a change committed after this is seen by the next sweep, whatever this one read
+  const changes = await sweep.changes();
 
   for (let attempt = 1; ; attempt++) {
     report.attempts = attempt;
@@ -499,11 +512,15 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
     let adopted = 0;
     for (const t of adopt) adopted += pending.get(t) ?? 0;
     const p = await prepare(sweep, env, adopt, retain, opts.unitsPerPage ?? UNITS_PER_PAGE);
+    const basis = basisOf(changes, env, p);
+    // Nothing the pages depend on changed since a complete sweep of today: they would find only what it recorded
+    // (and counted: no summary is pending). Kept lists (`retain`) need every reminder due, so they read the pages.
+    const unchanged = !retain && pending.size === 0 && (await sweep.unchangedSince(env.today, basis, opts.now));
     let recordedNow = 0;
     let foundNow = 0;
     let page = 0;
     try {
-      for (const units of [...p.pages, null]) {
+      for (const units of unchanged ? [null] : [...p.pages, null]) {
         const all = await collect(sweep, p, units);
         foundNow += all.length;
         const fresh: ReminderItem[] = [];
@@ -540,6 +557,7 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
                 trigger: opts.trigger ?? 'schedule',
                 items: report.totals.fresh + fresh.length,
                 messages: report.totals.messages + messages.length,
+                basis,
               }),
               // kept 提醒记录保留天数 (at least 14, beyond the longest period: a week)
               sweep.prune(
@@ -564,7 +582,11 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
       report.totals.found = foundNow;
       report.unreachable = tally.unreachable;
       report.committed = !dry;
-      if (!dry) services.log.info({ today: env.today, ...report.totals, attempt, pages: page }, 'reminders sweep done');
+      if (!dry)
+        services.log.info(
+          { today: env.today, ...report.totals, attempt, pages: page, unchanged },
+          'reminders sweep done',
+        );
       return report;
     } catch (e) {
       if (e instanceof ConflictError && attempt < MAX_ATTEMPTS) {
