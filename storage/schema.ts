@@ -92,7 +92,7 @@ export const accounts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('accounts_unit').on(t.unitId, t.platform), index('accounts_name').on(t.name)],
+  (t) => [index('accounts_unit').on(t.unitId, t.platform), index('accounts_name').on(t.name, t.platform)],
 );
 
 export const filings = sqliteTable(

@@ -24,6 +24,7 @@ import {
   keysDigest,
   liaisonPointer,
   MAX_LINES_PER_SECTION,
+  MAX_UNIT_LINES,
   personDigest,
   type ReminderItem,
   unitDigest,
@@ -78,14 +79,17 @@ export interface SweepOptions {
    * and leaves what was recorded before in the database (a second run with nothing new reads no accounts into JS).
    */
   retain?: boolean;
-  /** units per page (default 500) */
+  /** units per page (default 200) */
   unitsPerPage?: number;
   /** called before each commit with the page's number (0-based; the last commit is the page after the last): tests cut a sweep off here */
   beforeCommit?: (page: number) => void | Promise<void>;
 }
 
-/** Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 10,000 a page). */
-const UNITS_PER_PAGE = 500;
+/**
+ * Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 4,000 a page).
+ * Larger pages cost as much CPU and hold more in memory.
+ */
+const UNITS_PER_PAGE = 200;
 const MAX_ATTEMPTS = 3;
 
 /** Settings and calendar overrides as stored now. */
@@ -237,20 +241,24 @@ function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
   return out;
 }
 
-function sections(
-  items: readonly ReminderItem[],
-  env: SweepEnv,
-  line: (i: ReminderItem) => string | null,
-): DigestSection[] {
-  const byKind = new Map<string, string[]>();
+/** Lines a unit's digest shows of each kind. */
+const UNIT_LINES = new Map(SECTIONS.map((s) => [s.kind, s.everyLine ? Number.POSITIVE_INFINITY : MAX_UNIT_LINES]));
+
+/** A unit's digest sections: the first lines of each kind (every line of some), and how many items each has. */
+function sections(items: readonly ReminderItem[], env: SweepEnv): DigestSection[] {
+  const byKind = new Map<string, { lines: string[]; total: number }>();
   for (const i of items) {
-    const text = line(i);
-    if (text === null) continue;
-    const list = byKind.get(i.kind);
-    if (list) list.push(text);
-    else byKind.set(i.kind, [text]);
+    if (i.unitLine === null) continue;
+    let s = byKind.get(i.kind);
+    if (!s) byKind.set(i.kind, (s = { lines: [], total: 0 }));
+    if (s.total++ < (UNIT_LINES.get(i.kind) ?? MAX_UNIT_LINES)) s.lines.push(i.unitLine);
   }
-  return SECTIONS.filter((s) => byKind.has(s.kind)).map((s) => ({ heading: s.label(env), lines: byKind.get(s.kind)! }));
+  const out: DigestSection[] = [];
+  for (const spec of SECTIONS) {
+    const s = byKind.get(spec.kind);
+    if (s) out.push({ heading: spec.label(env), lines: s.lines, total: s.total });
+  }
+  return out;
 }
 
 /** Who can be told: every unit's work groups and liaisons, and (for the last commit) the people reviews wait on. */
@@ -345,17 +353,24 @@ function composeUnits(
   const messages: PlannedMessage[] = [];
   const direct = directTo(services, messages);
   const base = `remind:${env.today}`;
-  const byUnit = groupBy(
-    fresh.filter((i) => i.unitLine !== null && i.unitId !== null),
-    (i) => i.unitId as number,
-  );
-  for (const i of fresh) if (i.unitLine === null || i.unitId === null) tally.parts.add(i.key);
+  const byUnit = new Map<number, ReminderItem[]>();
+  for (const i of fresh) {
+    if (i.unitLine === null || i.unitId === null) {
+      tally.parts.add(i.key);
+      continue;
+    }
+    const list = byUnit.get(i.unitId);
+    if (list) list.push(i);
+    else byUnit.set(i.unitId, [i]);
+  }
   for (const [unitId, items] of byUnit) {
     const unitName = items[0]?.unitName ?? `U${unitId}`;
     const urgent = items.some((i) => i.severity !== 'notice');
-    const digest = sections(items, env, (i) => i.unitLine);
+    const digest = sections(items, env);
     const payload = unitDigest(unitName, env.today, digest, urgent, env.policy.remindTime);
-    const digestKey = keysDigest(items.map((i) => i.key));
+    const keys = new KeysDigest();
+    for (const i of items) keys.add(i.key);
+    const digestKey = keys.value();
     tally.parts.add(`U${unitId}:${digestKey}`);
     const key = `${base}:U${unitId}:${digestKey}`;
     let reached = 0;

@@ -180,3 +180,9 @@ END;
 CREATE TRIGGER `sweep_changes_unit_chats_delete` AFTER DELETE ON `unit_chats` BEGIN
   UPDATE `sweep_changes` SET `n` = `n` + 1 WHERE `id` = 1;
 END;
+--> statement-breakpoint
+-- A reminder names an account by its name when no other has it: the sweep counts accounts per (name, platform)
+-- from the index alone.
+DROP INDEX `accounts_name`;
+--> statement-breakpoint
+CREATE INDEX `accounts_name` ON `accounts` (`name`,`platform`);
