@@ -491,6 +491,9 @@ const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 52);
  */
 export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<SweepReport> {
   const { services, sweep } = deps;
+  // read before the settings and any page: a change committed after this is seen by the next sweep, whatever this
+  // one read
+  const changes = await sweep.changes();
   const env = await sweepEnv(services, opts.now);
   const at = opts.recordedAt ?? opts.now;
   const dry = opts.dryRun === true;
@@ -513,8 +516,6 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
   // who can be told, read once and only when there is something new to tell
   let reach: Reach | null = null;
   const contacts = async (): Promise<Reach> => (reach ??= reachOf(await sweep.contacts([])));
-  // read before any page: a change committed after this is seen by the next sweep, whatever this one read
-  const changes = await sweep.changes();
 
   for (let attempt = 1; ; attempt++) {
     report.attempts = attempt;
