@@ -92,7 +92,7 @@ export const accounts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('accounts_unit').on(t.unitId, t.platform), index('accounts_name').on(t.name)],
+  (t) => [index('accounts_unit').on(t.unitId, t.platform), index('accounts_name').on(t.name, t.platform)],
 );
 
 export const filings = sqliteTable(
@@ -370,9 +370,25 @@ export const sweepRuns = sqliteTable(
     trigger: text('trigger').notNull(),
     items: integer('items').notNull().default(0),
     messages: integer('messages').notNull().default(0),
+    /**
+     * What the sweep's per-account pages were read against: `sweep_changes.n` when it started, and the settings it
+     * asked with (src/jobs/sweep.ts). A later sweep of the same day with the same basis needs not read them again.
+     */
+    basis: text('basis'),
   },
   (t) => [index('sweep_runs_date').on(t.runDate, t.asOf)],
 );
+
+/**
+ * One row (id 1), kept by triggers (storage/migrations/0011_sweep_changes.sql) on every table the daily sweep's
+ * per-account pages read: `n` counts the changes, `horizon` is the latest creation time of an account or repost task
+ * (a row created "later" than a sweep's moment becomes visible to a later sweep without any write).
+ */
+export const sweepChanges = sqliteTable('sweep_changes', {
+  id: integer('id').primaryKey(),
+  n: integer('n').notNull(),
+  horizon: integer('horizon').notNull(),
+});
 
 /** Per-account feed polling state. */
 export const feedState = sqliteTable('feed_state', {

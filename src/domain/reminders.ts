@@ -137,7 +137,7 @@ export function liaisonPointer(
     title: `${unitName} 今日提醒（${today} ${weekdayName(today)}）`,
     tone: urgent ? 'warning' : 'info',
     blocks: [
-      { type: 'list', items: sections.map((s) => `${s.heading}：${s.lines.length} 项`) },
+      { type: 'list', items: sections.map((s) => `${s.heading}：${s.total ?? s.lines.length} 项`) },
       { type: 'note', text: `明细已发至${groups.join('、')}，请督促办理。` },
     ],
   };
@@ -185,19 +185,24 @@ export class KeysDigest {
 export interface DigestSection {
   heading: string;
   lines: string[];
-  /** how many items the section has when `lines` holds only the first ones (at least MAX_LINES_PER_SECTION) */
+  /** how many items the section has; when set, `lines` are the ones chosen to be shown (all of them are) */
   total?: number;
 }
 
-/** A section shows this many lines, then how many more there are. */
+/** A section without a `total` shows this many lines, then how many more there are; the admins' summary shows as many. */
 export const MAX_LINES_PER_SECTION = 20;
+/**
+ * A unit's digest shows this many lines of a kind — what a liaison reads in a chat — then how many more there are
+ * (the register has them all); a kind whose every item must be named (僵尸 accounts, 兴国 六) shows every line.
+ */
+export const MAX_UNIT_LINES = 5;
 
 function sectionBlocks(sections: readonly DigestSection[]): Reply['blocks'] {
   const blocks: Reply['blocks'] = [];
   for (const s of sections) {
     const total = Math.max(s.total ?? 0, s.lines.length);
     if (total === 0) continue;
-    const shown = s.lines.slice(0, MAX_LINES_PER_SECTION);
+    const shown = s.total === undefined ? s.lines.slice(0, MAX_LINES_PER_SECTION) : s.lines;
     const more = total - shown.length;
     blocks.push({ type: 'text', text: `${s.heading}：${total} 项` });
     blocks.push({ type: 'list', items: more > 0 ? [...shown, `…另有 ${more} 条，发送 /账号 查看台账`] : shown });

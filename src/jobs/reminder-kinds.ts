@@ -49,6 +49,8 @@ export interface SectionSpec {
   kind: string;
   /** heading in a unit's digest and in the admins' summary */
   label(env: SweepEnv): string;
+  /** a unit's digest names every item of this kind (else the first MAX_UNIT_LINES, then how many more) */
+  everyLine?: boolean;
 }
 
 /** The rows of a kind's own query, ready to be phrased once the names they carry can be referred to. */
@@ -194,7 +196,7 @@ function accountKind(spec: {
 const dormancy = accountKind({
   name: 'dormancy',
   sections: [
-    { kind: 'dormant', label: (env) => `僵尸账号（连续 ${env.policy.dormantDays} 天以上未更新）` },
+    { kind: 'dormant', label: (env) => `僵尸账号（连续 ${env.policy.dormantDays} 天以上未更新）`, everyLine: true },
     { kind: 'idle', label: (env) => `即将成为僵尸账号（已 ${env.policy.dormancyWarningDays} 天以上未更新）` },
   ],
   checks: (env) => ({

@@ -24,6 +24,7 @@ import {
   keysDigest,
   liaisonPointer,
   MAX_LINES_PER_SECTION,
+  MAX_UNIT_LINES,
   personDigest,
   type ReminderItem,
   unitDigest,
@@ -78,14 +79,17 @@ export interface SweepOptions {
    * and leaves what was recorded before in the database (a second run with nothing new reads no accounts into JS).
    */
   retain?: boolean;
-  /** units per page (default 500) */
+  /** units per page (default 200) */
   unitsPerPage?: number;
   /** called before each commit with the page's number (0-based; the last commit is the page after the last): tests cut a sweep off here */
   beforeCommit?: (page: number) => void | Promise<void>;
 }
 
-/** Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 10,000 a page). */
-const UNITS_PER_PAGE = 500;
+/**
+ * Units per page: each page's accounts are read, recorded and queued together (20 accounts a unit: 4,000 a page).
+ * Larger pages cost as much CPU and hold more in memory.
+ */
+const UNITS_PER_PAGE = 200;
 const MAX_ATTEMPTS = 3;
 
 /** Settings and calendar overrides as stored now. */
@@ -175,6 +179,17 @@ async function prepare(
   return p;
 }
 
+/**
+ * What the per-account pages are read against: the change count, and everything they are asked with (the day, the
+ * kinds that apply, their cutoffs and periods, the settings). Equal bases and no creation after the earlier moment:
+ * the same rows.
+ */
+function basisOf(changes: number, env: SweepEnv, p: Prepared): string {
+  const checks = p.checks ? { ...p.checks, now: undefined, onlyNew: undefined } : null;
+  const kinds = [...p.accountKinds, ...p.paged].map((k) => k.name);
+  return `${changes}|${JSON.stringify({ today: env.today, kinds, checks, policy: env.policy })}`;
+}
+
 const identity = (kind: string, accountId: number | null, ref: number, period: string): string =>
   `${kind}|${accountId ?? 0}|${ref}|${period}`;
 
@@ -226,20 +241,24 @@ function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
   return out;
 }
 
-function sections(
-  items: readonly ReminderItem[],
-  env: SweepEnv,
-  line: (i: ReminderItem) => string | null,
-): DigestSection[] {
-  const byKind = new Map<string, string[]>();
+/** Lines a unit's digest shows of each kind. */
+const UNIT_LINES = new Map(SECTIONS.map((s) => [s.kind, s.everyLine ? Number.POSITIVE_INFINITY : MAX_UNIT_LINES]));
+
+/** A unit's digest sections: the first lines of each kind (every line of some), and how many items each has. */
+function sections(items: readonly ReminderItem[], env: SweepEnv): DigestSection[] {
+  const byKind = new Map<string, { lines: string[]; total: number }>();
   for (const i of items) {
-    const text = line(i);
-    if (text === null) continue;
-    const list = byKind.get(i.kind);
-    if (list) list.push(text);
-    else byKind.set(i.kind, [text]);
+    if (i.unitLine === null) continue;
+    let s = byKind.get(i.kind);
+    if (!s) byKind.set(i.kind, (s = { lines: [], total: 0 }));
+    if (s.total++ < (UNIT_LINES.get(i.kind) ?? MAX_UNIT_LINES)) s.lines.push(i.unitLine);
   }
-  return SECTIONS.filter((s) => byKind.has(s.kind)).map((s) => ({ heading: s.label(env), lines: byKind.get(s.kind)! }));
+  const out: DigestSection[] = [];
+  for (const spec of SECTIONS) {
+    const s = byKind.get(spec.kind);
+    if (s) out.push({ heading: spec.label(env), lines: s.lines, total: s.total });
+  }
+  return out;
 }
 
 /** Who can be told: every unit's work groups and liaisons, and (for the last commit) the people reviews wait on. */
@@ -334,17 +353,24 @@ function composeUnits(
   const messages: PlannedMessage[] = [];
   const direct = directTo(services, messages);
   const base = `remind:${env.today}`;
-  const byUnit = groupBy(
-    fresh.filter((i) => i.unitLine !== null && i.unitId !== null),
-    (i) => i.unitId as number,
-  );
-  for (const i of fresh) if (i.unitLine === null || i.unitId === null) tally.parts.add(i.key);
+  const byUnit = new Map<number, ReminderItem[]>();
+  for (const i of fresh) {
+    if (i.unitLine === null || i.unitId === null) {
+      tally.parts.add(i.key);
+      continue;
+    }
+    const list = byUnit.get(i.unitId);
+    if (list) list.push(i);
+    else byUnit.set(i.unitId, [i]);
+  }
   for (const [unitId, items] of byUnit) {
     const unitName = items[0]?.unitName ?? `U${unitId}`;
     const urgent = items.some((i) => i.severity !== 'notice');
-    const digest = sections(items, env, (i) => i.unitLine);
+    const digest = sections(items, env);
     const payload = unitDigest(unitName, env.today, digest, urgent, env.policy.remindTime);
-    const digestKey = keysDigest(items.map((i) => i.key));
+    const keys = new KeysDigest();
+    for (const i of items) keys.add(i.key);
+    const digestKey = keys.value();
     tally.parts.add(`U${unitId}:${digestKey}`);
     const key = `${base}:U${unitId}:${digestKey}`;
     let reached = 0;
@@ -465,6 +491,9 @@ const newToken = (): number => 2 + Math.floor(Math.random() * 2 ** 52);
  */
 export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<SweepReport> {
   const { services, sweep } = deps;
+  // read before the settings and any page: a change committed after this is seen by the next sweep, whatever this
+  // one read
+  const changes = await sweep.changes();
   const env = await sweepEnv(services, opts.now);
   const at = opts.recordedAt ?? opts.now;
   const dry = opts.dryRun === true;
@@ -499,11 +528,15 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
     let adopted = 0;
     for (const t of adopt) adopted += pending.get(t) ?? 0;
     const p = await prepare(sweep, env, adopt, retain, opts.unitsPerPage ?? UNITS_PER_PAGE);
+    const basis = basisOf(changes, env, p);
+    // Nothing the pages depend on changed since a complete sweep of today: they would find only what it recorded
+    // (and counted: no summary is pending). Kept lists (`retain`) need every reminder due, so they read the pages.
+    const unchanged = !retain && pending.size === 0 && (await sweep.unchangedSince(env.today, basis, opts.now));
     let recordedNow = 0;
     let foundNow = 0;
     let page = 0;
     try {
-      for (const units of [...p.pages, null]) {
+      for (const units of unchanged ? [null] : [...p.pages, null]) {
         const all = await collect(sweep, p, units);
         foundNow += all.length;
         const fresh: ReminderItem[] = [];
@@ -540,6 +573,7 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
                 trigger: opts.trigger ?? 'schedule',
                 items: report.totals.fresh + fresh.length,
                 messages: report.totals.messages + messages.length,
+                basis,
               }),
               // kept 提醒记录保留天数 (at least 14, beyond the longest period: a week)
               sweep.prune(
@@ -564,7 +598,11 @@ export async function runSweep(deps: SweepDeps, opts: SweepOptions): Promise<Swe
       report.totals.found = foundNow;
       report.unreachable = tally.unreachable;
       report.committed = !dry;
-      if (!dry) services.log.info({ today: env.today, ...report.totals, attempt, pages: page }, 'reminders sweep done');
+      if (!dry)
+        services.log.info(
+          { today: env.today, ...report.totals, attempt, pages: page, unchanged },
+          'reminders sweep done',
+        );
       return report;
     } catch (e) {
       if (e instanceof ConflictError && attempt < MAX_ATTEMPTS) {

@@ -146,6 +146,8 @@ export interface SweepRun {
   trigger: SweepTrigger;
   items: number;
   messages: number;
+  /** what its per-account pages were read against (`changes()` at its start and the settings it asked with) */
+  basis?: string | null;
 }
 
 /** A page of the register: the accounts of units `from` to `to` (ids, inclusive). Per-account queries are asked page by page. */
@@ -200,6 +202,13 @@ export interface SweepStore {
   prune(before: DateStr, beforeWeek: string): Writes;
 
   recordRun(run: SweepRun): Writes;
+  /** How many changes the tables the per-account pages read have seen (kept by triggers): read before the pages. */
+  changes(): Promise<number>;
+  /**
+   * Whether a sweep of `runDate` completed with this `basis` as of a moment no later than `now`, and no account or
+   * repost task was created after that moment: then the per-account pages would find nothing it did not.
+   */
+  unchangedSince(runDate: DateStr, basis: string, now: Date): Promise<boolean>;
   /** The latest run recorded for a day, by the moment it ran as of. */
   lastRun(runDate: DateStr): Promise<SweepRun | null>;
 }

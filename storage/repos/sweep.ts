@@ -404,9 +404,23 @@ export function createSweepStore(db: Db, opts: SweepStoreOptions = {}): SweepSto
 
     recordRun(run: SweepRun): Writes {
       return new SqlWrite('sweep_runs.insert', {
-        sql: 'INSERT INTO sweep_runs (run_date, as_of, ran_at, trigger, items, messages) VALUES (?, ?, ?, ?, ?, ?)',
-        params: [run.runDate, ms(run.asOf), ms(run.ranAt), run.trigger, run.items, run.messages],
+        sql: 'INSERT INTO sweep_runs (run_date, as_of, ran_at, trigger, items, messages, basis) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        params: [run.runDate, ms(run.asOf), ms(run.ranAt), run.trigger, run.items, run.messages, run.basis ?? null],
       });
+    },
+
+    async changes() {
+      const [r] = await values(sql`SELECT n FROM sweep_changes WHERE id = 1`);
+      return r ? Number(r[0]) : -1;
+    },
+
+    async unchangedSince(runDate, basis, now) {
+      const [r] = await values(sql`
+        SELECT EXISTS (
+          SELECT 1 FROM sweep_runs r JOIN sweep_changes c ON c.id = 1
+          WHERE r.run_date = ${runDate} AND r.basis = ${basis} AND r.as_of <= ${ms(now)} AND c.horizon <= r.as_of
+        ) AS same`);
+      return r !== undefined && Number(r[0]) === 1;
     },
 
     async lastRun(runDate) {

@@ -77,6 +77,11 @@ export function build(file: string, size: Size): { ms: number; sizeMb: number } 
   const activity = activityMigration();
   for (const name of ['posts_activity_insert', 'posts_activity_delete', 'posts_activity_update'])
     db.exec(`DROP TRIGGER ${name}`);
+  // the change count's triggers too (one count for the whole build, set below); recreated as they were
+  const counting = db
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sweep_changes_%'")
+    .all() as { name: string; sql: string }[];
+  for (const t of counting) db.exec(`DROP TRIGGER ${t.name}`);
   const rand = rng(20261123);
   const created = new Date('2026-01-05T09:00:00+08:00').getTime();
   const dateStr = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -191,6 +196,10 @@ export function build(file: string, size: Size): { ms: number; sizeMb: number } 
   db.transaction(() => {
     for (const q of activity.backfill) db.exec(q);
     for (const q of activity.triggers) db.exec(q);
+    db.exec(
+      'UPDATE sweep_changes SET n = n + 1, horizon = max(horizon, (SELECT max(created_at) FROM accounts), (SELECT max(created_at) FROM repost_tasks))',
+    );
+    for (const t of counting) db.exec(t.sql);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
