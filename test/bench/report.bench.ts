@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { runChild } from './child.js';
+import { picked, REGISTERS, runChild, type Series as ChildSeries, series } from './child.js';
 
 const NOW = new Date('2026-11-23T09:00:00+08:00');
 const here = fileURLToPath(import.meta.url);
@@ -69,37 +69,11 @@ async function child(mode: string, file: string): Promise<void> {
 
 const measure = (mode: string, file: string): Measure => runChild<Measure>(here, mode, file);
 
-interface Size {
-  accounts: number;
-  units: number;
-  posts: number;
-}
-/** The sweep bench's registers (the same generator), picked with BENCH_REPORT_SIZES=1,2. */
-const SIZES: Size[] = [
-  { accounts: 100_000, units: 5_000, posts: 2_000_000 },
-  { accounts: 250_000, units: 12_500, posts: 5_000_000 },
-].filter(
-  (_, n) => !process.env.BENCH_REPORT_SIZES || process.env.BENCH_REPORT_SIZES.split(',').includes(String(n + 1)),
-);
+/** The sweep bench's first two registers (the same generator), picked with BENCH_REPORT_SIZES=1,2. */
+const SIZES = picked(REGISTERS.slice(0, 2), 'BENCH_REPORT_SIZES');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((x, y) => x - y);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
-interface Series {
-  runs: Measure[];
-  min: number;
-  median: number;
-  rss: number;
-}
-const series = (runs: Measure[]): Series => ({
-  runs,
-  min: Math.min(...runs.map((r) => r.ms)),
-  median: median(runs.map((r) => r.ms)),
-  rss: Math.max(...runs.map((r) => r.peakRssMb)),
-});
+type Series = ChildSeries<Measure>;
 
 export default async function bench(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'govmedia-bench-'));

@@ -4,19 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MIGRATIONS_DIR, openSqlite } from '../../storage/executor/sqlite.js';
-import { runChild } from './child.js';
+import { picked, REGISTERS, runChild, type Series as ChildSeries, type Size, series } from './child.js';
 
-interface Size {
-  accounts: number;
-  units: number;
-  posts: number;
-}
-/** The third: the first's accounts with the second's posts — the sweep's cost should follow the accounts. */
-const SIZES: Size[] = [
-  { accounts: 100_000, units: 5_000, posts: 2_000_000 },
-  { accounts: 250_000, units: 12_500, posts: 5_000_000 },
-  { accounts: 100_000, units: 5_000, posts: 5_000_000 },
-].filter((_, n) => !process.env.BENCH_SWEEP_SIZES || process.env.BENCH_SWEEP_SIZES.split(',').includes(String(n + 1)));
+const SIZES = picked(REGISTERS, 'BENCH_SWEEP_SIZES');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const NOW = new Date('2026-11-23T09:00:00+08:00');
 const DAY = 86_400_000;
@@ -267,26 +257,7 @@ async function child(mode: string, file: string): Promise<void> {
 
 const measure = (mode: string, file: string): Measure => runChild<Measure>(here, mode, file);
 
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((x, y) => x - y);
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
-
-interface Series {
-  runs: Measure[];
-  min: number;
-  median: number;
-  cpu: number;
-  rss: number;
-}
-const series = (runs: Measure[]): Series => ({
-  runs,
-  min: Math.min(...runs.map((r) => r.ms)),
-  median: median(runs.map((r) => r.ms)),
-  cpu: median(runs.map((r) => r.cpuMs)),
-  rss: Math.max(...runs.map((r) => r.peakRssMb)),
-});
+type Series = ChildSeries<Measure>;
 
 interface SizeResult {
   size: Size;
