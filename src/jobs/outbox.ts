@@ -7,7 +7,8 @@
  *
  * Sends run in parallel, up to `concurrency` per channel, but one at a time per target (a chat or a person), oldest
  * first, so a chat sees its messages in order; a message waiting for a retry holds back the later ones of its target.
- * A hanging platform call costs only its own chat the client's timeout. A circuit breaker per channel (circuit.ts)
+ * A hanging platform call costs only its own chat the client's timeout: after a second it no longer counts against the
+ * channel's concurrency, so hangs do not starve the others. A circuit breaker per channel (circuit.ts)
  * pauses a channel whose sends keep failing, without spending the messages' attempts.
  */
 import type { Clock } from '../domain/clock.js';
@@ -21,6 +22,10 @@ import { CircuitBreaker } from './circuit.js';
 export const MAX_ATTEMPTS = 10;
 /** longer than a platform call can take (the Feishu client times out after a few seconds) */
 const LEASE_MS = 20_000;
+/** a send running longer than this stops counting against its channel's concurrency (a normal send takes ≪ 1 s) */
+const SLOW_SEND_MS = 1_000;
+/** sends of a channel in flight, slow ones included, at most this many times its concurrency */
+const SLOW_FACTOR = 4;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30 * 60_000;
 /** an update waits for the message it updates; it gives up after this long */
@@ -171,7 +176,10 @@ function createPool(deps: DeliveryDeps, opts: DeliveryOptions, report: DeliveryR
   /** a target whose message waits for a retry: its later messages wait too, until that one is due (plus a lease) */
   const held = new Map<string, { id: number; until: number }>();
   const inFlight = new Set<number>();
+  /** sends of a channel that count against its concurrency (not those that have turned slow) */
   const active = new Map<ChannelName, number>();
+  /** every send of a channel in flight */
+  const flying = new Map<ChannelName, number>();
   /** rows seen by this pool (deliverDue sends each due message at most once) */
   const seen = new Set<number>();
   let pumping: Promise<void> | null = null;
@@ -187,11 +195,22 @@ function createPool(deps: DeliveryDeps, opts: DeliveryOptions, report: DeliveryR
     }
   };
 
+  const add = (m: Map<ChannelName, number>, c: ChannelName, n: number): void => void m.set(c, (m.get(c) ?? 0) + n);
   const start = (row: OutboxRow, messenger: Messenger): void => {
     const target = targetOf(row);
     busyTargets.add(target);
     inFlight.add(row.id);
-    active.set(row.channel, (active.get(row.channel) ?? 0) + 1);
+    add(active, row.channel, 1);
+    add(flying, row.channel, 1);
+    // A send still running after SLOW_SEND_MS (most likely hanging until its timeout) gives its place to the next
+    // message; at most SLOW_FACTOR × concurrency sends of a channel are in flight in all.
+    let slow = false;
+    const slowTimer = setTimeout(() => {
+      slow = true;
+      add(active, row.channel, -1);
+      pump();
+    }, SLOW_SEND_MS);
+    (slowTimer as { unref?: () => void }).unref?.();
     void deliverOne(deps, row, messenger, breaker(row.channel))
       .then((r) => {
         if (r.outcome !== 'busy') report[r.outcome]++;
@@ -201,9 +220,11 @@ function createPool(deps: DeliveryDeps, opts: DeliveryOptions, report: DeliveryR
       })
       .catch((e: unknown) => deps.log.error({ err: e, outboxId: row.id }, 'outbox: could not record a delivery'))
       .finally(() => {
+        clearTimeout(slowTimer);
         busyTargets.delete(target);
         inFlight.delete(row.id);
-        active.set(row.channel, (active.get(row.channel) ?? 1) - 1);
+        if (!slow) add(active, row.channel, -1);
+        add(flying, row.channel, -1);
         pump();
         settleIdle();
       });
@@ -237,6 +258,7 @@ function createPool(deps: DeliveryDeps, opts: DeliveryOptions, report: DeliveryR
         continue;
       }
       if ((active.get(row.channel) ?? 0) >= concurrency) continue;
+      if ((flying.get(row.channel) ?? 0) >= concurrency * SLOW_FACTOR) continue;
       if (!breaker(row.channel).allow()) continue;
       seen.add(row.id);
       start(row, messenger);

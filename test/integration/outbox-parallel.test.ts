@@ -63,6 +63,26 @@ describe('parallel delivery', () => {
     expect(sent.filter((t) => t.startsWith('oc_a'))).toEqual(['oc_a-0', 'oc_a-1', 'oc_a-2', 'oc_a-3', 'oc_a-4']);
   });
 
+  it('hanging sends give their places up after a second: with every place taken by a hang, the other chats still go out', async () => {
+    for (const chat of ['oc_h1', 'oc_h2', 'oc_x', 'oc_y', 'oc_z']) await enqueue(chat, `${chat}-0`);
+    const sent: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const m: Messenger = {
+      async send(row) {
+        if (textOf(row).startsWith('oc_h')) await gate; // two chats hang, as many as the concurrency
+        sent.push(textOf(row));
+        return { platformMessageId: `om_${row.id}` };
+      },
+    };
+    const done = deliverDue(deps(m), { concurrency: 2 });
+    const end = Date.now() + 5_000;
+    while (sent.length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect([...sent].sort()).toEqual(['oc_x-0', 'oc_y-0', 'oc_z-0']);
+    release();
+    expect(await done).toMatchObject({ sent: 5 });
+  });
+
   it('a message waiting for a retry holds back the later messages of its chat, not of other chats', async () => {
     await enqueue('oc_a', 'a-0');
     await enqueue('oc_a', 'a-1');
