@@ -12,7 +12,6 @@ import { precheck, type PrecheckOptions, summarizeFindings } from '../src/domain
 import type { Reply } from '../src/domain/reply.js';
 import {
   approvalCard,
-  CHECKS_HEADING,
   type CardFacts,
   cardKey,
   decidedCard,
@@ -321,15 +320,7 @@ const show = defineCommand({
     const view = reviewTextBlocks(review, f, review.currentStep, { full: a.全文 === true, canDecide });
     return {
       title: `R${review.id} ${REVIEW_STATUS_NAMES[review.status]}`,
-      blocks: [
-        // once decided, the seven checks (and their heading) are no longer asked for
-        ...view.filter(
-          (b) =>
-            review.status === 'pending' ||
-            (b.type !== 'checklist' && !(b.type === 'text' && b.text === CHECKS_HEADING)),
-        ),
-        { type: 'list', items: stepLines },
-      ],
+      blocks: [...view, { type: 'list', items: stepLines }],
     };
   },
 });

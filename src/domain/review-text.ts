@@ -4,7 +4,7 @@
  * findings — with the commands to decide, naming the review's real id.
  */
 import type { Block } from './reply.js';
-import { approvalCard, type CardFacts, type Review } from './review.js';
+import { approvalCard, type CardFacts, CHECKS_HEADING, type Review } from './review.js';
 
 /** Characters of 内容 shown before "……（全文 …）". */
 export const CONTENT_PREVIEW_CHARS = 300;
@@ -19,6 +19,9 @@ export function reviewTextBlocks(
   const blocks: Block[] = [];
   for (const b of card.blocks) {
     if (b.type === 'actions') continue;
+    // once decided, the seven checks (and their heading) are no longer asked for
+    if (r.status !== 'pending' && (b.type === 'checklist' || (b.type === 'text' && b.text === CHECKS_HEADING)))
+      continue;
     if (b.type === 'note' && b.text.startsWith('也可发送')) continue;
     // the card carries the whole text below its fields; here 内容 shows its first part, or all of it with 全文
     if (b.type === 'text' && b.text.startsWith('内容全文')) continue;
