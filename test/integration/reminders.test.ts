@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Identity } from '../../src/domain/model.js';
-import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js';
-import { count, queued, secondRuntime, sweepAt, to } from '../support/reminders.js';
+import { ADMIN, type TestBot } from '../support/runtime.js';
+import { count, groupCounty, queued, recordPost, secondRuntime, sweepAt, to } from '../support/reminders.js';
 
 let bot: TestBot;
 afterEach(() => bot?.close());
@@ -13,38 +13,14 @@ afterEach(() => bot?.close());
 const GROUP = 'oc_jy';
 const JY_LIAISON = 'ou_jy_liaison';
 
-/**
- * 兴国县教育局 (work group oc_jy, liaison 李联络) with 微信公众号「兴国教育」(A1) opened 2026-03-01;
- * 兴国县卫生健康委员会 has a liaison but no work group; 兴国县人民政府办公室 has neither.
- */
-async function county(): Promise<TestBot> {
-  const b = makeBot({ now: '2026-03-01T10:00:00+08:00' });
-  await seedCounty(b);
-  expect(
-    await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: GROUP, type: 'group' }),
-  ).toContain('工作群');
-  expect(await b.say(`feishu:${JY_LIAISON}`, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01')).toContain(
-    'A1',
-  );
-  return b;
-}
+const county = groupCounty;
 
 async function open(b: TestBot, as: Identity | string, line: string): Promise<void> {
   const out = await b.say(as, line);
   expect(out, line).toContain('已备案');
 }
 
-/** Record a post directly (the sweep only reads posts; /更新 is tested elsewhere). */
-async function post(b: TestBot, accountId: number, iso: string): Promise<void> {
-  const store = b.rt.services.store;
-  await store.commit(
-    store.posts.insert(
-      { accountId, publishedAt: new Date(iso), title: '测试', url: null, source: 'manual', externalId: null },
-      null,
-      new Date(iso),
-    ),
-  );
-}
+const post = recordPost;
 
 async function personId(b: TestBot, openId: string): Promise<number> {
   const p = await b.rt.services.store.people.byIdentity({ channel: 'feishu', externalId: openId });

@@ -2,8 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Scheduler, startScheduler, sweepDue } from '../../src/jobs/scheduler.js';
 import type { Logger } from '../../src/ports/logger.js';
-import { count, queued } from '../support/reminders.js';
-import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js';
+import { count, groupCounty, queued } from '../support/reminders.js';
+import { ADMIN, type TestBot } from '../support/runtime.js';
 
 let bot: TestBot;
 let scheduler: Scheduler | null = null;
@@ -13,13 +13,7 @@ afterEach(async () => {
   bot?.close();
 });
 
-async function county(): Promise<TestBot> {
-  const b = makeBot({ now: '2026-03-01T10:00:00+08:00' });
-  await seedCounty(b);
-  await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: 'oc_jy', type: 'group' });
-  await b.say('feishu:ou_jy_liaison', '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01');
-  return b;
-}
+const county = groupCounty;
 
 const due = (b: TestBot, iso: string) => sweepDue(b.rt, new Date(iso));
 

@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runSweep, type SweepReport } from '../../src/jobs/sweep.js';
-import { ADMIN, makeBot, seedCounty, type TestBot } from '../support/runtime.js';
-import { queued, to } from '../support/reminders.js';
+import { ADMIN, type TestBot } from '../support/runtime.js';
+import { groupCounty, queued, recordPost, to } from '../support/reminders.js';
 
 let bot: TestBot;
 afterEach(() => bot?.close());
@@ -16,28 +16,12 @@ const JY_LIAISON = 'ou_jy_liaison';
 
 /** 兴国县教育局 (work group oc_jy) with 微信公众号「兴国教育」(A1) opened 2026-03-01, its password confirmed on 2026-11-01. */
 async function county(): Promise<TestBot> {
-  const b = makeBot({ now: '2026-03-01T10:00:00+08:00' });
-  await seedCounty(b);
-  expect(
-    await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: GROUP, type: 'group' }),
-  ).toContain('工作群');
-  expect(await b.say(`feishu:${JY_LIAISON}`, '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01')).toContain(
-    'A1',
-  );
+  const b = await groupCounty();
   b.rt.db.sqlite.prepare("UPDATE accounts SET password_changed_on = '2026-11-01' WHERE id = 1").run();
   return b;
 }
 
-async function post(b: TestBot, accountId: number, iso: string): Promise<void> {
-  const store = b.rt.services.store;
-  await store.commit(
-    store.posts.insert(
-      { accountId, publishedAt: new Date(iso), title: '测试', url: null, source: 'manual', externalId: null },
-      null,
-      new Date(iso),
-    ),
-  );
-}
+const post = recordPost;
 
 /** The sweep as the scheduler runs it (only totals kept), counting how many per-account pages it read. */
 async function sweep(b: TestBot, iso: string): Promise<SweepReport & { pagesRead: number }> {

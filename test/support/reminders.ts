@@ -2,7 +2,8 @@
 import { createRuntime, type Runtime } from '../../src/node-runtime.js';
 import { renderText, type Reply } from '../../src/domain/reply.js';
 import { runSweep, type SweepReport } from '../../src/jobs/sweep.js';
-import { ADMIN, type TestBot } from './runtime.js';
+import { expect } from 'vitest';
+import { ADMIN, makeBot, seedCounty, type TestBot } from './runtime.js';
 
 export interface QueuedReminder {
   id: number;
@@ -49,3 +50,31 @@ export function secondRuntime(bot: TestBot): Runtime {
 
 export const to = (rows: readonly QueuedReminder[], target: string): QueuedReminder[] =>
   rows.filter((r) => r.target === target);
+
+/**
+ * The seeded county on 2026-03-01 with 兴国县教育局's work group (oc_jy) bound and its 微信公众号「兴国教育」(A1)
+ * filed as opened that day: the register most reminder tests start from.
+ */
+export async function groupCounty(): Promise<TestBot> {
+  const b = makeBot({ now: '2026-03-01T10:00:00+08:00' });
+  await seedCounty(b);
+  expect(
+    await b.say(ADMIN, '/单位 绑定群 单位=兴国县教育局', { channel: 'feishu', id: 'oc_jy', type: 'group' }),
+  ).toContain('工作群');
+  expect(await b.say('feishu:ou_jy_liaison', '/备案 开设 平台=微信公众号 名称=兴国教育 开设日期=2026-03-01')).toContain(
+    'A1',
+  );
+  return b;
+}
+
+/** Record a post directly (the sweep only reads posts; /更新 is tested elsewhere). */
+export async function recordPost(b: TestBot, accountId: number, iso: string): Promise<void> {
+  const store = b.rt.services.store;
+  await store.commit(
+    store.posts.insert(
+      { accountId, publishedAt: new Date(iso), title: '测试', url: null, source: 'manual', externalId: null },
+      null,
+      new Date(iso),
+    ),
+  );
+}
