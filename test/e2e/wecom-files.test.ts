@@ -113,4 +113,13 @@ describe('files over WeCom', () => {
     const upload = w.fake.requests.find((r) => r.seq > since && r.path === '/cgi-bin/webhook/upload_media');
     expect(upload?.query).toMatchObject({ key: KEY, type: 'file' });
   }, 90_000);
+
+  it('a group with no push address gets the text with the file names and how to get the files, and no upload', async () => {
+    const since = w.seq();
+    const text = await w.botSay(LIAISON, '/台账 导出', 'wrkSFfCgAAnoPush2');
+    expect(text).toContain('台账导出');
+    expect(text).toContain('[文件]');
+    expect(text).toContain('文件无法发到本群（本群未登记消息推送地址）');
+    expect(w.fake.requests.filter((r) => r.seq > since && r.path.includes('upload'))).toHaveLength(0);
+  }, 60_000);
 });
