@@ -18,7 +18,7 @@ import { splitEmbeddedKeys } from '../embedded-keys.js';
 import { errorReply, GREETING } from './errors.js';
 import { parseCommandLine, type RawArgs, textAfterCommand } from './parse.js';
 import type { AttachmentHandle, CommandContext, CommandSpec } from './types.js';
-import { type Typed, usageFor } from './usage.js';
+import { usageFor } from './usage.js';
 import type { Services } from '../../src/ports/services.js';
 
 export interface DispatchResult {
@@ -291,7 +291,8 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
   const silent: DispatchResult = { reply: null, writes: [], notified: [], command: null };
   let spec: CommandSpec | null = null;
   let base: Write[] = [];
-  let typed: Typed | null = null;
+  /** what was typed, kept for the usage line of an error (its keys are mapped only then) */
+  let typed: RawArgs | null = null;
   try {
     const fileCommand = msg.attachment && msg.text.trim() === '' ? attachmentCommand(registry, msg) : null;
     if (msg.attachment && msg.text.trim() === '' && !fileCommand) {
@@ -323,7 +324,7 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
       });
     }
     spec = hit.spec;
-    typed = { words: line.args.positional, keys: canonicalKeys(spec, line.args.named) };
+    typed = line.args;
     if (!canRun(spec, caller.person, caller.isAdmin)) {
       if (!caller.person) {
         const admins = await services.store.people.withRole('admin', null);
@@ -342,7 +343,12 @@ export async function dispatch(services: Services, registry: Registry, msg: Inbo
     if (e instanceof StoreBusyError) throw e; // nothing written yet: the request fails and is retried whole
     if (e instanceof AppError) {
       return {
-        reply: errorReply(e.data, spec ? usageFor(spec, typed) : undefined),
+        reply: errorReply(
+          e.data,
+          spec
+            ? usageFor(spec, typed && { words: typed.positional, keys: canonicalKeys(spec, typed.named) })
+            : undefined,
+        ),
         writes: base,
         notified: [],
         command: spec ? commandLabel(spec) : null,
