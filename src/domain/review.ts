@@ -7,7 +7,7 @@
  */
 import type { Finding } from './precheck/index.js';
 import { summarizeFindings } from './precheck/index.js';
-import type { Reply } from './reply.js';
+import type { Block, Reply } from './reply.js';
 import type { Role } from './roles.js';
 import { formatShanghai } from './time.js';
 
@@ -77,10 +77,10 @@ function shorten(s: string, n: number): string {
   return chars.length > n ? `${chars.slice(0, n).join('')}…` : s;
 }
 
-/** content longer than this is previewed in the fields and given in full below them */
-const PREVIEW_CHARS = 300;
+/** content longer than this is previewed in the fields and given in full below them (the card) or on request (text) */
+export const PREVIEW_CHARS = 300;
 
-function summaryFields(r: Review, f: CardFacts, step: number): { label: string; value: string }[] {
+export function summaryFields(r: Review, f: CardFacts, step: number): { label: string; value: string }[] {
   const steps = reviewChain(r.level).length;
   return [
     { label: '单位', value: f.unitName },
@@ -105,11 +105,24 @@ function summaryFields(r: Review, f: CardFacts, step: number): { label: string; 
 /** The line above the seven checks (兴国 三(三)). */
 export const CHECKS_HEADING = '请逐项把关（兴国 三(三)）：';
 
-/** The approval card a leader gets: the facts, the seven checks, the pre-check findings, a comment box and buttons. */
-export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
+/** The seven checks with the line above them (兴国 三(三)), as the card and the text view show them. */
+export const checksBlocks = (): Block[] => [
+  { type: 'text', text: CHECKS_HEADING },
+  { type: 'checklist', items: SEVEN_CHECKS.map((label) => ({ label, checked: false })) },
+];
+
+/** The pre-check's findings (or that it found nothing), for the card and the text view. */
+export function findingsBlock(r: Review): Block {
   const findings = summarizeFindings(r.findings, {
     input: { title: r.title, text: r.content ?? undefined, link: r.link ?? undefined },
   });
+  return findings.length
+    ? { type: 'list', items: ['自动预检（仅供参考，不阻止发布）：', ...findings] }
+    : { type: 'note', text: '自动预检：未发现敏感词、异形词或非白名单链接。' };
+}
+
+/** The approval card a leader gets: the facts, the seven checks, the pre-check findings, a comment box and buttons. */
+export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
   return {
     title: `待审核 R${r.id}：${shorten(r.title, 30)}`,
     tone: r.level === 'major' ? 'warning' : 'info',
@@ -119,11 +132,8 @@ export function approvalCard(r: Review, f: CardFacts, step: number): Reply {
       ...(r.content && [...r.content].length > PREVIEW_CHARS
         ? [{ type: 'text' as const, text: `内容全文：\n${r.content}` }]
         : []),
-      { type: 'text', text: CHECKS_HEADING },
-      { type: 'checklist', items: SEVEN_CHECKS.map((label) => ({ label, checked: false })) },
-      findings.length
-        ? { type: 'list', items: ['自动预检（仅供参考，不阻止发布）：', ...findings] }
-        : { type: 'note', text: '自动预检：未发现敏感词、异形词或非白名单链接。' },
+      ...checksBlocks(),
+      findingsBlock(r),
       {
         type: 'actions',
         input: { name: 'comment', placeholder: '审核意见（退回时必填）' },
