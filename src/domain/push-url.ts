@@ -3,11 +3,10 @@
  * (so it cannot point the server anywhere else), and its key is a secret: shown masked except to admins in a direct
  * chat.
  */
-export const DEFAULT_WECOM_HOST = 'qyapi.weixin.qq.com';
-
 export type PushUrlCheck = { ok: true; url: string } | { ok: false; problem: string };
 
-export function checkPushUrl(raw: string, host: string = DEFAULT_WECOM_HOST): PushUrlCheck {
+/** `host`: the WeCom API host of this deployment (the channel's pushHost). */
+export function checkPushUrl(raw: string, host: string): PushUrlCheck {
   let u: URL;
   try {
     u = new URL(raw.trim());

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { handleInbound, type HandleResult } from '../../src/app/handle.js';
 import { createRuntime, type Runtime } from '../../src/node-runtime.js';
-import { DEFAULT_WECOM_HOST } from '../../src/domain/push-url.js';
+import { WECOM_DEFAULT_BASE_URL } from '../../src/channels/wecom/config.js';
 import { fixedClock, type Clock } from '../../src/domain/clock.js';
 import type { ChannelName, Identity } from '../../src/domain/model.js';
 import { renderText } from '../../src/domain/reply.js';
@@ -44,7 +44,7 @@ export function makeBot(opts: { now?: string; admins?: Identity[]; deliveryChann
     clock: { now: () => clock.now() },
     deliveryChannels: opts.deliveryChannels ?? ['feishu'],
     // as with WeCom configured at its default API host: a WeCom group's push address is checked against it
-    pushHosts: { wecom: DEFAULT_WECOM_HOST },
+    pushHosts: { wecom: new URL(WECOM_DEFAULT_BASE_URL).host },
   });
   const send: TestBot['send'] = (as, text, chat, extra) =>
     handleInbound(

@@ -4,6 +4,9 @@
  * WECOM_BOT_ENCODING_AES_KEY together. WECOM_BASE_URL points at a 政务微信 private deployment (default
  * https://qyapi.weixin.qq.com).
  */
+/** WeCom's server API, unless WECOM_BASE_URL says otherwise (a 政务微信 deployment, a test's fake). */
+export const WECOM_DEFAULT_BASE_URL = 'https://qyapi.weixin.qq.com';
+
 export const WECOM_VARIABLES = [
   'WECOM_CORP_ID',
   'WECOM_AGENT_ID',
@@ -50,7 +53,7 @@ export function parseWecomConfig(env: Record<string, string | undefined>): Wecom
     return s ? s : undefined;
   };
   const problems: string[] = [];
-  const baseUrl = (v('WECOM_BASE_URL') ?? 'https://qyapi.weixin.qq.com').replace(/\/+$/, '');
+  const baseUrl = (v('WECOM_BASE_URL') ?? WECOM_DEFAULT_BASE_URL).replace(/\/+$/, '');
   try {
     const u = new URL(baseUrl);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
